@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "CALKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CALCore", targets: ["CALCore"]),
+        .library(name: "CALClient", targets: ["CALClient"]),
+        .library(name: "CALClearinghouse", targets: ["CALClearinghouse"]),
+        .library(name: "CALLicenseServer", targets: ["CALLicenseServer"]),
+        .library(name: "CALStore", targets: ["CALStore"]),
+        .executable(name: "calkit", targets: ["calkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "CALCore",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CALClient", dependencies: ["CALCore"]),
+        .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore"]),
+        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore"]),
+        .executableTarget(
+            name: "calkit",
+            dependencies: [
+                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "CALBench",
+            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore"],
+            path: "Benchmarks/CALBench"
+        ),
+        .testTarget(name: "CALCoreTests", dependencies: ["CALCore"]),
+        .testTarget(name: "CALStoreTests", dependencies: ["CALStore"]),
+        .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore"]),
+        .testTarget(name: "CALClearinghouseTests", dependencies: ["CALClearinghouse", "CALLicenseServer", "CALCore"]),
+        .testTarget(name: "CALLicenseServerTests", dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore"]),
+        .testTarget(name: "InteropTests", dependencies: ["CALCore"]),
+    ]
+)

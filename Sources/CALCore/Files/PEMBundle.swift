@@ -1,0 +1,87 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// Reads the PEM blocks of a file, and the certificates and requests in them.
+public enum PEMBundle {
+    /// Every PEM block in `text`, in order. `path` names the source in errors.
+    public static func documents(in text: String, path: String) throws -> [PEMDocument] {
+        var documents: [PEMDocument] = []
+        var current: [Substring] = []
+        var inside = false
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("-----BEGIN ") {
+                guard !inside else { throw CALError.malformed(what: path, reason: "a PEM block is not closed") }
+                inside = true
+                current = [Substring(trimmed)]
+            } else if trimmed.hasPrefix("-----END ") {
+                guard inside else { throw CALError.malformed(what: path, reason: "a PEM END line without BEGIN") }
+                current.append(Substring(trimmed))
+                inside = false
+                do {
+                    documents.append(try PEMDocument(pemString: current.joined(separator: "\n")))
+                } catch {
+                    throw CALError.malformed(what: path, reason: "a PEM block does not decode: \(error)")
+                }
+            } else if inside {
+                current.append(Substring(trimmed))
+            }
+        }
+        guard !inside else { throw CALError.malformed(what: path, reason: "the file ends inside a PEM block") }
+        guard !documents.isEmpty else {
+            throw CALError.malformed(what: path, reason: "no PEM block found (is the file empty or binary?)")
+        }
+        return documents
+    }
+
+    /// Every certificate in a PEM file, in file order. Any other block is an error.
+    public static func certificates(at path: String) throws -> [Certificate] {
+        try certificates(in: try SecureFile.readText(path), path: path)
+    }
+
+    /// Every certificate in PEM text, in order. `path` names the source in errors.
+    public static func certificates(in text: String, path: String) throws -> [Certificate] {
+        try documents(in: text, path: path).map { document in
+            guard document.discriminator == "CERTIFICATE" else {
+                throw CALError.wrongKind(path: path, expected: "certificates", found: "a \(document.discriminator)")
+            }
+            do {
+                return try Certificate(derEncoded: document.derBytes)
+            } catch {
+                throw CALError.malformed(what: "a certificate in \(path)", reason: "\(error)")
+            }
+        }
+    }
+
+    /// The single certificate a file holds.
+    public static func certificate(at path: String) throws -> Certificate {
+        let all = try certificates(at: path)
+        guard let first = all.first, all.count == 1 else {
+            throw CALError.malformed(what: path, reason: "expected one certificate, found \(all.count)")
+        }
+        return first
+    }
+
+    /// The single certificate signing request a file holds.
+    public static func request(at path: String) throws -> CertificateSigningRequest {
+        let all = try documents(in: try SecureFile.readText(path), path: path)
+        guard let document = all.first, all.count == 1 else {
+            throw CALError.malformed(what: path, reason: "expected one certificate request, found \(all.count) blocks")
+        }
+        guard document.discriminator == "CERTIFICATE REQUEST" || document.discriminator == "NEW CERTIFICATE REQUEST"
+        else {
+            throw CALError.wrongKind(path: path, expected: "a certificate request", found: "a \(document.discriminator)")
+        }
+        do {
+            return try CertificateSigningRequest(derEncoded: document.derBytes)
+        } catch {
+            throw CALError.malformed(what: "the certificate request in \(path)", reason: "\(error)")
+        }
+    }
+
+    /// PEM text for a list of certificates, one block each.
+    public static func pem(of certificates: [Certificate]) throws -> String {
+        try certificates.map { try $0.serializeAsPEM().pemString + "\n" }.joined()
+    }
+}

@@ -1,0 +1,60 @@
+import SwiftASN1
+import X509
+
+/// The certificate signing request a client sends for a license: proof that it holds its key,
+/// and the device id (subject CN) or user principal (subject CN plus a UPN subjectAltName).
+public enum ClientLicenseRequest {
+    /// A signed request for a license bound to `subject`.
+    public static func make(for subject: LicenseSubject, key: Certificate.PrivateKey) throws -> CertificateSigningRequest {
+        var attributes = CertificateSigningRequest.Attributes()
+        if case .user(let upn) = subject {
+            let name = GeneralName.otherName(
+                GeneralName.OtherName(typeID: CALKitOID.userPrincipalName, value: try ASN1Any(erasing: ASN1UTF8String(upn)))
+            )
+            let extensions = try Certificate.Extensions { SubjectAlternativeNames([name]) }
+            attributes.insert(try CertificateSigningRequest.Attribute(ExtensionRequest(extensions: extensions)))
+        }
+        return try CertificateSigningRequest(
+            version: .v1,
+            subject: try SubjectNames.commonName(subject.name),
+            privateKey: key,
+            attributes: attributes
+        )
+    }
+
+    /// Checks a client's request and reads whom it asks a license for.
+    ///
+    /// Throws when the signature does not verify (no proof of possession), the key is not
+    /// supported, or the request is not a client's (it names no device or user).
+    public static func subject(of request: CertificateSigningRequest) throws -> LicenseSubject {
+        guard request.publicKey.isValidSignature(request.signature, for: request) else {
+            throw CALError.requestSignatureInvalid
+        }
+        _ = try KeyType(of: request.publicKey)
+        guard let name = SubjectNames.commonName(of: request.subject) else {
+            throw CALError.requestNotAcceptable("the subject has no common name (device id or user principal)")
+        }
+        if SubjectNames.licenseServerID(of: request.subject) != nil {
+            throw CALError.requestNotAcceptable("this is a license server's activation request, not a client's")
+        }
+        try LicenseSubject.validate(name, as: "the subject name")
+        let extensions: Certificate.Extensions?
+        do {
+            extensions = try request.attributes.extensionRequest?.extensions
+        } catch {
+            throw CALError.malformed(what: "the request's extension request", reason: "\(error)")
+        }
+        guard let names = try? extensions?.subjectAlternativeNames else { return .device(name) }
+        for generalName in names {
+            if case .otherName(let other) = generalName, other.typeID == CALKitOID.userPrincipalName,
+                let value = other.value, let upn = try? ASN1UTF8String(asn1Any: value)
+            {
+                guard String(upn) == name else {
+                    throw CALError.requestNotAcceptable("the user principal and the subject name differ")
+                }
+                return .user(name)
+            }
+        }
+        return .device(name)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import X509
+
+/// The clearinghouse root: self-signed, CA, keyCertSign and cRLSign, with a subject key identifier.
+public enum RootProfile {
+    /// Default lifetime of a root, in years.
+    public static let defaultYears = 20
+
+    /// A new self-signed root certificate for `key`.
+    public static func makeCertificate(
+        name: String,
+        key: Certificate.PrivateKey,
+        notBefore: Date,
+        years: Int
+    ) throws -> Certificate {
+        guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
+        let subject = try SubjectNames.commonName(name)
+        let start = notBefore.wholeSeconds
+        let extensions = try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            SubjectKeyIdentifier(hash: key.publicKey)
+        }
+        return try Certificate(
+            version: .v3,
+            serialNumber: SerialNumbers.random(),
+            publicKey: key.publicKey,
+            notValidBefore: start,
+            notValidAfter: start.addingYears(years),
+            issuer: subject,
+            subject: subject,
+            signatureAlgorithm: try key.calkitSignatureAlgorithm,
+            extensions: extensions,
+            issuerPrivateKey: key
+        )
+    }
+
+    /// Whether a certificate is a CA that may sign certificates (a root or cross-certificate).
+    public static func isCertificateAuthority(_ certificate: Certificate) -> Bool {
+        guard let constraints = try? certificate.extensions.basicConstraints,
+            case .isCertificateAuthority = constraints,
+            let usage = try? certificate.extensions.keyUsage, usage.keyCertSign
+        else { return false }
+        return true
+    }
+}
+
+extension Date {
+    /// This instant without its fraction of a second, as certificates store time.
+    public var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+
+    /// The same instant `days` days later.
+    public func addingDays(_ days: Int) -> Date { addingTimeInterval(TimeInterval(days) * 86_400) }
+
+    /// The same instant `years` calendar years later, in UTC.
+    public func addingYears(_ years: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar.date(byAdding: .year, value: years, to: self) ?? addingDays(365 * years)
+    }
+}

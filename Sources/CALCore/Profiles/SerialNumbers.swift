@@ -1,0 +1,21 @@
+import X509
+
+/// Serial numbers for every certificate CALKit issues: 16 random bytes, positive.
+public enum SerialNumbers {
+    /// A new random serial of exactly 16 bytes whose first byte is non-zero and below 0x80, so
+    /// it encodes as a positive 16-byte INTEGER.
+    public static func random() -> Certificate.SerialNumber {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[0] = UInt8.random(in: 0x01...0x7F, using: &generator)
+        return Certificate.SerialNumber(bytes: bytes)
+    }
+
+    /// Lower-case hex of a serial, as the CLI prints and reads them.
+    public static func hex(_ serial: Certificate.SerialNumber) -> String {
+        serial.bytes.map { byte in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined()
+    }
+}
