@@ -1,0 +1,100 @@
+import Foundation
+import SwiftASN1
+@_spi(CMS) import X509
+
+/// CMS SignedData with attached content, as CALKit signs key packs and transfer grants.
+///
+/// swift-certificates signs and verifies the CMS layer; this type adds what it does not give:
+/// reading the attached content back, and turning its verdicts into ``CALError``s.
+public enum SignedEnvelope {
+    /// Signs `content` as attached CMS SignedData, carrying the signer's certificate and a
+    /// signing time, so that `openssl cms -verify` can check it.
+    public static func sign(
+        _ content: [UInt8],
+        certificate: Certificate,
+        key: Certificate.PrivateKey,
+        signingTime: Date
+    ) throws -> [UInt8] {
+        try CMS.sign(
+            content,
+            signatureAlgorithm: try key.calkitSignatureAlgorithm,
+            certificate: certificate,
+            privateKey: key,
+            signingTime: signingTime,
+            detached: false
+        )
+    }
+
+    /// Verifies attached CMS SignedData that must be signed by `anchor` itself, valid at `time`,
+    /// and returns the content. `what` names the object in errors ("the key pack").
+    public static func verify(
+        _ bytes: [UInt8],
+        signedBy anchor: Certificate,
+        at time: Date,
+        what: String
+    ) async throws -> [UInt8] {
+        let content = try attachedContent(of: bytes, what: what)
+        let result = await CMS.isValidAttachedSignature(
+            signatureBytes: bytes,
+            trustRoots: CertificateStore([anchor])
+        ) {
+            RFC5280Policy(validationTime: time)
+        }
+        switch result {
+        case .success(let valid):
+            guard valid.signer.publicKey == anchor.publicKey, valid.signer.subject == anchor.subject else {
+                throw CALError.packSignatureInvalid("\(what) is not signed by the clearinghouse root this server trusts")
+            }
+            return content
+        case .failure(.unableToValidateSigner(let failure)):
+            throw CALError.packSignatureInvalid(
+                "its signer does not chain to the trusted root (\(failure.policyFailures.map { $0.policyFailureReason.description }.joined(separator: "; ")))"
+            )
+        case .failure(.invalidCMSBlock(let block)):
+            throw CALError.packSignatureInvalid(block.reason.count > 160 ? "the signature does not verify" : block.reason)
+        case .failure(let other):
+            throw CALError.packSignatureInvalid("\(other)")
+        }
+    }
+
+    /// The attached content (eContent) of DER ContentInfo/SignedData.
+    public static func attachedContent(of bytes: [UInt8], what: String) throws -> [UInt8] {
+        do {
+            let root = try DER.parse(bytes)
+            return try DER.sequence(root, identifier: .sequence) { nodes in
+                let contentType = try ASN1ObjectIdentifier(derEncoded: &nodes)
+                guard contentType == [1, 2, 840, 113549, 1, 7, 2] else {
+                    throw ASN1Error.invalidASN1Object(reason: "not CMS SignedData")
+                }
+                return try DER.explicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) { node in
+                    try DER.sequence(node, identifier: .sequence) { signedData in
+                        _ = try Int(derEncoded: &signedData)
+                        _ = signedData.next()  // digestAlgorithms
+                        let content = try DER.sequence(of: ASN1Any.self, identifier: .sequence, nodes: &signedData)
+                        while signedData.next() != nil {}
+                        guard content.count == 2 else {
+                            throw ASN1Error.invalidASN1Object(reason: "no attached content")
+                        }
+                        let wrapped = try DER.parse(content[1].derBytes)
+                        return try DER.explicitlyTagged(wrapped, tagNumber: 0, tagClass: .contextSpecific) { inner in
+                            Array(try ASN1OctetString(derEncoded: inner).bytes)
+                        }
+                    }
+                }
+            }
+        } catch let error as CALError {
+            throw error
+        } catch {
+            throw CALError.malformed(what: what, reason: "not CMS SignedData with attached content (\(error))")
+        }
+    }
+}
+
+extension ASN1Any {
+    /// The DER encoding of this element.
+    var derBytes: [UInt8] {
+        var serializer = DER.Serializer()
+        try? serializer.serialize(self)
+        return serializer.serializedBytes
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// What a license server keeps: installed packs and every license it issued.
+public protocol LicenseServerStore: Sendable {
+    /// Records a verified pack. Throws ``StoreError/packAlreadyInstalled(_:)`` for a pack seen before.
+    func install(_ pack: InstalledPack) throws
+
+    /// Every installed pack, oldest first.
+    func installedPacks() throws -> [InstalledPack]
+
+    /// Draws on a pack (if the license needs one), mints with `mint`, and records the result,
+    /// all in one transaction: if no seat is free, or minting or recording fails, nothing changes.
+    ///
+    /// - Parameters:
+    ///   - product: the product; packs of other products are not drawn on.
+    ///   - licenseType: `per-device` or `per-user`.
+    ///   - permanent: temporary licenses draw on no pack.
+    ///   - now: seats of licenses that expired before `now` are free again.
+    func issue(
+        product: String,
+        licenseType: String,
+        permanent: Bool,
+        now: Date,
+        mint: (SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense
+
+    /// Every license issued, oldest first.
+    func issuedLicenses() throws -> [IssuedLicense]
+
+    /// Usage of every installed pack at `now`.
+    func packUsage(at now: Date) throws -> [PackUsage]
+
+    /// Counts of the licenses issued.
+    func issuanceCounts() throws -> IssuanceCounts
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// The clearinghouse's store in an embedded SQLite database.
+public final class SQLiteClearinghouseStore: ClearinghouseStore {
+    private let database: StoreDatabase
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        database = try StoreDatabase(path: path, migrations: [("clearinghouse-v1", Self.createSchema)])
+    }
+
+    @Sendable private static func createSchema(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE activations (
+                    server_id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    certificate_serial TEXT NOT NULL UNIQUE,
+                    activated_at DOUBLE NOT NULL,
+                    not_after DOUBLE NOT NULL,
+                    certificate BLOB NOT NULL
+                );
+                CREATE TABLE sold_packs (
+                    pack_id TEXT PRIMARY KEY NOT NULL,
+                    server_id TEXT NOT NULL REFERENCES activations(server_id),
+                    license_type TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    product TEXT NOT NULL,
+                    product_version TEXT NOT NULL,
+                    agreement_number TEXT NOT NULL,
+                    issued_at DOUBLE NOT NULL
+                );
+                """
+        )
+    }
+
+    public func activate(serverID: String, mint: () throws -> ActivationRecord) throws -> ActivationRecord {
+        try database.write { db in
+            guard try Self.activation(db, serverID: serverID) == nil else {
+                throw StoreError.serverAlreadyActivated(serverID)
+            }
+            let record = try mint()
+            try db.execute(
+                sql: """
+                    INSERT INTO activations (server_id, name, certificate_serial, activated_at, not_after, certificate)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.serverID, record.name, record.certificateSerial, record.activatedAt.timeIntervalSince1970,
+                    record.notAfter.timeIntervalSince1970, Data(record.certificate),
+                ]
+            )
+            return record
+        }
+    }
+
+    public func activation(serverID: String) throws -> ActivationRecord? {
+        try database.read { db in try Self.activation(db, serverID: serverID) }
+    }
+
+    public func activations() throws -> [ActivationRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM activations ORDER BY activated_at, rowid").map(Self.activation(row:))
+        }
+    }
+
+    private static func activation(_ db: Database, serverID: String) throws -> ActivationRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM activations WHERE server_id = ?", arguments: [serverID])
+            .map(activation(row:))
+    }
+
+    private static func activation(row: Row) -> ActivationRecord {
+        ActivationRecord(
+            serverID: row["server_id"],
+            name: row["name"],
+            certificateSerial: row["certificate_serial"],
+            activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]),
+            certificate: Array(row["certificate"] as Data)
+        )
+    }
+
+    public func recordSale(_ pack: SoldPack) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sold_packs (pack_id, server_id, license_type, count, product, product_version,
+                                            agreement_number, issued_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    pack.packID, pack.serverID, pack.licenseType, pack.count, pack.product, pack.productVersion,
+                    pack.agreementNumber, pack.issuedAt.timeIntervalSince1970,
+                ]
+            )
+        }
+    }
+
+    public func soldPacks() throws -> [SoldPack] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sold_packs ORDER BY issued_at, rowid").map { row in
+                SoldPack(
+                    packID: row["pack_id"],
+                    serverID: row["server_id"],
+                    licenseType: row["license_type"],
+                    count: row["count"],
+                    product: row["product"],
+                    productVersion: row["product_version"],
+                    agreementNumber: row["agreement_number"],
+                    issuedAt: Date(timeIntervalSince1970: row["issued_at"])
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// An embedded SQLite database in write-ahead-log mode, shared safely by several processes.
+///
+/// Every state change runs in one `BEGIN IMMEDIATE` transaction, so concurrent `calkit`
+/// processes on the same home folder queue up instead of racing, and a busy database is
+/// waited for (up to 30 s) rather than reported as an error.
+public final class StoreDatabase: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            for (name, migration) in migrations {
+                migrator.registerMigration(name, migrate: migration)
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError.database("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one immediate write transaction; any error rolls everything back.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.database("the transaction produced no result") }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.database("a uniqueness rule was violated: \(error.message ?? "\(error)")")
+        } catch let error as DatabaseError {
+            throw StoreError.database(error.message ?? "\(error)")
+        } catch {
+            throw error
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot for reading.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+    }
+}

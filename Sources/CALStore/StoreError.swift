@@ -1,0 +1,15 @@
+/// Why a store operation failed, in the store's own terms; roles translate these for people.
+public enum StoreError: Error, Hashable, Sendable {
+    /// A key pack with this id is already installed.
+    case packAlreadyInstalled(String)
+    /// This license-server id is already activated.
+    case serverAlreadyActivated(String)
+    /// No pack of the product and type is installed.
+    case noPack(product: String, licenseType: String)
+    /// Every seat of every matching pack is taken.
+    case noSeatAvailable(product: String)
+    /// A record with this serial number exists already.
+    case duplicateSerial(String)
+    /// The database could not be opened, read or written.
+    case database(String)
+}
