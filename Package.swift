@@ -1,6 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "CALKit",
     platforms: [.macOS(.v14)],
@@ -30,19 +34,19 @@ let package = Package(
             ]
         ),
         .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "CALClient", dependencies: ["CALCore"]),
-        .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore"]),
-        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore"]),
+        .target(name: "CALClient", dependencies: ["CALCore", x509, crypto]),
+        .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
+        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),
         .executableTarget(
             name: "calkit",
             dependencies: [
-                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore",
+                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CALBench",
-            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore"],
+            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509, crypto],
             path: "Benchmarks/CALBench"
         ),
         .testTarget(name: "CALCoreTests", dependencies: ["CALCore"]),

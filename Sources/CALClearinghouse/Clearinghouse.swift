@@ -1,0 +1,165 @@
+import CALCore
+import CALStore
+import Foundation
+import X509
+
+/// The vendor's clearinghouse: the root CA that activates license servers and sells them key packs.
+public struct Clearinghouse: Sendable {
+    /// The file names inside a clearinghouse home.
+    public enum Files {
+        /// The root private key (0600).
+        public static let rootKey = "root-key.pem"
+        /// The self-signed root certificate, the trust anchor everyone else is given.
+        public static let root = "root.pem"
+        /// The SQLite store.
+        public static let store = "calkit.sqlite"
+    }
+
+    /// The home folder.
+    public let home: RoleHome
+    /// The root certificate.
+    public let root: Certificate
+    private let rootKey: Certificate.PrivateKey
+    private let store: any ClearinghouseStore
+    private let time: any TimeSource
+
+    /// Creates a clearinghouse in a new home: root key and self-signed root certificate.
+    public static func create(
+        at path: String,
+        name: String = "CALKit Clearinghouse",
+        keyType: KeyType = .p256,
+        years: Int = RootProfile.defaultYears,
+        time: any TimeSource = SystemTimeSource()
+    ) throws -> Clearinghouse {
+        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
+        guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
+        let key = try keyType.generate()
+        let root = try RootProfile.makeCertificate(name: name, key: key, notBefore: time.now, years: years)
+        let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType))
+        try PrivateKeyFile.write(key, to: home.file(Files.rootKey))
+        try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.root), overwrite: false)
+        return try Clearinghouse(home: path, time: time)
+    }
+
+    /// Opens an existing clearinghouse home.
+    public init(home path: String, time: any TimeSource = SystemTimeSource()) throws {
+        home = try RoleHome.open(at: path, role: .clearinghouse)
+        root = try PEMBundle.certificate(at: home.file(Files.root))
+        rootKey = try PrivateKeyFile.read(from: home.file(Files.rootKey))
+        guard rootKey.publicKey == root.publicKey else {
+            throw CALError.certificateKeyMismatch("\(home.file(Files.rootKey)) is not the key of \(home.file(Files.root))")
+        }
+        store = try Self.openStore(home)
+        self.time = time
+    }
+
+    private static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
+        do {
+            return try SQLiteClearinghouseStore(path: home.file(Files.store))
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+    }
+
+    /// Activates a license server: checks its request and issues its certificate.
+    ///
+    /// - Returns: the chain the server installs: its certificate, then the root.
+    public func activate(_ request: CertificateSigningRequest, days: Int = LicenseServerProfile.defaultDays) throws -> [Certificate] {
+        let accepted = try LicenseServerProfile.checkActivationRequest(request)
+        let now = time.now
+        let record: ActivationRecord
+        do {
+            record = try store.activate(serverID: accepted.serverID) {
+                let certificate = try LicenseServerProfile.makeCertificate(
+                    for: accepted,
+                    issuer: root,
+                    issuerKey: rootKey,
+                    notBefore: now,
+                    days: days
+                )
+                return ActivationRecord(
+                    serverID: accepted.serverID,
+                    name: accepted.name,
+                    certificateSerial: SerialNumbers.hex(certificate.serialNumber),
+                    activatedAt: now,
+                    notAfter: certificate.notValidAfter,
+                    certificate: try certificate.derBytes()
+                )
+            }
+        } catch StoreError.serverAlreadyActivated(let id) {
+            throw CALError.alreadyActivated(serverID: id)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+        return [try Certificate(derEncoded: record.certificate), root]
+    }
+
+    /// Sells a key pack to an activated license server, signed by the root.
+    public func issuePack(
+        serverCertificate: Certificate,
+        licenseType: LicenseType,
+        count: Int,
+        product: String,
+        productVersion: String,
+        agreementNumber: String
+    ) throws -> KeyPack {
+        guard (1...KeyPackContent.maximumCount).contains(count) else {
+            throw CALError.invalidArgument("--count must be 1 to \(KeyPackContent.maximumCount)")
+        }
+        guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("--product must be 1 to 64 characters") }
+        guard productVersion.count <= 32 else { throw CALError.invalidArgument("--product-version is at most 32 characters") }
+        guard !agreementNumber.isEmpty, agreementNumber.count <= 64 else {
+            throw CALError.invalidArgument("--agreement must be 1 to 64 characters")
+        }
+        let serverID = try activatedServerID(of: serverCertificate)
+        let content = KeyPackContent(
+            keyPackID: CALIdentifier.random(),
+            licenseServerID: serverID,
+            licenseType: licenseType,
+            count: count,
+            product: product,
+            productVersion: productVersion,
+            agreementNumber: agreementNumber,
+            issuedAt: time.now
+        )
+        let pack = try KeyPack.sign(content, root: root, rootKey: rootKey)
+        do {
+            try store.recordSale(
+                SoldPack(
+                    packID: content.keyPackID, serverID: serverID, licenseType: licenseType.rawValue, count: count,
+                    product: product, productVersion: productVersion, agreementNumber: agreementNumber,
+                    issuedAt: content.issuedAt
+                )
+            )
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+        return pack
+    }
+
+    /// The license-server id of a certificate this clearinghouse issued and recorded.
+    private func activatedServerID(of certificate: Certificate) throws -> String {
+        guard let serverID = LicenseServerProfile.serverID(of: certificate) else {
+            throw CALError.invalidArgument("the certificate is not a license-server certificate")
+        }
+        guard certificate.issuer == root.subject, root.publicKey.isValidSignature(certificate.signature, for: certificate)
+        else {
+            throw CALError.chainDoesNotVerify("the license-server certificate was not issued by this clearinghouse")
+        }
+        let activation: ActivationRecord?
+        do {
+            activation = try store.activation(serverID: serverID)
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+        guard let activation, activation.certificateSerial == SerialNumbers.hex(certificate.serialNumber) else {
+            throw CALError.invalidArgument("license server \(serverID) has no activation on record for this certificate")
+        }
+        return serverID
+    }
+
+    /// Every activation on record.
+    public func activations() throws -> [ActivationRecord] {
+        do { return try store.activations() } catch { throw CALError.storage("\(error)") }
+    }
+}

@@ -1,0 +1,66 @@
+import CALCore
+import Foundation
+import X509
+
+/// The client's local store of licenses: one PEM file per license (license, then its issuer).
+public struct LicenseStore: Sendable {
+    /// A stored license with the chain it came with.
+    public struct Entry: Sendable {
+        /// Where it is stored.
+        public var path: String
+        /// The license certificate.
+        public var license: Certificate
+        /// The certificates stored after it (the issuing license server's).
+        public var chain: [Certificate]
+    }
+
+    /// The folder.
+    public let folder: String
+    /// The key every stored license must certify.
+    public let holderKey: Certificate.PublicKey
+
+    /// Stores a license file's certificates (license first). Refuses a license for another key
+    /// or a file that is not a client license.
+    @discardableResult
+    public func install(_ certificates: [Certificate]) throws -> Entry {
+        guard let license = certificates.first else {
+            throw CALError.malformed(what: "the license file", reason: "it holds no certificate")
+        }
+        if case .failure(let rejection) = ClientLicenseProfile.check(license) {
+            throw CALError.licenseNotForThisClient(rejection.detail)
+        }
+        guard license.publicKey == holderKey else {
+            throw CALError.licenseNotForThisClient("it certifies another key")
+        }
+        try SecureFile.makeFolder(folder)
+        let path = folder + "/" + SerialNumbers.hex(license.serialNumber) + ".pem"
+        try SecureFile.write(Array(try PEMBundle.pem(of: certificates).utf8), to: path)
+        return Entry(path: path, license: license, chain: Array(certificates.dropFirst()))
+    }
+
+    /// Every stored license, in file-name order. A stored file that no longer parses is reported
+    /// as an error entry by the caller's verifier, so it is returned with its error.
+    public func entries() throws -> [Result<Entry, CALError>] {
+        guard FileManager.default.fileExists(atPath: folder) else { return [] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".pem") }.sorted()
+        } catch {
+            throw CALError.fileAccess(path: folder, reason: "\(error)")
+        }
+        return names.map { name in
+            let path = folder + "/" + name
+            do {
+                let certificates = try PEMBundle.certificates(at: path)
+                guard let license = certificates.first else {
+                    return .failure(CALError.malformed(what: path, reason: "no certificate"))
+                }
+                return .success(Entry(path: path, license: license, chain: Array(certificates.dropFirst())))
+            } catch let error as CALError {
+                return .failure(error)
+            } catch {
+                return .failure(CALError.malformed(what: path, reason: "\(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import CALCore
+import Foundation
+import X509
+
+/// Checks a client license the way a client or session host must before trusting it.
+///
+/// In order: the license profile; the issuing license-server certificate and its profile; every
+/// signature; validity at the time given; the chain to a trusted clearinghouse root under RFC 5280
+/// path rules; then the binding to a device, user and key, and the product. The first failure
+/// is the verdict, with a stable reason code.
+public struct LicenseVerifier: Sendable {
+    /// The clearinghouse roots trusted.
+    public var trustRoots: [Certificate]
+    /// Extra certificates that may complete a chain (the license server's, cross-certificates).
+    public var intermediates: [Certificate]
+    /// How far a certificate's validity may be off the checked time and still pass, in seconds.
+    public var clockSkew: TimeInterval
+
+    /// What the license must be bound to; nil parts are not checked.
+    public struct Expectation: Sendable {
+        /// The device the license is presented on; checked against per-device licenses.
+        public var deviceID: String?
+        /// The user presenting it; checked against per-user licenses.
+        public var user: String?
+        /// The key the holder proved possession of.
+        public var holderKey: Certificate.PublicKey?
+        /// The product the host serves.
+        public var product: String?
+
+        /// Creates an expectation.
+        public init(deviceID: String? = nil, user: String? = nil, holderKey: Certificate.PublicKey? = nil, product: String? = nil) {
+            self.deviceID = deviceID
+            self.user = user
+            self.holderKey = holderKey
+            self.product = product
+        }
+    }
+
+    /// A verifier trusting `trustRoots`, with `intermediates` to complete chains.
+    public init(trustRoots: [Certificate], intermediates: [Certificate] = [], clockSkew: TimeInterval = 0) {
+        self.trustRoots = trustRoots
+        self.intermediates = intermediates
+        self.clockSkew = clockSkew
+    }
+
+    /// Verifies `license` at `time` and returns its license extension, or why it was refused.
+    public func verify(
+        _ license: Certificate,
+        at time: Date,
+        expecting expectation: Expectation = Expectation()
+    ) async -> Result<LicenseExtension, LicenseRejection> {
+        let extensionValue: LicenseExtension
+        switch ClientLicenseProfile.check(license) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let value): extensionValue = value
+        }
+        guard SubjectNames.commonName(of: license.subject).map({ LicenseSubject.device($0).hash }) == extensionValue.subjectHash
+        else {
+            return .failure(LicenseRejection(.malformed, "the subject name does not match the license extension's hash"))
+        }
+
+        // The issuing license server.
+        guard let issuer = intermediates.first(where: { $0.subject == license.issuer }) else {
+            return .failure(LicenseRejection(.untrustedRoot, "the issuing license-server certificate was not given"))
+        }
+        guard let issuerID = LicenseServerProfile.serverID(of: issuer) else {
+            return .failure(LicenseRejection(.notALicenseServer, "the issuer is not a license-server certificate"))
+        }
+        guard issuerID == extensionValue.licenseServerID else {
+            return .failure(LicenseRejection(.notALicenseServer, "the license names server \(extensionValue.licenseServerID), its issuer is \(issuerID)"))
+        }
+        guard issuer.publicKey.isValidSignature(license.signature, for: license) else {
+            return .failure(LicenseRejection(.badSignature, "the license's signature does not verify with its issuer's key"))
+        }
+
+        // The root above it.
+        let roots = trustRoots.filter { $0.subject == issuer.issuer }
+        guard !roots.isEmpty else {
+            return .failure(LicenseRejection(.untrustedRoot, "the license server's issuer is not a trusted root"))
+        }
+        guard roots.contains(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
+            return .failure(
+                LicenseRejection(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
+            )
+        }
+
+        // Validity, leaf first.
+        for (certificate, role) in [(license, "the license"), (issuer, "the license-server certificate")] {
+            if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
+                return .failure(LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore)"))
+            }
+            if time.addingTimeInterval(-clockSkew) > certificate.notValidAfter {
+                return .failure(LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter)"))
+            }
+        }
+
+        // The full RFC 5280 path check, as the authority on everything above.
+        var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
+            RFC5280Policy(validationTime: time)
+        }
+        let result = await verifier.validate(leaf: license, intermediates: CertificateStore(intermediates))
+        if case .couldNotValidate(let failures) = result {
+            let reasons = failures.map { $0.policyFailureReason.description }.joined(separator: "; ")
+            return .failure(LicenseRejection(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons))
+        }
+
+        // Binding and product.
+        switch extensionValue.licenseType {
+        case .perDevice:
+            if let deviceID = expectation.deviceID, LicenseSubject.device(deviceID).hash != extensionValue.subjectHash {
+                return .failure(LicenseRejection(.wrongDevice, "the license is for another device"))
+            }
+        case .perUser:
+            if let user = expectation.user, LicenseSubject.user(user).hash != extensionValue.subjectHash {
+                return .failure(LicenseRejection(.wrongUser, "the license is for another user"))
+            }
+        }
+        if let holderKey = expectation.holderKey, holderKey != license.publicKey {
+            return .failure(LicenseRejection(.wrongKey, "the license certifies another key than the holder's"))
+        }
+        if let product = expectation.product, product != extensionValue.product {
+            return .failure(LicenseRejection(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
+        }
+        return .success(extensionValue)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// What `calkit inspect` says about a file: its kind and its fields, in reading order.
+public struct ArtifactDescription: Sendable {
+    /// The kind of artefact: certificate, certificate-request, key-pack, private-key.
+    public var kind: String
+    /// Name and value pairs, in the order people read them.
+    public var fields: [(name: String, value: String)]
+    /// Further certificates in the same file (a chain), described the same way.
+    public var more: [ArtifactDescription]
+
+    /// Recognises the bytes of a file and describes them. Never prints key material.
+    public static func describe(_ bytes: [UInt8], path: String) throws -> ArtifactDescription {
+        guard !bytes.isEmpty else { throw CALError.malformed(what: path, reason: "the file is empty") }
+        if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN ") {
+            let documents = try PEMBundle.documents(in: text, path: path)
+            var descriptions = try documents.map { try describe(pem: $0, path: path) }
+            let first = descriptions.removeFirst()
+            return ArtifactDescription(kind: first.kind, fields: first.fields, more: descriptions)
+        }
+        if let certificate = try? Certificate(derEncoded: bytes) { return describe(certificate) }
+        if let request = try? CertificateSigningRequest(derEncoded: bytes) { return describe(request) }
+        if let pack = try? KeyPack.unverified(bytes) { return describe(pack) }
+        throw CALError.malformed(what: path, reason: "not a certificate, certificate request or key pack (PEM or DER)")
+    }
+
+    private static func describe(pem document: PEMDocument, path: String) throws -> ArtifactDescription {
+        do {
+            switch document.discriminator {
+            case "CERTIFICATE":
+                return describe(try Certificate(derEncoded: document.derBytes))
+            case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
+                return describe(try CertificateSigningRequest(derEncoded: document.derBytes))
+            case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
+                return ArtifactDescription(
+                    kind: "private-key",
+                    fields: [("format", document.discriminator), ("note", "key material is never printed")],
+                    more: []
+                )
+            default:
+                throw CALError.wrongKind(path: path, expected: "a CALKit artefact", found: "a \(document.discriminator)")
+            }
+        } catch let error as CALError {
+            throw error
+        } catch {
+            throw CALError.malformed(what: "a \(document.discriminator) in \(path)", reason: "\(error)")
+        }
+    }
+
+    /// Describes a certificate, with every license-extension field when it has one.
+    public static func describe(_ certificate: Certificate) -> ArtifactDescription {
+        var fields: [(String, String)] = [
+            ("subject", certificate.subject.description),
+            ("issuer", certificate.issuer.description),
+            ("serial", SerialNumbers.hex(certificate.serialNumber)),
+            ("not before", iso(certificate.notValidBefore)),
+            ("not after", iso(certificate.notValidAfter)),
+            ("key", keyDescription(certificate.publicKey)),
+            ("signature", "\(certificate.signatureAlgorithm)"),
+        ]
+        let role: String
+        if LicenseServerProfile.serverID(of: certificate) != nil {
+            role = "license server"
+        } else if RootProfile.isCertificateAuthority(certificate) {
+            role = certificate.issuer == certificate.subject ? "clearinghouse root" : "certificate authority"
+        } else if case .success = ClientLicenseProfile.check(certificate) {
+            role = "client license"
+        } else {
+            role = "other certificate"
+        }
+        fields.insert(("role", role), at: 0)
+        if let serverID = LicenseServerProfile.serverID(of: certificate) {
+            fields.append(("license-server id", serverID))
+        }
+        if let license = try? LicenseExtension(of: certificate) {
+            fields += licenseFields(license)
+        }
+        return ArtifactDescription(kind: "certificate", fields: fields, more: [])
+    }
+
+    /// The license extension's fields.
+    static func licenseFields(_ license: LicenseExtension) -> [(String, String)] {
+        var fields: [(String, String)] = [
+            ("license version", String(license.version)),
+            ("license type", license.licenseType.rawValue),
+            ("license status", license.status.rawValue),
+            ("product", license.product),
+            ("product version", license.productVersion),
+            ("issuing server id", license.licenseServerID),
+            ("subject hash", hex(license.subjectHash)),
+            ("key pack id", license.keyPackID ?? "(none)"),
+        ]
+        if let from = license.transferredFrom { fields.append(("transferred from", hex(from))) }
+        return fields
+    }
+
+    /// Describes a certificate signing request.
+    public static func describe(_ request: CertificateSigningRequest) -> ArtifactDescription {
+        let signatureValid = request.publicKey.isValidSignature(request.signature, for: request)
+        var fields: [(String, String)] = [
+            ("subject", request.subject.description),
+            ("key", keyDescription(request.publicKey)),
+            ("signature", signatureValid ? "valid (proof of possession)" : "INVALID"),
+        ]
+        if let serverID = SubjectNames.licenseServerID(of: request.subject) {
+            fields.insert(("purpose", "license-server activation"), at: 0)
+            fields.append(("license-server id", serverID))
+        } else if let subject = try? ClientLicenseRequest.subject(of: request) {
+            fields.insert(("purpose", "client license request"), at: 0)
+            fields.append(("asks for", subject.description))
+        }
+        return ArtifactDescription(kind: "certificate-request", fields: fields, more: [])
+    }
+
+    /// Describes a key pack (the signature is not checked here; `install-pack` checks it).
+    public static func describe(_ pack: KeyPack) -> ArtifactDescription {
+        let content = pack.content
+        return ArtifactDescription(
+            kind: "key-pack",
+            fields: [
+                ("key pack id", content.keyPackID),
+                ("license server id", content.licenseServerID),
+                ("license type", content.licenseType.rawValue),
+                ("count", String(content.count)),
+                ("product", content.product),
+                ("product version", content.productVersion),
+                ("agreement", content.agreementNumber),
+                ("issued at", iso(content.issuedAt)),
+            ],
+            more: []
+        )
+    }
+
+    private static func keyDescription(_ key: Certificate.PublicKey) -> String {
+        (try? KeyType(of: key).rawValue) ?? "unsupported"
+    }
+
+    private static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,258 @@
+import CALCore
+import CALStore
+import Foundation
+import X509
+
+/// A license server: installs key packs from the clearinghouse and mints client licenses.
+public struct LicenseServer: Sendable {
+    /// The file names inside a license-server home.
+    public enum Files {
+        /// The server's private key (0600).
+        public static let key = "server-key.pem"
+        /// The activation request for the clearinghouse.
+        public static let activationRequest = "activation-request.pem"
+        /// The server's chain: its certificate, then the root.
+        public static let chain = "server-chain.pem"
+        /// The root the server was activated under, its trust anchor for key packs.
+        public static let trustAnchor = "trust-anchor.pem"
+        /// The SQLite store.
+        public static let store = "calkit.sqlite"
+    }
+
+    /// The home folder.
+    public let home: RoleHome
+    /// The 35-character license-server id.
+    public var serverID: String { home.manifest.id ?? "" }
+    /// The server's display name.
+    public var name: String { home.manifest.name ?? "" }
+    private let key: Certificate.PrivateKey
+    private let store: any LicenseServerStore
+    private let time: any TimeSource
+
+    /// Creates a license server in a new home: its key, its id, and its activation request.
+    public static func create(
+        at path: String,
+        name: String,
+        keyType: KeyType = .p256,
+        time: any TimeSource = SystemTimeSource()
+    ) throws -> LicenseServer {
+        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
+        let key = try keyType.generate()
+        let serverID = CALIdentifier.random()
+        let request = try LicenseServerProfile.makeActivationRequest(name: name, serverID: serverID, key: key)
+        let home = try RoleHome.create(
+            at: path,
+            manifest: .init(role: .server, name: name, id: serverID, keyType: keyType)
+        )
+        try PrivateKeyFile.write(key, to: home.file(Files.key))
+        try SecureFile.write(Array(request.serializeAsPEM().pemString.utf8) + [0x0A], to: home.file(Files.activationRequest))
+        return try LicenseServer(home: path, time: time)
+    }
+
+    /// Opens an existing license-server home.
+    public init(home path: String, time: any TimeSource = SystemTimeSource()) throws {
+        home = try RoleHome.open(at: path, role: .server)
+        key = try PrivateKeyFile.read(from: home.file(Files.key))
+        do {
+            store = try SQLiteLicenseServerStore(path: home.file(Files.store))
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+        self.time = time
+    }
+
+    // MARK: Activation
+
+    /// Installs the chain the clearinghouse issued (server certificate first, root last).
+    ///
+    /// Refuses a certificate for another key or another server id, and a chain that does not
+    /// verify up to the root it carries; that root becomes the server's trust anchor.
+    public func installCertificate(chain: [Certificate]) async throws -> Certificate {
+        guard let certificate = chain.first, let root = chain.last, chain.count >= 2 else {
+            throw CALError.chainDoesNotVerify("the file must hold the server certificate followed by the root")
+        }
+        guard certificate.publicKey == key.publicKey else {
+            throw CALError.certificateKeyMismatch("the certificate is not for this server's key")
+        }
+        guard LicenseServerProfile.serverID(of: certificate) == serverID else {
+            throw CALError.certificateKeyMismatch("the certificate does not name this server's id \(serverID)")
+        }
+        guard root.issuer == root.subject, root.publicKey.isValidSignature(root.signature, for: root),
+            RootProfile.isCertificateAuthority(root)
+        else {
+            throw CALError.chainDoesNotVerify("the last certificate is not a self-signed clearinghouse root")
+        }
+        var verifier = Verifier(rootCertificates: CertificateStore([root])) { RFC5280Policy(validationTime: time.now) }
+        let result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(Array(chain.dropFirst().dropLast())))
+        guard case .validCertificate = result else {
+            throw CALError.chainDoesNotVerify("the server certificate does not verify up to the root in the file")
+        }
+        try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.trustAnchor))
+        try SecureFile.write(Array(try PEMBundle.pem(of: chain).utf8), to: home.file(Files.chain))
+        return certificate
+    }
+
+    /// The installed chain (server certificate, then root); throws if the server is not activated.
+    public func chain() throws -> [Certificate] {
+        guard FileManager.default.fileExists(atPath: home.file(Files.chain)) else { throw CALError.notActivated }
+        return try PEMBundle.certificates(at: home.file(Files.chain))
+    }
+
+    private func activeCertificate() throws -> Certificate {
+        guard let certificate = try chain().first, certificate.publicKey == key.publicKey else {
+            throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
+        }
+        return certificate
+    }
+
+    // MARK: Key packs
+
+    /// Verifies and installs a signed key pack.
+    ///
+    /// Refuses a pack not signed by the root this server was activated under, bound to another
+    /// server, altered in any byte, or installed before (which changes nothing).
+    public func installPack(_ bytes: [UInt8]) async throws -> KeyPackContent {
+        _ = try activeCertificate()
+        let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
+        let pack = try await KeyPack.verify(bytes, root: anchor, at: time.now)
+        guard pack.content.licenseServerID == serverID else {
+            throw CALError.packNotForThisServer(packServerID: pack.content.licenseServerID, thisServerID: serverID)
+        }
+        let content = pack.content
+        do {
+            try store.install(
+                InstalledPack(
+                    packID: content.keyPackID, licenseType: content.licenseType.rawValue, product: content.product,
+                    productVersion: content.productVersion, count: content.count,
+                    agreementNumber: content.agreementNumber, installedAt: time.now, signedBytes: bytes
+                )
+            )
+        } catch StoreError.packAlreadyInstalled(let id) {
+            throw CALError.packAlreadyInstalled(packID: id)
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+        return content
+    }
+
+    // MARK: Issuing
+
+    /// Mints a client license for a client's request.
+    ///
+    /// A permanent per-device license takes a free seat of an installed pack of the product in
+    /// the same transaction that records it; with none free, nothing is issued. Per-user licenses
+    /// are recorded against a per-user pack but take no seat. Temporary licenses last 90 days and
+    /// take no seat. The license is recorded before it is returned.
+    public func issue(
+        request: CertificateSigningRequest,
+        licenseType: LicenseType,
+        temporary: Bool,
+        product: String?
+    ) throws -> IssuedCertificate {
+        let subject = try ClientLicenseRequest.subject(of: request)
+        guard subject.licenseType == licenseType else {
+            switch licenseType {
+            case .perUser:
+                throw CALError.requestNotAcceptable("a per-user license needs a request made with `calkit client request --user`")
+            case .perDevice:
+                throw CALError.requestNotAcceptable("the request names a user; issue it with --type per-user")
+            }
+        }
+        let issuer = try activeCertificate()
+        let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
+        let now = time.now
+        let days = temporary ? ClientLicenseProfile.temporaryDays : Int.random(in: ClientLicenseProfile.permanentDays)
+        var minted: Certificate?
+        let record: IssuedLicense
+        do {
+            record = try store.issue(
+                product: productName,
+                licenseType: licenseType.rawValue,
+                permanent: !temporary,
+                now: now
+            ) { grant in
+                let license = LicenseExtension(
+                    licenseType: licenseType,
+                    status: temporary ? .temporary : .permanent,
+                    product: productName,
+                    productVersion: grant.pack?.productVersion ?? "",
+                    licenseServerID: serverID,
+                    subjectHash: subject.hash,
+                    keyPackID: temporary ? nil : grant.pack?.packID
+                )
+                let contents = ClientLicenseProfile.Contents(
+                    publicKey: request.publicKey,
+                    subject: subject,
+                    license: license,
+                    serialNumber: SerialNumbers.random(),
+                    notBefore: now,
+                    notAfter: now.addingDays(days)
+                )
+                let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer, issuerKey: key)
+                minted = certificate
+                return IssuedLicense(
+                    serial: SerialNumbers.hex(certificate.serialNumber),
+                    licenseType: licenseType.rawValue,
+                    status: license.status.rawValue,
+                    product: productName,
+                    productVersion: license.productVersion,
+                    subjectName: subject.name,
+                    packID: license.keyPackID,
+                    seat: grant.seat,
+                    notBefore: certificate.notValidBefore,
+                    notAfter: certificate.notValidAfter,
+                    certificate: try certificate.derBytes()
+                )
+            }
+        } catch StoreError.noSeatAvailable(let product) {
+            throw CALError.noSeatAvailable(product: product)
+        } catch StoreError.noPack(let product, let type) {
+            throw CALError.noPackForProduct(product: product, type: type)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
+        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+    }
+
+    /// The product to issue for: the one named, or the only one installed for this license type.
+    private func resolveProduct(_ product: String?, licenseType: LicenseType, temporary: Bool) throws -> String {
+        if let product {
+            guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("--product must be 1 to 64 characters") }
+            return product
+        }
+        let packs: [InstalledPack]
+        do { packs = try store.installedPacks() } catch { throw CALError.storage("\(error)") }
+        var products: [String] = []
+        for pack in packs where pack.licenseType == licenseType.rawValue && !products.contains(pack.product) {
+            products.append(pack.product)
+        }
+        guard let only = products.first else {
+            if temporary { throw CALError.invalidArgument("name the product of the temporary license with --product") }
+            throw CALError.noPackForProduct(product: "any product", type: licenseType.rawValue)
+        }
+        guard products.count == 1 else { throw CALError.productAmbiguous(products) }
+        return only
+    }
+
+    // MARK: Reports
+
+    /// The server's packs, their use, and counts of what it issued.
+    public func status() throws -> ServerStatus {
+        let certificate = try? activeCertificate()
+        do {
+            let packs = try store.packUsage(at: time.now)
+            return ServerStatus(
+                name: name,
+                serverID: serverID,
+                activated: certificate != nil,
+                certificateNotAfter: certificate?.notValidAfter,
+                packs: packs,
+                products: ProductUsage.summing(packs),
+                licensesIssued: try store.issuanceCounts()
+            )
+        } catch {
+            throw CALError.storage("\(error)")
+        }
+    }
+}

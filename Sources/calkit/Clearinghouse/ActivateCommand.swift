@@ -1,0 +1,41 @@
+import ArgumentParser
+import CALClearinghouse
+import CALCore
+
+/// `calkit clearinghouse activate`: signs a license server's activation request.
+struct ActivateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activate",
+        abstract: "Activate a license server: check its request and issue its certificate.",
+        discussion: """
+            Reads the activation request a license server wrote (`calkit server init`), checks its \
+            signature and profile, issues the license-server certificate (CA, pathLen 0) and writes \
+            the chain — server certificate, then root — for `calkit server install-certificate`. \
+            A server id can be activated once.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("The activation request (PEM CSR).", valueName: "file")) var request: String
+    @Option(help: ArgumentHelp("Where to write the chain (PEM).", valueName: "file")) var out: String
+    @Option(help: "Lifetime of the license-server certificate in days.") var days = LicenseServerProfile.defaultDays
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let clearinghouse = try Clearinghouse(home: home.home)
+        let csr = try PEMBundle.request(at: request)
+        let chain = try clearinghouse.activate(csr, days: days)
+        try SecureFile.write(try PEMBundle.pem(of: chain).fileBytes, to: out)
+        let certificate = chain[0]
+        let serverID = LicenseServerProfile.serverID(of: certificate) ?? ""
+        if json {
+            Output.json([
+                "chain": out, "serverID": serverID, "serial": SerialNumbers.hex(certificate.serialNumber),
+                "notAfter": Output.date(certificate.notValidAfter),
+            ])
+        } else {
+            print("Activated license server \(CALIdentifier.grouped(serverID)) until \(Output.date(certificate.notValidAfter))")
+            print("chain: \(out)")
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `calkit clearinghouse`: the vendor's root of trust.
+struct ClearinghouseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clearinghouse",
+        abstract: "The vendor's clearinghouse: root CA, server activation, key packs.",
+        subcommands: [ClearinghouseInitCommand.self, ActivateCommand.self, IssuePackCommand.self]
+    )
+}

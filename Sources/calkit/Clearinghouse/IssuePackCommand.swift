@@ -1,0 +1,78 @@
+import ArgumentParser
+import CALClearinghouse
+import CALCore
+
+/// `calkit clearinghouse issue-pack`: sells a key pack to one activated license server.
+struct IssuePackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue-pack",
+        abstract: "Issue a signed key pack of CALs bound to one license server.",
+        discussion: """
+            The pack is CMS SignedData (DER) signed by the root; only the server whose certificate \
+            is given can install it. Keep the agreement number: the clearinghouse asks for it when \
+            CALs are recovered.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("The license server's certificate or chain (PEM; first certificate is used).", valueName: "file"))
+    var serverCertificate: String
+    @Option(help: "per-device or per-user.") var type: LicenseType
+    @Option(help: "How many CALs the pack holds.") var count: Int
+    @Option(help: "The product the CALs license.") var product: String
+    @Option(help: "The product version.") var productVersion = "1.0"
+    @Option(help: "The license purchase agreement number.") var agreement: String
+    @Option(help: ArgumentHelp("Where to write the key pack (DER).", valueName: "file")) var out: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let clearinghouse = try Clearinghouse(home: home.home)
+        guard let certificate = try PEMBundle.certificates(at: serverCertificate).first else {
+            throw CALError.malformed(what: serverCertificate, reason: "no certificate")
+        }
+        let pack = try clearinghouse.issuePack(
+            serverCertificate: certificate,
+            licenseType: type,
+            count: count,
+            product: product,
+            productVersion: productVersion,
+            agreementNumber: agreement
+        )
+        try SecureFile.write(pack.signedBytes, to: out)
+        let content = pack.content
+        if json {
+            Output.json(PackSummary(content, file: out))
+        } else {
+            print(
+                "Issued key pack \(CALIdentifier.grouped(content.keyPackID)): \(content.count) \(content.licenseType.rawValue) CALs of \(content.product) \(content.productVersion)"
+            )
+            print("for license server \(CALIdentifier.grouped(content.licenseServerID)), agreement \(content.agreementNumber)")
+            print("key pack: \(out)")
+        }
+    }
+}
+
+/// A key pack as scripts see it.
+struct PackSummary: Encodable {
+    var file: String?
+    var keyPackID: String
+    var licenseServerID: String
+    var licenseType: String
+    var count: Int
+    var product: String
+    var productVersion: String
+    var agreementNumber: String
+    var issuedAt: String
+
+    init(_ content: KeyPackContent, file: String? = nil) {
+        self.file = file
+        keyPackID = content.keyPackID
+        licenseServerID = content.licenseServerID
+        licenseType = content.licenseType.rawValue
+        count = content.count
+        product = content.product
+        productVersion = content.productVersion
+        agreementNumber = content.agreementNumber
+        issuedAt = Output.date(content.issuedAt)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import CALClient
+import CALCore
+import Foundation
+
+/// `calkit client verify`: checks every stored license.
+struct ClientVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify every stored license against a trusted root.",
+        discussion: """
+            Checks each license's chain to the root, its validity at --at (default: now), its \
+            profile, and that it is bound to this client's device id (per-device) and key. Prints \
+            one line per license and exits 0 only if all are valid.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("The clearinghouse root to trust (PEM).", valueName: "root.pem")) var trust: String
+    @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
+    @Option(help: "Require licenses of this product.") var product: String?
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let client = try ClientIdentity(home: home.home)
+        let roots = try PEMBundle.certificates(at: trust)
+        let time = at?.date ?? Date()
+        var reports: [VerificationReport] = []
+        for entry in try client.store.entries() {
+            switch entry {
+            case .failure(let error):
+                reports.append(
+                    VerificationReport(file: "", license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
+                )
+            case .success(let stored):
+                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain)
+                let verdict = await verifier.verify(
+                    stored.license,
+                    at: time,
+                    expecting: .init(deviceID: client.deviceID, holderKey: client.publicKey, product: product)
+                )
+                reports.append(VerificationReport(file: stored.path, license: stored.license, verdict: verdict))
+            }
+        }
+        if json {
+            Output.json(reports)
+        } else if reports.isEmpty {
+            print("no licenses stored")
+        } else {
+            reports.forEach { print($0.line) }
+        }
+        if reports.isEmpty || reports.contains(where: { !$0.valid }) { throw ExitCode.failure }
+    }
+}

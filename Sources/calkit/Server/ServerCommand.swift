@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `calkit server`: the license server.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "A license server: activation, key packs, issuing client licenses.",
+        subcommands: [
+            ServerInitCommand.self, InstallCertificateCommand.self, InstallPackCommand.self, IssueCommand.self,
+            ServerStatusCommand.self,
+        ]
+    )
+}

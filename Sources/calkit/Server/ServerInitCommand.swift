@@ -1,0 +1,33 @@
+import ArgumentParser
+import CALCore
+import CALLicenseServer
+
+/// `calkit server init`: the server's key, id and activation request.
+struct ServerInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a license server: key, license-server id and activation request.",
+        discussion: """
+            Writes DIR/activation-request.pem. Send it to the clearinghouse \
+            (`calkit clearinghouse activate`) and install the chain it returns with \
+            `calkit server install-certificate`.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: "The server's name.") var name: String
+    @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let server = try LicenseServer.create(at: home.home, name: name, keyType: keyType)
+        let requestPath = server.home.file(LicenseServer.Files.activationRequest)
+        if json {
+            Output.json(["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue])
+        } else {
+            print("Created license server \"\(name)\"")
+            print("license-server id: \(CALIdentifier.grouped(server.serverID))")
+            print(requestPath)
+        }
+    }
+}

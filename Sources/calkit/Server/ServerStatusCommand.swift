@@ -1,0 +1,49 @@
+import ArgumentParser
+import CALCore
+import CALLicenseServer
+
+/// `calkit server status`: packs, seats and licenses issued.
+struct ServerStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show installed key packs with their counts and the licenses issued."
+    )
+
+    @OptionGroup var home: HomeOption
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let status = try LicenseServer(home: home.home).status()
+        if json {
+            Output.json(status)
+            return
+        }
+        print("License server \"\(status.name)\" \(CALIdentifier.grouped(status.serverID))")
+        if let notAfter = status.certificateNotAfter {
+            print("activated, certificate valid until \(Output.date(notAfter))")
+        } else {
+            print("not activated")
+        }
+        if status.products.isEmpty {
+            print("no key packs installed")
+        } else {
+            print("")
+            print("product                 type        total  issued   free")
+            for product in status.products {
+                let name = product.product.padding(toLength: 22, withPad: " ", startingAt: 0)
+                let type = product.licenseType.padding(toLength: 10, withPad: " ", startingAt: 0)
+                print("\(name)  \(type) \(pad(product.total)) \(pad(product.issued)) \(pad(product.free))")
+            }
+        }
+        let counts = status.licensesIssued
+        print("")
+        print(
+            "licenses issued: \(counts.total) (\(counts.permanentPerDevice) permanent per-device, \(counts.permanentPerUser) per-user, \(counts.temporary) temporary)"
+        )
+    }
+
+    private func pad(_ value: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(0, 6 - text.count)) + text
+    }
+}
