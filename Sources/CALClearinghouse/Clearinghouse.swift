@@ -11,6 +11,10 @@ public struct Clearinghouse: Sendable {
         public static let rootKey = "root-key.pem"
         /// The self-signed root certificate, the trust anchor everyone else is given.
         public static let root = "root.pem"
+        /// The signing key for key packs and transfer grants (0600).
+        public static let signerKey = "signer-key.pem"
+        /// The signing certificate, issued by the root.
+        public static let signer = "signer.pem"
         /// The SQLite store.
         public static let store = "calkit.sqlite"
     }
@@ -19,7 +23,10 @@ public struct Clearinghouse: Sendable {
     public let home: RoleHome
     /// The root certificate.
     public let root: Certificate
+    /// The certificate that signs key packs.
+    public let signer: Certificate
     private let rootKey: Certificate.PrivateKey
+    private let signerKey: Certificate.PrivateKey
     private let store: any ClearinghouseStore
     private let time: any TimeSource
 
@@ -35,9 +42,19 @@ public struct Clearinghouse: Sendable {
         guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
         let key = try keyType.generate()
         let root = try RootProfile.makeCertificate(name: name, key: key, notBefore: time.now, years: years)
+        let signerKey = try keyType.cmsSigningKeyType.generate()
+        let signer = try SigningCertificateProfile.makeCertificate(
+            rootName: name,
+            key: signerKey,
+            root: root,
+            rootKey: key,
+            notBefore: time.now
+        )
         let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType))
         try PrivateKeyFile.write(key, to: home.file(Files.rootKey))
+        try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey))
         try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.root), overwrite: false)
+        try SecureFile.write(Array(try PEMBundle.pem(of: [signer]).utf8), to: home.file(Files.signer), overwrite: false)
         return try Clearinghouse(home: path, time: time)
     }
 
@@ -48,6 +65,11 @@ public struct Clearinghouse: Sendable {
         rootKey = try PrivateKeyFile.read(from: home.file(Files.rootKey))
         guard rootKey.publicKey == root.publicKey else {
             throw CALError.certificateKeyMismatch("\(home.file(Files.rootKey)) is not the key of \(home.file(Files.root))")
+        }
+        signer = try PEMBundle.certificate(at: home.file(Files.signer))
+        signerKey = try PrivateKeyFile.read(from: home.file(Files.signerKey))
+        guard signerKey.publicKey == signer.publicKey else {
+            throw CALError.certificateKeyMismatch("\(home.file(Files.signerKey)) is not the key of \(home.file(Files.signer))")
         }
         store = try Self.openStore(home)
         self.time = time
@@ -122,7 +144,7 @@ public struct Clearinghouse: Sendable {
             agreementNumber: agreementNumber,
             issuedAt: time.now
         )
-        let pack = try KeyPack.sign(content, root: root, rootKey: rootKey)
+        let pack = try KeyPack.sign(content, signer: signer, signerKey: signerKey)
         do {
             try store.recordSale(
                 SoldPack(

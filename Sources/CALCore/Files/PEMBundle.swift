@@ -5,30 +5,35 @@ import X509
 /// Reads the PEM blocks of a file, and the certificates and requests in them.
 public enum PEMBundle {
     /// Every PEM block in `text`, in order. `path` names the source in errors.
+    ///
+    /// Reads PEM as OpenSSL writes and reads it: any base64 line length, surrounding text ignored.
     public static func documents(in text: String, path: String) throws -> [PEMDocument] {
         var documents: [PEMDocument] = []
-        var current: [Substring] = []
-        var inside = false
+        var label: String?
+        var body = ""
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("-----BEGIN ") {
-                guard !inside else { throw CALError.malformed(what: path, reason: "a PEM block is not closed") }
-                inside = true
-                current = [Substring(trimmed)]
-            } else if trimmed.hasPrefix("-----END ") {
-                guard inside else { throw CALError.malformed(what: path, reason: "a PEM END line without BEGIN") }
-                current.append(Substring(trimmed))
-                inside = false
-                do {
-                    documents.append(try PEMDocument(pemString: current.joined(separator: "\n")))
-                } catch {
-                    throw CALError.malformed(what: path, reason: "a PEM block does not decode: \(error)")
+            if trimmed.hasPrefix("-----BEGIN "), trimmed.hasSuffix("-----") {
+                guard label == nil else { throw CALError.malformed(what: path, reason: "a PEM block is not closed") }
+                label = String(trimmed.dropFirst("-----BEGIN ".count).dropLast(5))
+                body = ""
+            } else if trimmed.hasPrefix("-----END "), trimmed.hasSuffix("-----") {
+                guard let open = label else {
+                    throw CALError.malformed(what: path, reason: "a PEM END line without BEGIN")
                 }
-            } else if inside {
-                current.append(Substring(trimmed))
+                guard String(trimmed.dropFirst("-----END ".count).dropLast(5)) == open else {
+                    throw CALError.malformed(what: path, reason: "the PEM block \(open) ends with another label")
+                }
+                guard let bytes = Data(base64Encoded: body), !bytes.isEmpty else {
+                    throw CALError.malformed(what: path, reason: "the \(open) PEM block is not valid base64")
+                }
+                documents.append(PEMDocument(type: open, derBytes: Array(bytes)))
+                label = nil
+            } else if label != nil {
+                body += trimmed
             }
         }
-        guard !inside else { throw CALError.malformed(what: path, reason: "the file ends inside a PEM block") }
+        guard label == nil else { throw CALError.malformed(what: path, reason: "the file ends inside a PEM block") }
         guard !documents.isEmpty else {
             throw CALError.malformed(what: path, reason: "no PEM block found (is the file empty or binary?)")
         }

@@ -8,16 +8,16 @@ public struct KeyPack: Sendable {
     /// The signed DER, as it travels and as it is stored.
     public var signedBytes: [UInt8]
 
-    /// Signs a pack with the clearinghouse root.
+    /// Signs a pack with the clearinghouse's signing certificate and key.
     public static func sign(
         _ content: KeyPackContent,
-        root: Certificate,
-        rootKey: Certificate.PrivateKey
+        signer: Certificate,
+        signerKey: Certificate.PrivateKey
     ) throws -> KeyPack {
         let bytes = try SignedEnvelope.sign(
             try content.derBytes(),
-            certificate: root,
-            key: rootKey,
+            certificate: signer,
+            key: signerKey,
             signingTime: content.issuedAt
         )
         return KeyPack(content: content, signedBytes: bytes)
@@ -25,10 +25,10 @@ public struct KeyPack: Sendable {
 
     /// Verifies a signed pack against the root the verifier trusts and returns it.
     ///
-    /// Refuses packs that are not CMS, whose signature or content was altered, that are not
-    /// signed by `root`, or whose content is not a key pack.
+    /// Refuses packs that are not CMS, whose signature or content was altered, whose signer is
+    /// not a signing certificate of `root`, or whose content is not a key pack.
     public static func verify(_ bytes: [UInt8], root: Certificate, at time: Date) async throws -> KeyPack {
-        let contentBytes = try await SignedEnvelope.verify(bytes, signedBy: root, at: time, what: "the key pack")
+        let contentBytes = try await SignedEnvelope.verify(bytes, anchor: root, at: time, what: "the key pack")
         return KeyPack(content: try decode(contentBytes), signedBytes: bytes)
     }
 

@@ -25,11 +25,12 @@ public enum SignedEnvelope {
         )
     }
 
-    /// Verifies attached CMS SignedData that must be signed by `anchor` itself, valid at `time`,
-    /// and returns the content. `what` names the object in errors ("the key pack").
+    /// Verifies attached CMS SignedData whose signer is a signing certificate issued by `anchor`
+    /// (see ``SigningCertificateProfile``), valid at `time`, and returns the content. `what` names
+    /// the object in errors ("the key pack").
     public static func verify(
         _ bytes: [UInt8],
-        signedBy anchor: Certificate,
+        anchor: Certificate,
         at time: Date,
         what: String
     ) async throws -> [UInt8] {
@@ -42,8 +43,8 @@ public enum SignedEnvelope {
         }
         switch result {
         case .success(let valid):
-            guard valid.signer.publicKey == anchor.publicKey, valid.signer.subject == anchor.subject else {
-                throw CALError.packSignatureInvalid("\(what) is not signed by the clearinghouse root this server trusts")
+            guard SigningCertificateProfile.isSigner(valid.signer, for: anchor) else {
+                throw CALError.packSignatureInvalid("\(what) is not signed by a signing certificate of the trusted root")
             }
             return content
         case .failure(.unableToValidateSigner(let failure)):

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The main job end to end, on a fresh state folder: what `make run` shows.
+# Usage: scripts/demo.sh CALKIT_BINARY STATE_DIR
+set -euo pipefail
+calkit=$1
+state=$2
+rm -rf "$state"
+mkdir -p "$state"
+cd "$state"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '$ calkit %s\n' "$*"; "$calkit" "$@"; }
+
+step "1. The vendor creates its clearinghouse (root CA)"
+show clearinghouse init --home clearinghouse --name "Contoso Clearinghouse"
+
+step "2. An administrator creates a license server; the clearinghouse activates it (file method)"
+show server init --home license-server --name "Headquarters License Server"
+show clearinghouse activate --home clearinghouse --request license-server/activation-request.pem --out activation-chain.pem
+show server install-certificate --home license-server activation-chain.pem
+
+step "3. The clearinghouse sells key packs bound to that server, and the server installs them"
+show clearinghouse issue-pack --home clearinghouse --server-certificate license-server/server-chain.pem \
+    --type per-device --count 1 --product "Remote Desktop" --product-version 2026 --agreement 4711-0001 --out per-device.keypack
+show clearinghouse issue-pack --home clearinghouse --server-certificate license-server/server-chain.pem \
+    --type per-user --count 25 --product "Remote Desktop" --product-version 2026 --agreement 4711-0002 --out per-user.keypack
+show server install-pack --home license-server per-device.keypack
+show server install-pack --home license-server per-user.keypack
+
+step "4. Two clients create their keys: a kiosk PC and Alice's laptop"
+show client init --home kiosk --device-id KIOSK-0001
+show client init --home laptop --device-id LAPTOP-ALICE --key-type ed25519
+
+step "5. The license server mints a per-device CAL for the kiosk and a per-user CAL for Alice"
+show client request --home kiosk --out kiosk.csr
+show server issue --home license-server --request kiosk.csr --type per-device --out kiosk-cal.pem
+show client request --home laptop --user alice@contoso.example --out alice.csr
+show server issue --home license-server --request alice.csr --type per-user --out alice-cal.pem
+
+step "6. The clients store their licenses and verify them against the clearinghouse root"
+show client install --home kiosk kiosk-cal.pem
+show client install --home laptop alice-cal.pem
+show client verify --home kiosk --trust clearinghouse/root.pem
+show client verify --home laptop --trust clearinghouse/root.pem
+show verify kiosk-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem --device-id KIOSK-0001
+
+step "7. Refusals: the per-device pool is exhausted, and a tampered license is caught"
+show client init --home second-pc --device-id PC-0002
+show client request --home second-pc --out second-pc.csr
+if show server issue --home license-server --request second-pc.csr --type per-device --out second-pc-cal.pem; then
+    echo "unexpected: a seat was issued beyond the pack" >&2
+    exit 1
+fi
+[ ! -e second-pc-cal.pem ] && echo "(no license file was written)"
+python3 - kiosk-cal.pem tampered-cal.pem <<'PY'
+import base64, sys
+text = open(sys.argv[1]).read()
+blocks = text.split("-----END CERTIFICATE-----")
+body = blocks[0].split("-----BEGIN CERTIFICATE-----")[1]
+der = bytearray(base64.b64decode("".join(body.split())))
+needle = b"Remote Desktop"
+at = der.find(needle)
+der[at] ^= 0x20  # "Remote" becomes "remote": one flipped bit inside the signed part
+pem = base64.encodebytes(bytes(der)).decode()
+open(sys.argv[2], "w").write("-----BEGIN CERTIFICATE-----\n" + pem + "-----END CERTIFICATE-----" + "-----END CERTIFICATE-----".join(blocks[1:]))
+PY
+if show verify tampered-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem; then
+    echo "unexpected: a tampered license verified" >&2
+    exit 1
+fi
+
+step "8. The license server's books"
+show server status --home license-server
+echo
+echo "All state is in $state. Inspect any file with: calkit inspect FILE"
