@@ -49,11 +49,22 @@ let package = Package(
             dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509, crypto],
             path: "Benchmarks/CALBench"
         ),
-        .testTarget(name: "CALCoreTests", dependencies: ["CALCore"]),
-        .testTarget(name: "CALStoreTests", dependencies: ["CALStore"]),
-        .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore"]),
-        .testTarget(name: "CALClearinghouseTests", dependencies: ["CALClearinghouse", "CALLicenseServer", "CALCore"]),
-        .testTarget(name: "CALLicenseServerTests", dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore"]),
-        .testTarget(name: "InteropTests", dependencies: ["CALCore"]),
+        .target(
+            name: "CALTestSupport",
+            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509],
+            path: "Tests/CALTestSupport"
+        ),
+        .testTarget(name: "CALCoreTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
+        .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALTestSupport"]),
+        .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALTestSupport", x509]),
+        .testTarget(
+            name: "CALClearinghouseTests",
+            dependencies: ["CALClearinghouse", "CALLicenseServer", "CALCore", "CALTestSupport", x509]
+        ),
+        .testTarget(
+            name: "CALLicenseServerTests",
+            dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
+        ),
+        .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALTestSupport", x509]),
     ]
 )

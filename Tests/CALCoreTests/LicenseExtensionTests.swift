@@ -1,0 +1,75 @@
+import CALCore
+import SwiftASN1
+import Testing
+
+@Suite("The license extension's DER codec")
+struct LicenseExtensionTests {
+    let sample = LicenseExtension(
+        licenseType: .perDevice,
+        status: .permanent,
+        product: "Remote Desktop",
+        productVersion: "2026",
+        licenseServerID: CALIdentifier.random(),
+        subjectHash: LicenseSubject.device("PC-1").hash,
+        keyPackID: CALIdentifier.random(),
+        transferredFrom: [0x12, 0x34]
+    )
+
+    @Test("Every field survives a round trip through DER")
+    func roundTrip() throws {
+        var serializer = DER.Serializer()
+        try serializer.serialize(sample)
+        let decoded = try LicenseExtension(derEncoded: serializer.serializedBytes)
+        #expect(decoded == sample)
+    }
+
+    @Test("Optional fields are left out when absent and read back as absent")
+    func optionalFields() throws {
+        var temporary = sample
+        temporary.status = .temporary
+        temporary.keyPackID = nil
+        temporary.transferredFrom = nil
+        var serializer = DER.Serializer()
+        try serializer.serialize(temporary)
+        let decoded = try LicenseExtension(derEncoded: serializer.serializedBytes)
+        #expect(decoded.keyPackID == nil)
+        #expect(decoded.transferredFrom == nil)
+        #expect(decoded == temporary)
+        var full = DER.Serializer()
+        try full.serialize(sample)
+        #expect(serializer.serializedBytes.count < full.serializedBytes.count)
+    }
+
+    @Test("Truncated, empty and garbage bytes are refused without a crash")
+    func malformedInput() throws {
+        var serializer = DER.Serializer()
+        try serializer.serialize(sample)
+        let bytes = serializer.serializedBytes
+        for cut in [0, 1, 2, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: (any Error).self) { try LicenseExtension(derEncoded: Array(bytes.prefix(cut))) }
+        }
+        #expect(throws: (any Error).self) { try LicenseExtension(derEncoded: [0x30, 0x03, 0x02, 0x01, 0x09]) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let garbage = (0..<Int.random(in: 1...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            _ = try? LicenseExtension(derEncoded: garbage)
+        }
+    }
+
+    @Test("An unknown license type or a hash of the wrong length is refused")
+    func invalidValues() throws {
+        var wrongHash = sample
+        wrongHash.subjectHash = [1, 2, 3]
+        var serializer = DER.Serializer()
+        try serializer.serialize(wrongHash)
+        #expect(throws: (any Error).self) { try LicenseExtension(derEncoded: serializer.serializedBytes) }
+
+        var good = DER.Serializer()
+        try good.serialize(sample)
+        var bytes = good.serializedBytes
+        // The first ENUMERATED (license type) is at a fixed place: 30 len 02 01 01 0A 01 <type>.
+        let typeIndex = bytes.firstIndex(of: 0x0A)! + 2
+        bytes[typeIndex] = 7
+        #expect(throws: (any Error).self) { try LicenseExtension(derEncoded: bytes) }
+    }
+}
