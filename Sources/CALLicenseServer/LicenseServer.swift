@@ -237,6 +237,11 @@ public struct LicenseServer: Sendable {
 
     // MARK: Reports
 
+    /// Every license this server issued, oldest first, as recorded.
+    public func issuedLicenses() throws -> [IssuedLicense] {
+        do { return try store.issuedLicenses() } catch { throw CALError.storage("\(error)") }
+    }
+
     /// The server's packs, their use, and counts of what it issued.
     public func status() throws -> ServerStatus {
         let certificate = try? activeCertificate()
