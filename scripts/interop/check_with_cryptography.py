@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Independent check of CALKit artefacts with Python's `cryptography`.
+
+Usage: check_with_cryptography.py ITEM...
+  cert:FILE[:ISSUER_FILE]  load the first certificate of FILE; with ISSUER_FILE, verify its
+                           signature with the issuer's public key (first certificate there)
+  csr:FILE                 load a CSR and check its self-signature
+  key:FILE                 load an unencrypted private key
+Prints one line per item and exits 1 if any item fails.
+"""
+import sys
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+LICENSE_EXTENSION = x509.ObjectIdentifier("1.3.6.1.4.1.32473.2002.1")
+LICENSE_PURPOSE = x509.ObjectIdentifier("1.3.6.1.4.1.32473.2002.2")
+
+
+def first_certificate(path):
+    with open(path, "rb") as handle:
+        return x509.load_pem_x509_certificates(handle.read())[0]
+
+
+def check(item):
+    kind, _, rest = item.partition(":")
+    if kind == "cert":
+        path, _, issuer_path = rest.partition(":")
+        certificate = first_certificate(path)
+        notes = [certificate.subject.rfc4514_string()]
+        try:
+            certificate.extensions.get_extension_for_oid(LICENSE_EXTENSION)
+            usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+            if LICENSE_PURPOSE not in list(usage):
+                raise ValueError("license without id-kp-clientLicense")
+            notes.append("license")
+        except x509.ExtensionNotFound:
+            pass
+        if issuer_path:
+            certificate.verify_directly_issued_by(first_certificate(issuer_path))
+            notes.append("signature ok")
+        return "cert " + path + ": " + ", ".join(notes)
+    if kind == "csr":
+        with open(rest, "rb") as handle:
+            request = x509.load_pem_x509_csr(handle.read())
+        if not request.is_signature_valid:
+            raise ValueError("CSR signature does not verify")
+        return "csr " + rest + ": " + request.subject.rfc4514_string() + ", signature ok"
+    if kind == "key":
+        with open(rest, "rb") as handle:
+            key = serialization.load_pem_private_key(handle.read(), password=None)
+        return "key " + rest + ": " + type(key).__name__
+    raise ValueError("unknown item kind " + kind)
+
+
+def main(items):
+    failures = 0
+    for item in items:
+        try:
+            print("ok   " + check(item))
+        except Exception as error:  # report every failure, then exit non-zero
+            failures += 1
+            print("FAIL " + item + ": " + repr(error))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
