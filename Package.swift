@@ -65,6 +65,7 @@ let package = Package(
             name: "CALLicenseServerTests",
             dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
+        .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
         .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALTestSupport", x509]),
     ]
 )

@@ -36,7 +36,7 @@ public struct ArtifactDescription: Sendable {
             case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
                 return ArtifactDescription(
                     kind: "private-key",
-                    fields: [("format", document.discriminator), ("note", "key material is never printed")],
+                    fields: [("format", keyFormat(document.discriminator)), ("note", "key material is never printed")],
                     more: []
                 )
             default:
@@ -131,6 +131,15 @@ public struct ArtifactDescription: Sendable {
             ],
             more: []
         )
+    }
+
+    private static func keyFormat(_ label: String) -> String {
+        switch label {
+        case "EC PRIVATE KEY": return "SEC1"
+        case "RSA PRIVATE KEY": return "PKCS #1"
+        case "ENCRYPTED PRIVATE KEY": return "PKCS #8, encrypted"
+        default: return "PKCS #8"
+        }
     }
 
     private static func keyDescription(_ key: Certificate.PublicKey) -> String {

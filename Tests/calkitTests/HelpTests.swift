@@ -1,0 +1,31 @@
+import CALTestSupport
+import Testing
+
+@Suite("Every verb explains itself")
+struct HelpTests {
+    @Test(
+        "--help works for every verb",
+        arguments: [
+            [], ["clearinghouse"], ["clearinghouse", "init"], ["clearinghouse", "activate"], ["clearinghouse", "issue-pack"],
+            ["server"], ["server", "init"], ["server", "install-certificate"], ["server", "install-pack"], ["server", "issue"],
+            ["server", "status"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
+            ["client", "verify"], ["verify"], ["inspect"],
+        ]
+    )
+    func help(verb: [String]) throws {
+        let result = try ExternalTool.calkit(verb + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("USAGE: calkit"))
+        #expect(result.output.contains("OVERVIEW:"))
+    }
+
+    @Test("An unknown verb or a missing option is a usage error, not a crash")
+    func usageErrors() throws {
+        for arguments in [["frobnicate"], ["server", "issue"], ["clearinghouse", "init"], ["server", "issue", "--type", "sideways"]] {
+            let result = try ExternalTool.calkit(arguments)
+            #expect(result.status != 0)
+            #expect(!result.crashed)
+            #expect(result.error.contains("Error:") || result.error.contains("error:"))
+        }
+    }
+}
