@@ -28,6 +28,12 @@ struct CLIWorkspace {
     /// Runs calkit and expects success.
     @discardableResult
     func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
+        try ok(arguments, sourceLocation: sourceLocation)
+    }
+
+    /// Runs calkit and expects success.
+    @discardableResult
+    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
         let result = try run(arguments)
         #expect(result.status == 0, "calkit \(arguments.joined(separator: " ")): \(result.error)", sourceLocation: sourceLocation)
         return result
