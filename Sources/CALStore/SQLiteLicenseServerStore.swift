@@ -124,18 +124,45 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             return SeatGrant(pack: candidates.first, seat: nil)
         }
         for pack in candidates {
-            let taken = Set(
-                try Int.fetchAll(
-                    db,
-                    sql: "SELECT seat FROM licenses WHERE pack_id = ? AND seat IS NOT NULL AND not_after > ?",
-                    arguments: [pack.packID, now.timeIntervalSince1970]
-                )
-            )
-            if taken.count < pack.count, let seat = (1...pack.count).first(where: { !taken.contains($0) }) {
+            if let seat = try lowestFreeSeat(db, pack: pack, now: now) {
                 return SeatGrant(pack: pack, seat: seat)
             }
         }
         throw StoreError.noSeatAvailable(product: product)
+    }
+
+    /// The lowest seat of `pack` that no unexpired license holds, found with the index rather
+    /// than by reading every seat, so issuing from a large pack stays fast.
+    private static func lowestFreeSeat(_ db: Database, pack: InstalledPack, now: Date) throws -> Int? {
+        let time = now.timeIntervalSince1970
+        let taken =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM licenses WHERE pack_id = ? AND seat IS NOT NULL AND not_after > ?",
+                arguments: [pack.packID, time]
+            ) ?? 0
+        guard taken < pack.count else { return nil }
+        let firstTaken = try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM licenses WHERE pack_id = ? AND seat = 1 AND not_after > ?",
+            arguments: [pack.packID, time]
+        )
+        guard firstTaken == true else { return 1 }
+        // The first held seat whose successor is not held: its successor is the lowest gap.
+        let gap = try Int.fetchOne(
+            db,
+            sql: """
+                SELECT MIN(held.seat) + 1 FROM licenses AS held
+                WHERE held.pack_id = ? AND held.seat IS NOT NULL AND held.not_after > ?
+                  AND NOT EXISTS (
+                      SELECT 1 FROM licenses AS next
+                      WHERE next.pack_id = held.pack_id AND next.seat = held.seat + 1 AND next.not_after > ?
+                  )
+                """,
+            arguments: [pack.packID, time, time]
+        )
+        guard let gap, gap <= pack.count else { return nil }
+        return gap
     }
 
     public func issuedLicenses() throws -> [IssuedLicense] {

@@ -68,6 +68,27 @@ struct SeatPoolTests {
         #expect(later.seat == 1)
     }
 
+    @Test("The lowest free seat fills the gap an expired license left")
+    func gapIsFilled() throws {
+        let folder = try TemporaryFolder()
+        let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
+        try store.install(pack("PACK", count: 4))
+        let now = Date()
+        for lifetime in [600.0, 60, 600] {
+            _ = try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) {
+                record($0, notAfter: now.addingTimeInterval(lifetime))
+            }
+        }
+        let later = now.addingTimeInterval(120)
+        let seats = try (0..<2).map { _ in
+            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: later) { record($0) }.seat
+        }
+        #expect(seats == [2, 4])
+        #expect(throws: StoreError.noSeatAvailable(product: "P")) {
+            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: later) { record($0) }
+        }
+    }
+
     @Test("Per-user and temporary issuance take no seat")
     func noSeatTaken() throws {
         let folder = try TemporaryFolder()
