@@ -8,7 +8,7 @@ rm -rf "$state"
 mkdir -p "$state"
 cd "$state"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 show() { printf '$ calkit %s\n' "$*"; "$calkit" "$@"; }
 
 step "1. The vendor creates its clearinghouse (root CA)"

@@ -34,7 +34,6 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     seat INTEGER,
                     not_before DOUBLE NOT NULL,
                     not_after DOUBLE NOT NULL,
-                    issued_order INTEGER NOT NULL,
                     certificate BLOB NOT NULL
                 );
                 CREATE INDEX licenses_by_pack ON licenses(pack_id, seat, not_after);
@@ -91,17 +90,16 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             let license = try mint(grant)
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE serial = ?", arguments: [license.serial])
             guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
-            let order = (try Int.fetchOne(db, sql: "SELECT MAX(issued_order) FROM licenses") ?? 0) + 1
             try db.execute(
                 sql: """
                     INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
-                                          pack_id, seat, not_before, not_after, issued_order, certificate)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          pack_id, seat, not_before, not_after, certificate)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     license.serial, license.licenseType, license.status, license.product, license.productVersion,
                     license.subjectName, license.packID, license.seat, license.notBefore.timeIntervalSince1970,
-                    license.notAfter.timeIntervalSince1970, order, Data(license.certificate),
+                    license.notAfter.timeIntervalSince1970, Data(license.certificate),
                 ]
             )
             return license
@@ -167,7 +165,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     public func issuedLicenses() throws -> [IssuedLicense] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY issued_order").map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY rowid").map { row in
                 IssuedLicense(
                     serial: row["serial"],
                     licenseType: row["license_type"],

@@ -1,0 +1,94 @@
+import CALClearinghouse
+import CALClient
+import CALCore
+import CALLicenseServer
+import Crypto
+import Foundation
+import X509
+
+/// `make bench`: raw P-256 signing and verifying beside CAL minting and verification, measured
+/// side by side in one run so the ratios hold on a noisy machine.
+@main
+struct CALBench {
+    static func main() async throws {
+        let duration = Double(ProcessInfo.processInfo.environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
+        let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        // A deployment: P-256 everywhere, the default.
+        let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
+        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench")
+        let chain = try clearinghouse.activate(try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest)))
+        _ = try await server.installCertificate(chain: chain)
+        let pack = try clearinghouse.issuePack(
+            serverCertificate: chain[0], licenseType: .perDevice, count: KeyPackContent.maximumCount, product: "Bench",
+            productVersion: "1", agreementNumber: "B"
+        )
+        _ = try await server.installPack(pack.signedBytes)
+        let client = try ClientIdentity.create(at: folder + "/client", deviceID: "BENCH-1")
+        let request = try client.request()
+        let serverKey = try PrivateKeyFile.read(from: server.home.file(LicenseServer.Files.key))
+
+        // Raw swift-crypto P-256.
+        let rawKey = P256.Signing.PrivateKey()
+        let message = Array(repeating: UInt8(0x42), count: 512)
+        let rawSignature = try rawKey.signature(for: message)
+        let rawSign = try Measurement.run("raw P-256 sign (swift-crypto)", duration: duration) {
+            _ = try rawKey.signature(for: message)
+        }
+        let rawVerify = Measurement.run("raw P-256 verify (swift-crypto)", duration: duration) {
+            precondition(rawKey.publicKey.isValidSignature(rawSignature, for: message))
+        }
+
+        // Minting in memory: build and sign the certificate, no store.
+        let subject = LicenseSubject.device("BENCH-1")
+        let mintInMemory = try Measurement.run("CAL mint, in memory", duration: duration) {
+            let now = Date()
+            let contents = ClientLicenseProfile.Contents(
+                publicKey: request.publicKey,
+                subject: subject,
+                license: LicenseExtension(
+                    licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
+                    licenseServerID: server.serverID, subjectHash: subject.hash, keyPackID: pack.content.keyPackID
+                ),
+                serialNumber: SerialNumbers.random(),
+                notBefore: now,
+                notAfter: now.addingDays(60)
+            )
+            _ = try ClientLicenseProfile.makeCertificate(contents, issuer: chain[0], issuerKey: serverKey)
+        }
+
+        // Minting through the license server: CSR check, seat, signing and the SQLite record, one transaction each.
+        let mintWithStore = try Measurement.run("CAL mint + SQLite record (1 txn each)", duration: duration) {
+            _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+        }
+
+        // Full verification: profile, signatures, validity, RFC 5280 path, binding.
+        let license = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench").certificate
+        let verifier = LicenseVerifier(trustRoots: [clearinghouse.root], intermediates: [chain[0]])
+        let expectation = LicenseVerifier.Expectation(deviceID: "BENCH-1", holderKey: client.publicKey, product: "Bench")
+        let verify = try await Measurement.run("full license verification", duration: duration) {
+            guard case .success = await verifier.verify(license, at: Date(), expecting: expectation) else {
+                throw CALError.chainDoesNotVerify("benchmark license did not verify")
+            }
+        }
+
+        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify]
+        print("CALKit benchmark — release build, P-256, \(duration) s per row, one run")
+        print("")
+        let width = all.map(\.name.count).max() ?? 0
+        for measurement in all {
+            let name = measurement.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            print("\(name)  \(format(measurement.perSecond)) /s  (\(measurement.operations) in \(String(format: "%.2f", measurement.seconds)) s)")
+        }
+        print("")
+        print("mint in memory / raw sign:  \(String(format: "%.2f", mintInMemory.perSecond / rawSign.perSecond))")
+        print("mint + SQLite / raw sign:   \(String(format: "%.2f", mintWithStore.perSecond / rawSign.perSecond))")
+        print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
+    }
+
+    static func format(_ value: Double) -> String {
+        let text = String(format: "%.0f", value)
+        return String(repeating: " ", count: max(0, 8 - text.count)) + text
+    }
+}
