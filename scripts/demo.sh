@@ -9,7 +9,7 @@ mkdir -p "$state"
 cd "$state"
 
 step() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
-show() { printf '$ calkit %s\n' "$*"; "$calkit" "$@"; }
+show() { printf '$ calkit'; printf ' %q' "$@"; printf '\n'; "$calkit" "$@"; }
 
 step "1. The vendor creates its clearinghouse (root CA)"
 show clearinghouse init --home clearinghouse --name "Contoso Clearinghouse"

@@ -58,7 +58,7 @@ public struct ArtifactDescription: Sendable {
             ("not before", iso(certificate.notValidBefore)),
             ("not after", iso(certificate.notValidAfter)),
             ("key", keyDescription(certificate.publicKey)),
-            ("signature", "\(certificate.signatureAlgorithm)"),
+            ("signature", "\(certificate.signatureAlgorithm)".replacingOccurrences(of: "SignatureAlgorithm.", with: "")),
         ]
         let role: String
         if LicenseServerProfile.serverID(of: certificate) != nil {

@@ -43,9 +43,7 @@ struct IssuePackCommand: ParsableCommand {
         if json {
             Output.json(PackSummary(content, file: out))
         } else {
-            print(
-                "Issued key pack \(CALIdentifier.grouped(content.keyPackID)): \(content.count) \(content.licenseType.rawValue) CALs of \(content.product) \(content.productVersion)"
-            )
+            print("Issued key pack " + PackSummary.sentence(content))
             print("for license server \(CALIdentifier.grouped(content.licenseServerID)), agreement \(content.agreementNumber)")
             print("key pack: \(out)")
         }
@@ -63,6 +61,13 @@ struct PackSummary: Encodable {
     var productVersion: String
     var agreementNumber: String
     var issuedAt: String
+
+    /// `<id>: 25 per-user CALs of Product 1.0`, for people.
+    static func sentence(_ content: KeyPackContent) -> String {
+        let noun = content.count == 1 ? "CAL" : "CALs"
+        return "\(CALIdentifier.grouped(content.keyPackID)): \(content.count) \(content.licenseType.rawValue) \(noun) of "
+            + "\(content.product) \(content.productVersion)"
+    }
 
     init(_ content: KeyPackContent, file: String? = nil) {
         self.file = file

@@ -23,9 +23,7 @@ struct InstallPackCommand: AsyncParsableCommand {
         if json {
             Output.json(PackSummary(content, file: file))
         } else {
-            print(
-                "Installed key pack \(CALIdentifier.grouped(content.keyPackID)): \(content.count) \(content.licenseType.rawValue) CALs of \(content.product) \(content.productVersion)"
-            )
+            print("Installed key pack " + PackSummary.sentence(content))
         }
     }
 }
