@@ -54,7 +54,7 @@ public struct LicenseVerifier: Sendable {
         case .failure(let rejection): return .failure(rejection)
         case .success(let value): extensionValue = value
         }
-        guard SubjectNames.commonName(of: license.subject).map({ LicenseSubject.device($0).hash }) == extensionValue.subjectHash
+        guard SubjectNames.commonName(of: license.subject).map(LicenseSubject.hash(of:)) == extensionValue.subjectHash
         else {
             return .failure(LicenseRejection(.malformed, "the subject name does not match the license extension's hash"))
         }
@@ -78,14 +78,15 @@ public struct LicenseVerifier: Sendable {
         guard !roots.isEmpty else {
             return .failure(LicenseRejection(.untrustedRoot, "the license server's issuer is not a trusted root"))
         }
-        guard roots.contains(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
+        guard let root = roots.first(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
             return .failure(
                 LicenseRejection(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
             )
         }
 
-        // Validity, leaf first.
-        for (certificate, role) in [(license, "the license"), (issuer, "the license-server certificate")] {
+        // Validity, leaf first, with the clock-skew allowance.
+        let chain = [(license, "the license"), (issuer, "the license-server certificate"), (root, "the clearinghouse root")]
+        for (certificate, role) in chain {
             if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
                 return .failure(LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore)"))
             }
@@ -94,9 +95,14 @@ public struct LicenseVerifier: Sendable {
             }
         }
 
-        // The full RFC 5280 path check, as the authority on everything above.
+        // The full RFC 5280 path check (names, constraints, key usage, signatures). Validity was
+        // checked above with the skew allowance, so the path is checked at the nearest instant
+        // inside every certificate's validity.
+        let earliest = chain.map(\.0.notValidBefore).max() ?? time
+        let latest = chain.map(\.0.notValidAfter).min() ?? time
+        let pathTime = min(max(time, earliest), latest)
         var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
-            RFC5280Policy(validationTime: time)
+            RFC5280Policy(validationTime: pathTime)
         }
         let result = await verifier.validate(leaf: license, intermediates: CertificateStore(intermediates))
         if case .couldNotValidate(let failures) = result {

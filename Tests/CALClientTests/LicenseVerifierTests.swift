@@ -52,6 +52,19 @@ struct LicenseVerifierTests {
         #expect(code(await verifier.verify(certificate, at: certificate.notValidAfter.addingTimeInterval(-1))) == nil)
     }
 
+    @Test("A clock-skew allowance admits a license just outside its validity, and no more")
+    func clockSkew() async throws {
+        let deployment = try await Deployment.make()
+        let certificate = try deployment.issue(to: try deployment.client("PC-1")).certificate
+        let chain = try deployment.server.chain()
+        let lenient = LicenseVerifier(trustRoots: [deployment.clearinghouse.root], intermediates: [chain[0]], clockSkew: 60)
+        #expect(code(await lenient.verify(certificate, at: certificate.notValidBefore.addingTimeInterval(-30))) == nil)
+        #expect(code(await lenient.verify(certificate, at: certificate.notValidAfter.addingTimeInterval(30))) == nil)
+        #expect(code(await lenient.verify(certificate, at: certificate.notValidBefore.addingTimeInterval(-90))) == .notYetValid)
+        #expect(code(await lenient.verify(certificate, at: certificate.notValidAfter.addingTimeInterval(90))) == .expired)
+        #expect(code(await (try deployment.verifier).verify(certificate, at: certificate.notValidBefore.addingTimeInterval(-30))) == .notYetValid)
+    }
+
     @Test("A flipped byte in the signature or in the signed part is bad-signature")
     func tampering() async throws {
         let deployment = try await Deployment.make()

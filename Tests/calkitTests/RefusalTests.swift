@@ -52,6 +52,20 @@ struct RefusalTests {
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--temporary", "--out", "temp.pem")
     }
 
+    @Test("An --out that cannot be written is refused before a seat, an activation or a sale is recorded")
+    func unwritableOutput() throws {
+        let workspace = try CLIWorkspace.activated(seats: 1)
+        try workspace.refused("file-access", "server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "missing/cal.pem")
+        try workspace.refused("file-access", "server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "ls")
+        let status = try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))
+        #expect((status["licensesIssued"] as? [String: Int])?["total"] == 0)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+
+        try workspace.ok("server", "init", "--home", "ls2", "--name", "Two")
+        try workspace.refused("file-access", "clearinghouse", "activate", "--home", "ch", "--request", "ls2/activation-request.pem", "--out", "missing/chain.pem")
+        try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls2/activation-request.pem", "--out", "chain2.pem")
+    }
+
     @Test("A CSR whose signature does not verify is refused by the server and the clearinghouse")
     func forgedRequests() throws {
         let workspace = try CLIWorkspace.activated()

@@ -104,6 +104,23 @@ public enum SecureFile {
         }
     }
 
+    /// Checks, before any state changes, that `path` can be written: its folder exists and it is
+    /// not itself a folder. Commands call this first so a bad `--out` never costs a seat or an activation.
+    public static func checkWritable(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CALError.fileAccess(path: path, reason: "the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw CALError.fileAccess(path: path, reason: "the folder \(folder) is not writable")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CALError.fileAccess(path: path, reason: "it is a folder")
+        }
+    }
+
     /// Creates a folder (and its parents) with mode 0700 if it does not exist yet.
     public static func makeFolder(_ path: String) throws {
         do {

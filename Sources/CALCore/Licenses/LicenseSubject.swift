@@ -25,7 +25,10 @@ public enum LicenseSubject: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// SHA-256 of the name, as the license extension carries it.
-    public var hash: [UInt8] { Array(SHA256.hash(data: Data(name.utf8))) }
+    public var hash: [UInt8] { Self.hash(of: name) }
+
+    /// SHA-256 of a device id or user principal.
+    public static func hash(of name: String) -> [UInt8] { Array(SHA256.hash(data: Data(name.utf8))) }
 
     public var description: String {
         switch self {

@@ -23,6 +23,7 @@ struct ActivateCommand: ParsableCommand {
 
     func run() throws {
         let clearinghouse = try Clearinghouse(home: home.home)
+        try SecureFile.checkWritable(out)
         let csr = try PEMBundle.request(at: request)
         let chain = try clearinghouse.activate(csr, days: days)
         try SecureFile.write(try PEMBundle.pem(of: chain).fileBytes, to: out)

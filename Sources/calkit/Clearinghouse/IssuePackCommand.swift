@@ -27,6 +27,7 @@ struct IssuePackCommand: ParsableCommand {
 
     func run() throws {
         let clearinghouse = try Clearinghouse(home: home.home)
+        try SecureFile.checkWritable(out)
         guard let certificate = try PEMBundle.certificates(at: serverCertificate).first else {
             throw CALError.malformed(what: serverCertificate, reason: "no certificate")
         }

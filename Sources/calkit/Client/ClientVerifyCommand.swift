@@ -19,7 +19,12 @@ struct ClientVerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The clearinghouse root to trust (PEM).", valueName: "root.pem")) var trust: String
     @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
     @Option(help: "Require licenses of this product.") var product: String?
+    @Option(help: "Accept certificates this many seconds outside their validity (clock skew).") var clockSkew: Int = 0
     @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        if !(0...86_400).contains(clockSkew) { throw ValidationError("--clock-skew must be 0 to 86400 seconds") }
+    }
 
     func run() async throws {
         let client = try ClientIdentity(home: home.home)
@@ -33,7 +38,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
                     VerificationReport(file: "", license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
                 )
             case .success(let stored):
-                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain)
+                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain, clockSkew: TimeInterval(clockSkew))
                 let verdict = await verifier.verify(
                     stored.license,
                     at: time,

@@ -28,6 +28,7 @@ struct IssueCommand: ParsableCommand {
 
     func run() throws {
         let server = try LicenseServer(home: home.home)
+        try SecureFile.checkWritable(out)
         let csr = try PEMBundle.request(at: request)
         let issued = try server.issue(request: csr, licenseType: type, temporary: temporary, product: product)
         try SecureFile.write(try PEMBundle.pem(of: [issued.certificate, issued.issuer]).fileBytes, to: out)

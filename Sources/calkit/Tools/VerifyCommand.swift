@@ -23,10 +23,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The user presenting the license.") var user: String?
     @Option(help: "The product the license must be for.") var product: String?
     @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
+    @Option(help: "Accept certificates this many seconds outside their validity (clock skew).") var clockSkew: Int = 0
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
         if deviceID != nil && user != nil { throw ValidationError("give --device-id or --user, not both") }
+        if !(0...86_400).contains(clockSkew) { throw ValidationError("--clock-skew must be 0 to 86400 seconds") }
     }
 
     func run() async throws {
@@ -36,7 +38,11 @@ struct VerifyCommand: AsyncParsableCommand {
         do {
             let certificates = try PEMBundle.certificates(at: file)
             let license = certificates[0]
-            let verifier = LicenseVerifier(trustRoots: roots, intermediates: Array(certificates.dropFirst()) + chainCertificates)
+            let verifier = LicenseVerifier(
+                trustRoots: roots,
+                intermediates: Array(certificates.dropFirst()) + chainCertificates,
+                clockSkew: TimeInterval(clockSkew)
+            )
             let verdict = await verifier.verify(
                 license,
                 at: at?.date ?? Date(),
