@@ -1,6 +1,6 @@
 import CALCore
 import Foundation
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// Checks a client license the way a client or session host must before trusting it.
 ///
@@ -102,7 +102,7 @@ public struct LicenseVerifier: Sendable {
         let latest = chain.map(\.0.notValidAfter).min() ?? time
         let pathTime = min(max(time, earliest), latest)
         var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
-            RFC5280Policy(validationTime: pathTime)
+            RFC5280Policy(fixedExpiryValidationTime: pathTime)
         }
         let result = await verifier.validate(leaf: license, intermediates: CertificateStore(intermediates))
         if case .couldNotValidate(let failures) = result {

@@ -1,7 +1,7 @@
 import CALCore
 import CALStore
 import Foundation
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// A license server: installs key packs from the clearinghouse and mints client licenses.
 public struct LicenseServer: Sendable {
@@ -82,7 +82,7 @@ public struct LicenseServer: Sendable {
         else {
             throw CALError.chainDoesNotVerify("the last certificate is not a self-signed clearinghouse root")
         }
-        var verifier = Verifier(rootCertificates: CertificateStore([root])) { RFC5280Policy(validationTime: time.now) }
+        var verifier = Verifier(rootCertificates: CertificateStore([root])) { RFC5280Policy(fixedExpiryValidationTime: time.now) }
         let result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(Array(chain.dropFirst().dropLast())))
         guard case .validCertificate = result else {
             throw CALError.chainDoesNotVerify("the server certificate does not verify up to the root in the file")

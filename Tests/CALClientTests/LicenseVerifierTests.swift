@@ -19,7 +19,7 @@ struct LicenseVerifierTests {
         let deployment = try await Deployment.make()
         let client = try deployment.client("PC-1")
         let issued = try deployment.issue(to: client)
-        let result = await try deployment.verifier.verify(
+        let result = try await deployment.verifier.verify(
             issued.certificate,
             at: Date(),
             expecting: .init(deviceID: "PC-1", holderKey: client.publicKey, product: Deployment.product)

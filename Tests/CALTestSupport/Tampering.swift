@@ -21,7 +21,9 @@ public enum Tampering {
     /// its DER (inside the signature), or at the first occurrence of `needle` (inside the TBS).
     public static func flipCertificateByte(in path: String, to output: String, fromEnd: Int? = nil, needle: String? = nil) throws {
         let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-        guard var (der, rest) = firstBlock(text) else { throw CocoaError(.fileReadCorruptFile) }
+        guard let block = firstBlock(text) else { throw CocoaError(.fileReadCorruptFile) }
+        var der = block.der
+        let rest = block.rest
         let index: Int
         if let fromEnd {
             index = der.count - fromEnd

@@ -10,7 +10,7 @@ public enum SubjectNames {
 
     /// `CN=<name>, serialNumber=<license-server id>`, the subject of a license server.
     public static func licenseServer(name: String, serverID: String) throws -> DistinguishedName {
-        try DistinguishedName([
+        DistinguishedName([
             RelativeDistinguishedName(RelativeDistinguishedName.Attribute(type: .RDNAttributeType.commonName, utf8String: name)),
             RelativeDistinguishedName(
                 try RelativeDistinguishedName.Attribute(type: CALKitOID.serialNumberAttribute, printableString: serverID)

@@ -1,6 +1,6 @@
 import Foundation
 import SwiftASN1
-@_spi(CMS) import X509
+@_spi(CMS) @_spi(FixedExpiryValidationTime) import X509
 
 /// CMS SignedData with attached content, as CALKit signs key packs and transfer grants.
 ///
@@ -39,7 +39,7 @@ public enum SignedEnvelope {
             signatureBytes: bytes,
             trustRoots: CertificateStore([anchor])
         ) {
-            RFC5280Policy(validationTime: time)
+            RFC5280Policy(fixedExpiryValidationTime: time)
         }
         switch result {
         case .success(let valid):

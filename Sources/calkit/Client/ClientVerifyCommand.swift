@@ -17,6 +17,8 @@ struct ClientVerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var home: HomeOption
     @Option(help: ArgumentHelp("The clearinghouse root to trust (PEM).", valueName: "root.pem")) var trust: String
+    @Option(help: ArgumentHelp("Extra certificates to complete chains (a license server's chain), PEM.", valueName: "file"))
+    var chain: String?
     @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
     @Option(help: "Require licenses of this product.") var product: String?
     @Option(help: "Accept certificates this many seconds outside their validity (clock skew).") var clockSkew: Int = 0
@@ -29,6 +31,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try ClientIdentity(home: home.home)
         let roots = try PEMBundle.certificates(at: trust)
+        let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
         let time = at?.date ?? Date()
         var reports: [VerificationReport] = []
         for entry in try client.store.entries() {
@@ -38,7 +41,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
                     VerificationReport(file: "", license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
                 )
             case .success(let stored):
-                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain, clockSkew: TimeInterval(clockSkew))
+                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain + extra, clockSkew: TimeInterval(clockSkew))
                 let verdict = await verifier.verify(
                     stored.license,
                     at: time,
