@@ -4,10 +4,10 @@ import Foundation
 
 /// Checks a client license the way a client or session host must before trusting it.
 ///
-/// In order: the license profile; the issuing license-server certificate and its profile; every
-/// signature; validity at the time given; the chain to a trusted clearinghouse root under RFC 5280
-/// path rules; then the binding to a device, user and key, and the product. The first failure
-/// is the verdict, with a stable reason code.
+/// In order: the license profile; the issuing license-server certificate and its profile; the
+/// chain to a trusted clearinghouse root under RFC 5280 path rules, which checks every signature;
+/// validity at the time given; then the binding to a device, user and key, and the product. The
+/// first failure is the verdict, with a stable reason code.
 public struct LicenseVerifier: Sendable {
     /// The clearinghouse roots trusted.
     public var trustRoots: [Certificate]
@@ -69,45 +69,31 @@ public struct LicenseVerifier: Sendable {
         guard issuerID == extensionValue.licenseServerID else {
             return .failure(LicenseRejection(.notALicenseServer, "the license names server \(extensionValue.licenseServerID), its issuer is \(issuerID)"))
         }
-        guard issuer.publicKey.isValidSignature(license.signature, for: license) else {
-            return .failure(LicenseRejection(.badSignature, "the license's signature does not verify with its issuer's key"))
-        }
-
-        // The root above it.
         let roots = trustRoots.filter { $0.subject == issuer.issuer }
         guard !roots.isEmpty else {
             return .failure(LicenseRejection(.untrustedRoot, "the license server's issuer is not a trusted root"))
         }
-        guard let root = roots.first(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
-            return .failure(
-                LicenseRejection(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
-            )
+
+        // The RFC 5280 path check verifies every signature once, with names, constraints and key
+        // usage. Validity is judged separately below, with the clock-skew allowance, so the path is
+        // checked at the nearest instant inside the license's and its issuer's validity.
+        let earliest = max(license.notValidBefore, issuer.notValidBefore)
+        let latest = min(license.notValidAfter, issuer.notValidAfter)
+        let pathTime = max(min(time, latest), earliest)
+        var pathVerifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
+            RFC5280Policy(fixedExpiryValidationTime: pathTime)
+        }
+        let root: Certificate
+        switch await pathVerifier.validate(leaf: license, intermediates: CertificateStore(intermediates)) {
+        case .validCertificate(let chain):
+            root = chain.root
+        case .couldNotValidate(let failures):
+            return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
         }
 
         // Validity, leaf first, with the clock-skew allowance.
-        let chain = [(license, "the license"), (issuer, "the license-server certificate"), (root, "the clearinghouse root")]
-        for (certificate, role) in chain {
-            if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
-                return .failure(LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore)"))
-            }
-            if time.addingTimeInterval(-clockSkew) > certificate.notValidAfter {
-                return .failure(LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter)"))
-            }
-        }
-
-        // The full RFC 5280 path check (names, constraints, key usage, signatures). Validity was
-        // checked above with the skew allowance, so the path is checked at the nearest instant
-        // inside every certificate's validity.
-        let earliest = chain.map(\.0.notValidBefore).max() ?? time
-        let latest = chain.map(\.0.notValidAfter).min() ?? time
-        let pathTime = min(max(time, earliest), latest)
-        var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
-            RFC5280Policy(fixedExpiryValidationTime: pathTime)
-        }
-        let result = await verifier.validate(leaf: license, intermediates: CertificateStore(intermediates))
-        if case .couldNotValidate(let failures) = result {
-            let reasons = failures.map { $0.policyFailureReason.description }.joined(separator: "; ")
-            return .failure(LicenseRejection(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons))
+        for (certificate, role) in [(license, "the license"), (issuer, "the license-server certificate"), (root, "the clearinghouse root")] {
+            if let rejection = validityRejection(certificate, role: role, at: time) { return .failure(rejection) }
         }
 
         // Binding and product.
@@ -128,5 +114,35 @@ public struct LicenseVerifier: Sendable {
             return .failure(LicenseRejection(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
         }
         return .success(extensionValue)
+    }
+
+    /// Why a chain that did not pass the path check failed, most specific reason first.
+    private func diagnose(
+        _ license: Certificate,
+        issuer: Certificate,
+        roots: [Certificate],
+        at time: Date,
+        failures: [CertificateValidationResult.PolicyFailure]
+    ) -> LicenseRejection {
+        guard issuer.publicKey.isValidSignature(license.signature, for: license) else {
+            return LicenseRejection(.badSignature, "the license's signature does not verify with its issuer's key")
+        }
+        guard let root = roots.first(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
+            return LicenseRejection(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
+        }
+        if let rejection = validityRejection(root, role: "the clearinghouse root", at: time) { return rejection }
+        let reasons = failures.map { $0.policyFailureReason.description }.joined(separator: "; ")
+        return LicenseRejection(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons)
+    }
+
+    /// `expired` or `not-yet-valid` if `certificate` is outside its validity at `time`, skew allowed.
+    private func validityRejection(_ certificate: Certificate, role: String, at time: Date) -> LicenseRejection? {
+        if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
+            return LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore)")
+        }
+        if time.addingTimeInterval(-clockSkew) > certificate.notValidAfter {
+            return LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter)")
+        }
+        return nil
     }
 }

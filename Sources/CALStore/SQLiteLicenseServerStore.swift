@@ -36,7 +36,17 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     not_after DOUBLE NOT NULL,
                     certificate BLOB NOT NULL
                 );
-                CREATE INDEX licenses_by_pack ON licenses(pack_id, seat, not_after);
+                CREATE INDEX licenses_by_pack ON licenses(pack_id, not_after);
+                -- One row per per-device seat. A seat is free when its holder's license has expired
+                -- (or it never had one: not_after 0), so finding a free seat is one index probe.
+                CREATE TABLE seats (
+                    pack_id TEXT NOT NULL REFERENCES packs(pack_id),
+                    seat INTEGER NOT NULL,
+                    holder_serial TEXT,
+                    not_after DOUBLE NOT NULL DEFAULT 0,
+                    PRIMARY KEY (pack_id, seat)
+                );
+                CREATE INDEX seats_by_expiry ON seats(pack_id, not_after, seat);
                 """
         )
     }
@@ -56,6 +66,15 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     pack.agreementNumber, pack.installedAt.timeIntervalSince1970, Data(pack.signedBytes),
                 ]
             )
+            if pack.licenseType == "per-device" {
+                try db.execute(
+                    sql: """
+                        WITH RECURSIVE numbers(seat) AS (SELECT 1 UNION ALL SELECT seat + 1 FROM numbers WHERE seat < ?)
+                        INSERT INTO seats (pack_id, seat) SELECT ?, seat FROM numbers
+                        """,
+                    arguments: [pack.count, pack.packID]
+                )
+            }
         }
     }
 
@@ -63,8 +82,11 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try database.read { db in try Self.packs(db) }
     }
 
-    private static func packs(_ db: Database) throws -> [InstalledPack] {
-        try Row.fetchAll(db, sql: "SELECT * FROM packs ORDER BY installed_at, rowid").map { row in
+    /// Installed packs, oldest first; without the signed bytes unless asked, to keep issuing light.
+    private static func packs(_ db: Database, withSignedBytes: Bool = true) throws -> [InstalledPack] {
+        let columns = "pack_id, license_type, product, product_version, count, agreement_number, installed_at"
+            + (withSignedBytes ? ", signed_bytes" : ", x'' AS signed_bytes")
+        return try Row.fetchAll(db, sql: "SELECT \(columns) FROM packs ORDER BY installed_at, rowid").map { row in
             InstalledPack(
                 packID: row["pack_id"],
                 licenseType: row["license_type"],
@@ -90,6 +112,12 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             let license = try mint(grant)
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE serial = ?", arguments: [license.serial])
             guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
+            if let pack = grant.pack, let seat = grant.seat {
+                try db.execute(
+                    sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?",
+                    arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat]
+                )
+            }
             try db.execute(
                 sql: """
                     INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
@@ -114,7 +142,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         permanent: Bool,
         now: Date
     ) throws -> SeatGrant {
-        let candidates = try packs(db).filter { $0.product == product && $0.licenseType == licenseType }
+        let candidates = try packs(db, withSignedBytes: false).filter { $0.product == product && $0.licenseType == licenseType }
         guard permanent else { return SeatGrant(pack: candidates.first, seat: nil) }
         guard !candidates.isEmpty else { throw StoreError.noPack(product: product, licenseType: licenseType) }
         guard licenseType == "per-device" else {
@@ -122,45 +150,21 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             return SeatGrant(pack: candidates.first, seat: nil)
         }
         for pack in candidates {
-            if let seat = try lowestFreeSeat(db, pack: pack, now: now) {
+            if let seat = try freeSeat(db, pack: pack, now: now) {
                 return SeatGrant(pack: pack, seat: seat)
             }
         }
         throw StoreError.noSeatAvailable(product: product)
     }
 
-    /// The lowest seat of `pack` that no unexpired license holds, found with the index rather
-    /// than by reading every seat, so issuing from a large pack stays fast.
-    private static func lowestFreeSeat(_ db: Database, pack: InstalledPack, now: Date) throws -> Int? {
-        let time = now.timeIntervalSince1970
-        let taken =
-            try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM licenses WHERE pack_id = ? AND seat IS NOT NULL AND not_after > ?",
-                arguments: [pack.packID, time]
-            ) ?? 0
-        guard taken < pack.count else { return nil }
-        let firstTaken = try Bool.fetchOne(
+    /// A seat of `pack` whose holder's license has expired or that was never held, if any:
+    /// never-held seats first, in seat order, then the longest-expired.
+    private static func freeSeat(_ db: Database, pack: InstalledPack, now: Date) throws -> Int? {
+        try Int.fetchOne(
             db,
-            sql: "SELECT 1 FROM licenses WHERE pack_id = ? AND seat = 1 AND not_after > ?",
-            arguments: [pack.packID, time]
+            sql: "SELECT seat FROM seats WHERE pack_id = ? AND not_after <= ? ORDER BY not_after, seat LIMIT 1",
+            arguments: [pack.packID, now.timeIntervalSince1970]
         )
-        guard firstTaken == true else { return 1 }
-        // The first held seat whose successor is not held: its successor is the lowest gap.
-        let gap = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT MIN(held.seat) + 1 FROM licenses AS held
-                WHERE held.pack_id = ? AND held.seat IS NOT NULL AND held.not_after > ?
-                  AND NOT EXISTS (
-                      SELECT 1 FROM licenses AS next
-                      WHERE next.pack_id = held.pack_id AND next.seat = held.seat + 1 AND next.not_after > ?
-                  )
-                """,
-            arguments: [pack.packID, time, time]
-        )
-        guard let gap, gap <= pack.count else { return nil }
-        return gap
     }
 
     public func issuedLicenses() throws -> [IssuedLicense] {
@@ -185,13 +189,12 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     public func packUsage(at now: Date) throws -> [PackUsage] {
         try database.read { db in
-            try Self.packs(db).map { pack in
-                let issued =
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) FROM licenses WHERE pack_id = ? AND status = 'permanent' AND not_after > ?",
-                        arguments: [pack.packID, now.timeIntervalSince1970]
-                    ) ?? 0
+            try Self.packs(db, withSignedBytes: false).map { pack in
+                let sql =
+                    pack.licenseType == "per-device"
+                    ? "SELECT COUNT(*) FROM seats WHERE pack_id = ? AND not_after > ?"
+                    : "SELECT COUNT(*) FROM licenses WHERE pack_id = ? AND status = 'permanent' AND not_after > ?"
+                let issued = try Int.fetchOne(db, sql: sql, arguments: [pack.packID, now.timeIntervalSince1970]) ?? 0
                 return PackUsage(
                     packID: pack.packID,
                     licenseType: pack.licenseType,

@@ -68,7 +68,7 @@ struct SeatPoolTests {
         #expect(later.seat == 1)
     }
 
-    @Test("The lowest free seat fills the gap an expired license left")
+    @Test("The seat an expired license held is granted again, beside never-held seats")
     func gapIsFilled() throws {
         let folder = try TemporaryFolder()
         let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
@@ -83,7 +83,7 @@ struct SeatPoolTests {
         let seats = try (0..<2).map { _ in
             try store.issue(product: "P", licenseType: "per-device", permanent: true, now: later) { record($0) }.seat
         }
-        #expect(seats == [2, 4])
+        #expect(Set(seats) == [2, 4])
         #expect(throws: StoreError.noSeatAvailable(product: "P")) {
             try store.issue(product: "P", licenseType: "per-device", permanent: true, now: later) { record($0) }
         }
