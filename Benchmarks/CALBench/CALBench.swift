@@ -11,7 +11,13 @@ import X509
 @main
 struct CALBench {
     static func main() async throws {
-        let duration = Double(ProcessInfo.processInfo.environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
+        let environment = ProcessInfo.processInfo.environment
+        let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
+        // CALBENCH_ONLY=store runs just the minting-with-store row, for a profiler.
+        if environment["CALBENCH_ONLY"] == "store" {
+            try await profileStore(duration: duration)
+            return
+        }
         let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
@@ -85,6 +91,26 @@ struct CALBench {
         print("mint in memory / raw sign:  \(String(format: "%.2f", mintInMemory.perSecond / rawSign.perSecond))")
         print("mint + SQLite / raw sign:   \(String(format: "%.2f", mintWithStore.perSecond / rawSign.perSecond))")
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
+    }
+
+    /// Only the store-backed minting, so `perf record` sees nothing else.
+    static func profileStore(duration: Double) async throws {
+        let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
+        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench")
+        let chain = try clearinghouse.activate(try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest)))
+        _ = try await server.installCertificate(chain: chain)
+        let pack = try clearinghouse.issuePack(
+            serverCertificate: chain[0], licenseType: .perDevice, count: 100_000, product: "Bench", productVersion: "1",
+            agreementNumber: "B"
+        )
+        _ = try await server.installPack(pack.signedBytes)
+        let request = try ClientIdentity.create(at: folder + "/client", deviceID: "BENCH-1").request()
+        let measurement = try Measurement.run("CAL mint + SQLite record", duration: duration) {
+            _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+        }
+        print("\(measurement.name): \(format(measurement.perSecond)) /s")
     }
 
     static func format(_ value: Double) -> String {

@@ -28,6 +28,7 @@ public struct LicenseServer: Sendable {
     private let key: Certificate.PrivateKey
     private let store: any LicenseServerStore
     private let time: any TimeSource
+    private let chainCache = ParsedFileCache<[Certificate]>()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
     public static func create(
@@ -95,7 +96,7 @@ public struct LicenseServer: Sendable {
     /// The installed chain (server certificate, then root); throws if the server is not activated.
     public func chain() throws -> [Certificate] {
         guard FileManager.default.fileExists(atPath: home.file(Files.chain)) else { throw CALError.notActivated }
-        return try PEMBundle.certificates(at: home.file(Files.chain))
+        return try chainCache.value(at: home.file(Files.chain), parse: PEMBundle.certificates(at:))
     }
 
     private func activeCertificate() throws -> Certificate {

@@ -86,7 +86,8 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     private static func packs(_ db: Database, withSignedBytes: Bool = true) throws -> [InstalledPack] {
         let columns = "pack_id, license_type, product, product_version, count, agreement_number, installed_at"
             + (withSignedBytes ? ", signed_bytes" : ", x'' AS signed_bytes")
-        return try Row.fetchAll(db, sql: "SELECT \(columns) FROM packs ORDER BY installed_at, rowid").map { row in
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM packs ORDER BY installed_at, rowid")
+        return try Row.fetchAll(statement).map { row in
             InstalledPack(
                 packID: row["pack_id"],
                 licenseType: row["license_type"],
@@ -110,20 +111,22 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try database.write { db in
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
             let license = try mint(grant)
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE serial = ?", arguments: [license.serial])
+            let exists = try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE serial = ?"),
+                arguments: [license.serial]
+            )
             guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
             if let pack = grant.pack, let seat = grant.seat {
-                try db.execute(
-                    sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?",
-                    arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat]
-                )
+                try db.cachedStatement(sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?")
+                    .execute(arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat])
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
                                           pack_id, seat, not_before, not_after, certificate)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     license.serial, license.licenseType, license.status, license.product, license.productVersion,
                     license.subjectName, license.packID, license.seat, license.notBefore.timeIntervalSince1970,
@@ -161,8 +164,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     /// never-held seats first, in seat order, then the longest-expired.
     private static func freeSeat(_ db: Database, pack: InstalledPack, now: Date) throws -> Int? {
         try Int.fetchOne(
-            db,
-            sql: "SELECT seat FROM seats WHERE pack_id = ? AND not_after <= ? ORDER BY not_after, seat LIMIT 1",
+            try db.cachedStatement(
+                sql: "SELECT seat FROM seats WHERE pack_id = ? AND not_after <= ? ORDER BY not_after, seat LIMIT 1"
+            ),
             arguments: [pack.packID, now.timeIntervalSince1970]
         )
     }

@@ -12,7 +12,7 @@ public enum PEMBundle {
         var label: String?
         var body = ""
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmed(line)
             if trimmed.hasPrefix("-----BEGIN "), trimmed.hasSuffix("-----") {
                 guard label == nil else { throw CALError.malformed(what: path, reason: "a PEM block is not closed") }
                 label = String(trimmed.dropFirst("-----BEGIN ".count).dropLast(5))
@@ -38,6 +38,15 @@ public enum PEMBundle {
             throw CALError.malformed(what: path, reason: "no PEM block found (is the file empty or binary?)")
         }
         return documents
+    }
+
+    /// A line without the spaces, tabs and carriage returns around it.
+    private static func trimmed(_ line: Substring) -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = line.firstIndex(where: { !isBlank($0) }), let last = line.lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
+        return String(line[first...last])
     }
 
     /// Every certificate in a PEM file, in file order. Any other block is an error.
