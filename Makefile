@@ -7,31 +7,32 @@ PYTHON := $(VENV)/bin/python3
 CALKIT := $(BUILD)/debug/calkit
 STATE ?= .state/demo
 
-.PHONY: run test build tools venv certs bench clean
+.PHONY: run test build deps venv certs bench clean
 
 ## run: the main job end to end on a fresh state folder (SQLite, embedded), printing each step
 run: build
 	@scripts/demo.sh "$(abspath $(CALKIT))" "$(abspath $(STATE))"
 
 ## test: build everything and run every test, interop with OpenSSL, Python cryptography and pkilint included
-test: tools
+test: deps venv
 	$(SWIFT) build --build-tests
 	CALKIT_BIN="$(abspath $(CALKIT))" CALKIT_PYTHON="$(abspath $(PYTHON))" CALKIT_VENV="$(abspath $(VENV))" \
 		$(SWIFT) test --skip-build
 
-build:
+build: deps
 	$(SWIFT) build --product calkit
 
-## tools: the independent verifiers the tests run (OpenSSL 3 CLI, python3-venv, cryptography, pkilint)
-tools: venv
-	@command -v openssl >/dev/null && command -v sqlite3 >/dev/null && dpkg -s libsqlite3-dev >/dev/null 2>&1 \
-		|| { apt-get update -qq && apt-get install -y -qq openssl libsqlite3-dev sqlite3 python3-venv; }
+## deps: Debian packages the build and the tests need (SQLite headers for GRDB, the OpenSSL 3 CLI,
+## Python with venv); quick when they are already there
+deps:
+	@dpkg -s libsqlite3-dev >/dev/null 2>&1 && command -v openssl >/dev/null && command -v python3 >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv; }
 
+## venv: Python cryptography and pkilint, the independent verifiers, in .build/venv
 venv: $(VENV)/.installed
 
 $(VENV)/.installed:
-	@python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-venv; }
-	python3 -m venv $(VENV)
+	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10"
 	touch $@
 
@@ -40,7 +41,7 @@ certs: build
 	scripts/make-certs.sh "$(abspath $(CALKIT))" certs
 
 ## bench: release-build benchmark of signing, minting and verifying
-bench:
+bench: deps
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench
 

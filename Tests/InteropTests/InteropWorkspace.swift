@@ -13,6 +13,7 @@ struct InteropWorkspace {
     let root: String
     let serverChain: String
     let serverCertificate: String
+    let signerCertificate: String
     let licenses: [String: String]
     let requests: [String]
     let keys: [String]
@@ -42,6 +43,7 @@ struct InteropWorkspace {
             root: deployment.clearinghouse.home.file("root.pem"),
             serverChain: deployment.server.home.file(LicenseServer.Files.chain),
             serverCertificate: try deployment.write("server.pem", [chain[0]]),
+            signerCertificate: deployment.clearinghouse.home.file("signer.pem"),
             licenses: licenses,
             requests: [deviceRequest, userRequest, deployment.server.home.file(LicenseServer.Files.activationRequest)],
             keys: [

@@ -50,7 +50,9 @@ struct KeyTypeMatrixTests {
         var items = [
             "cert:\(workspace.root):\(workspace.root)",
             "cert:\(workspace.serverCertificate):\(workspace.root)",
+            "cert:\(workspace.signerCertificate):\(workspace.root)",
         ]
+        items += workspace.packs.map { "pack:\($0):\(workspace.root)" }
         items += workspace.licenses.values.map { "cert:\($0):\(workspace.serverCertificate)" }
         items += workspace.requests.map { "csr:\($0)" }
         items += workspace.keys.map { "key:\($0)" }
@@ -60,17 +62,17 @@ struct KeyTypeMatrixTests {
         #expect(passed.count == items.count, "\(result.output)")
     }
 
-    @Test("pkilint finds nothing at warning level on the root, the server and every license", arguments: keyTypeMatrix)
+    @Test("pkilint finds nothing at warning level on the root, the server, the signer and every license", arguments: keyTypeMatrix)
     func pkilint(root: KeyType, server: KeyType, client: KeyType) async throws {
         let workspace = try await InteropWorkspace.make(root: root, server: server, client: client)
         let lint = ExternalTool.venvBin + "/lint_pkix_cert"
         let chainLint = ExternalTool.venvBin + "/lint_pkix_signer_signee_cert_chain"
-        for certificate in [workspace.root, workspace.serverCertificate] + workspace.licenses.values {
+        for certificate in [workspace.root, workspace.serverCertificate, workspace.signerCertificate] + workspace.licenses.values {
             let result = try ExternalTool.run(lint, ["lint", "-s", "WARNING", certificate])
             expectSuccess(result, "pkilint \(certificate)")
             #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "pkilint findings: \(result.output)")
         }
-        var pairs = [(workspace.root, workspace.serverCertificate)]
+        var pairs = [(workspace.root, workspace.serverCertificate), (workspace.root, workspace.signerCertificate)]
         pairs += workspace.licenses.values.map { (workspace.serverCertificate, $0) }
         for (issuer, subject) in pairs {
             let result = try ExternalTool.run(chainLint, ["lint", "-s", "WARNING", issuer, subject])

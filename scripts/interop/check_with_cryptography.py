@@ -6,12 +6,15 @@ Usage: check_with_cryptography.py ITEM...
                            signature with the issuer's public key (first certificate there)
   csr:FILE                 load a CSR and check its self-signature
   key:FILE                 load an unencrypted private key
+  pack:FILE:ROOT_FILE      parse a key pack's CMS SignedData (DER) and verify that its signing
+                           certificate was issued by the root
 Prints one line per item and exits 1 if any item fails.
 """
 import sys
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs7
 
 LICENSE_EXTENSION = x509.ObjectIdentifier("1.3.6.1.4.1.32473.2002.1")
 LICENSE_PURPOSE = x509.ObjectIdentifier("1.3.6.1.4.1.32473.2002.2")
@@ -50,6 +53,14 @@ def check(item):
         with open(rest, "rb") as handle:
             key = serialization.load_pem_private_key(handle.read(), password=None)
         return "key " + rest + ": " + type(key).__name__
+    if kind == "pack":
+        path, _, root_path = rest.partition(":")
+        with open(path, "rb") as handle:
+            certificates = pkcs7.load_der_pkcs7_certificates(handle.read())
+        if len(certificates) != 1:
+            raise ValueError("expected the signing certificate alone, found %d" % len(certificates))
+        certificates[0].verify_directly_issued_by(first_certificate(root_path))
+        return "pack " + path + ": signed by " + certificates[0].subject.rfc4514_string() + ", issued by the root"
     raise ValueError("unknown item kind " + kind)
 
 

@@ -70,8 +70,9 @@ public enum SecureFile {
         var written = 0
         var failure: Int32 = 0
         bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             while written < buffer.count {
-                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let result = Foundation.write(descriptor, base + written, buffer.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     failure = errno
