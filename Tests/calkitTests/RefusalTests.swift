@@ -66,6 +66,19 @@ struct RefusalTests {
         try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls2/activation-request.pem", "--out", "chain2.pem")
     }
 
+    @Test("install-certificate refuses another server's chain and a chain cut short")
+    func installCertificateRefusals() throws {
+        let workspace = try CLIWorkspace.activated()
+        try workspace.ok("server", "init", "--home", "ls2", "--name", "Two")
+        try workspace.refused("key-mismatch", "server", "install-certificate", "--home", "ls2", "chain.pem")
+        let chain = String(decoding: try workspace.folder.read("chain.pem"), as: UTF8.self)
+        let end = try #require(chain.range(of: "-----END CERTIFICATE-----"))
+        let serverOnly = String(chain[..<end.upperBound]) + "\n"
+        try workspace.folder.write("server-only.pem", serverOnly)
+        try workspace.refused("chain-does-not-verify", "server", "install-certificate", "--home", "ls", "server-only.pem")
+        #expect(!workspace.exists("ls2/server-chain.pem"))
+    }
+
     @Test("A CSR whose signature does not verify is refused by the server and the clearinghouse")
     func forgedRequests() throws {
         let workspace = try CLIWorkspace.activated()

@@ -74,6 +74,28 @@ struct WorkflowTests {
         #expect(json["kind"] as? String == "key-pack")
     }
 
+    @Test("Without --device-id a client gets a stable id derived from this machine")
+    func defaultDeviceID() throws {
+        let workspace = try CLIWorkspace()
+        let first = try workspace.json(try workspace.ok("client", "init", "--home", "a", "--json"))
+        let second = try workspace.json(try workspace.ok("client", "init", "--home", "b", "--json"))
+        let id = try #require(first["deviceID"] as? String)
+        #expect(id.count == 35)
+        #expect(second["deviceID"] as? String == id)
+    }
+
+    @Test("inspect reads DER as well as PEM")
+    func inspectDER() throws {
+        let workspace = try CLIWorkspace.activated()
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let der = try ExternalTool.openssl(["x509", "-in", workspace.file("cal.pem"), "-outform", "DER", "-out", workspace.file("cal.der")])
+        #expect(der.status == 0)
+        let csr = try ExternalTool.openssl(["req", "-in", workspace.file("c1.csr"), "-outform", "DER", "-out", workspace.file("c1.der")])
+        #expect(csr.status == 0)
+        #expect(try workspace.ok("inspect", "cal.der").output.contains("role:              client license"))
+        #expect(try workspace.ok("inspect", "c1.der").output.contains("client license request"))
+    }
+
     @Test("Private keys are written with mode 0600 and never printed")
     func keyFiles() throws {
         let workspace = try CLIWorkspace.activated()
