@@ -44,18 +44,3 @@ public enum RootProfile {
         return true
     }
 }
-
-extension Date {
-    /// This instant without its fraction of a second, as certificates store time.
-    public var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
-
-    /// The same instant `days` days later.
-    public func addingDays(_ days: Int) -> Date { addingTimeInterval(TimeInterval(days) * 86_400) }
-
-    /// The same instant `years` calendar years later, in UTC.
-    public func addingYears(_ years: Int) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar.date(byAdding: .year, value: years, to: self) ?? addingDays(365 * years)
-    }
-}
