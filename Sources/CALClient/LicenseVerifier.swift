@@ -59,8 +59,10 @@ public struct LicenseVerifier: Sendable {
             return .failure(LicenseRejection(.malformed, "the subject name does not match the license extension's hash"))
         }
 
-        // The issuing license server.
-        guard let issuer = intermediates.first(where: { $0.subject == license.issuer }) else {
+        // The issuing license server: same name, and the same key identifier where both say one
+        // (a re-keyed server has several certificates with one name).
+        let named = intermediates.filter { $0.subject == license.issuer }
+        guard let issuer = named.first(where: { Self.keyIdentifiersMatch(license, $0) }) ?? named.first else {
             return .failure(LicenseRejection(.untrustedRoot, "the issuing license-server certificate was not given"))
         }
         guard let issuerID = LicenseServerProfile.serverID(of: issuer) else {
@@ -84,15 +86,20 @@ public struct LicenseVerifier: Sendable {
             RFC5280Policy(fixedExpiryValidationTime: pathTime)
         }
         let root: Certificate
+        let pathIssuer: Certificate
         switch await pathVerifier.validate(leaf: license, intermediates: CertificateStore(intermediates)) {
         case .validCertificate(let chain):
             root = chain.root
+            pathIssuer = chain.count > 1 ? chain[1] : issuer
         case .couldNotValidate(let failures):
             return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
         }
+        guard LicenseServerProfile.serverID(of: pathIssuer) == extensionValue.licenseServerID else {
+            return .failure(LicenseRejection(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
+        }
 
         // Validity, leaf first, with the clock-skew allowance.
-        for (certificate, role) in [(license, "the license"), (issuer, "the license-server certificate"), (root, "the clearinghouse root")] {
+        for (certificate, role) in [(license, "the license"), (pathIssuer, "the license-server certificate"), (root, "the clearinghouse root")] {
             if let rejection = validityRejection(certificate, role: role, at: time) { return .failure(rejection) }
         }
 
@@ -114,6 +121,15 @@ public struct LicenseVerifier: Sendable {
             return .failure(LicenseRejection(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
         }
         return .success(extensionValue)
+    }
+
+    /// Whether `license`'s authority key identifier names `issuer`'s subject key identifier
+    /// (true when either is absent: then only the name can tell).
+    private static func keyIdentifiersMatch(_ license: Certificate, _ issuer: Certificate) -> Bool {
+        guard let authority = try? license.extensions.authorityKeyIdentifier?.keyIdentifier,
+            let subject = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
+        else { return true }
+        return authority == subject
     }
 
     /// Why a chain that did not pass the path check failed, most specific reason first.

@@ -126,6 +126,29 @@ struct LicenseVerifierTests {
         #expect(code(await verifier.verify(tls, at: Date())) == .notAClientLicense)
     }
 
+    @Test("Among several certificates of one server name, the one whose key signed the license is used")
+    func rekeyedServerName() async throws {
+        let deployment = try await Deployment.make()
+        let certificate = try deployment.issue(to: try deployment.client("PC-1")).certificate
+        let server = try deployment.server.chain()[0]
+        let rootKey = try PrivateKeyFile.read(from: deployment.clearinghouse.home.file("root-key.pem"))
+        let otherKey = try KeyType.p256.generate()
+        // A valid license-server certificate with the same name and another key, as after a re-key.
+        let sibling = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: otherKey.publicKey, notValidBefore: server.notValidBefore,
+            notValidAfter: server.notValidAfter, issuer: server.issuer, subject: server.subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: otherKey.publicKey)
+            },
+            issuerPrivateKey: rootKey
+        )
+        let verifier = LicenseVerifier(trustRoots: [deployment.clearinghouse.root], intermediates: [sibling, server])
+        #expect(code(await verifier.verify(certificate, at: Date())) == nil)
+    }
+
     @Test("A license whose issuer is not a license-server certificate is not-a-license-server")
     func issuerNotAServer() async throws {
         let deployment = try await Deployment.make()
