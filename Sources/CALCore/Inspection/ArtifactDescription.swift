@@ -52,8 +52,8 @@ public struct ArtifactDescription: Sendable {
     /// Describes a certificate, with every license-extension field when it has one.
     public static func describe(_ certificate: Certificate) -> ArtifactDescription {
         var fields: [(String, String)] = [
-            ("subject", certificate.subject.description),
-            ("issuer", certificate.issuer.description),
+            ("subject", SubjectNames.display(certificate.subject)),
+            ("issuer", SubjectNames.display(certificate.issuer)),
             ("serial", SerialNumbers.hex(certificate.serialNumber)),
             ("not before", iso(certificate.notValidBefore)),
             ("not after", iso(certificate.notValidAfter)),
@@ -100,7 +100,7 @@ public struct ArtifactDescription: Sendable {
     public static func describe(_ request: CertificateSigningRequest) -> ArtifactDescription {
         let signatureValid = request.publicKey.isValidSignature(request.signature, for: request)
         var fields: [(String, String)] = [
-            ("subject", request.subject.description),
+            ("subject", SubjectNames.display(request.subject)),
             ("key", keyDescription(request.publicKey)),
             ("signature", signatureValid ? "valid (proof of possession)" : "INVALID"),
         ]

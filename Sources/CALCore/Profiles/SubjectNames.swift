@@ -28,6 +28,23 @@ public enum SubjectNames {
         attribute(CALKitOID.serialNumberAttribute, of: name).flatMap(CALIdentifier.normalized)
     }
 
+    /// A name for people, in the order it is encoded: `CN=Server, serialNumber=ABC...`.
+    public static func display(_ name: DistinguishedName) -> String {
+        let labels: [ASN1ObjectIdentifier: String] = [
+            .RDNAttributeType.commonName: "CN", .RDNAttributeType.organizationName: "O",
+            .RDNAttributeType.organizationalUnitName: "OU", .RDNAttributeType.countryName: "C",
+            CALKitOID.serialNumberAttribute: "serialNumber",
+        ]
+        var parts: [String] = []
+        for rdn in name {
+            for attribute in rdn {
+                let label = labels[attribute.type] ?? attribute.type.description
+                parts.append(label + "=" + (String(attribute.value) ?? attribute.value.description))
+            }
+        }
+        return parts.joined(separator: ", ")
+    }
+
     private static func attribute(_ type: ASN1ObjectIdentifier, of name: DistinguishedName) -> String? {
         for rdn in name {
             for attribute in rdn where attribute.type == type {

@@ -21,7 +21,7 @@ struct ClearinghouseInitCommand: ParsableCommand {
         let rootPath = clearinghouse.home.file(Clearinghouse.Files.root)
         if json {
             Output.json([
-                "root": rootPath, "subject": clearinghouse.root.subject.description,
+                "root": rootPath, "subject": SubjectNames.display(clearinghouse.root.subject),
                 "notAfter": Output.date(clearinghouse.root.notValidAfter), "keyType": keyType.rawValue,
             ])
         } else {
