@@ -13,9 +13,9 @@ struct CALBench {
     static func main() async throws {
         let environment = ProcessInfo.processInfo.environment
         let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
-        // CALBENCH_ONLY=store runs just the minting-with-store row, for a profiler.
-        if environment["CALBENCH_ONLY"] == "store" {
-            try await profileStore(duration: duration)
+        // CALBENCH_ONLY=store or =verify runs just that row, for a profiler.
+        if let only = environment["CALBENCH_ONLY"] {
+            try await profile(only, duration: duration)
             return
         }
         let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
@@ -93,8 +93,9 @@ struct CALBench {
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
     }
 
-    /// Only the store-backed minting, so `perf record` sees nothing else.
-    static func profileStore(duration: Double) async throws {
+    /// Only one row (`store`: minting with the store; `verify`: full verification), so
+    /// `perf record` sees nothing else.
+    static func profile(_ row: String, duration: Double) async throws {
         let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
@@ -107,8 +108,19 @@ struct CALBench {
         )
         _ = try await server.installPack(pack.signedBytes)
         let request = try ClientIdentity.create(at: folder + "/client", deviceID: "BENCH-1").request()
-        let measurement = try Measurement.run("CAL mint + SQLite record", duration: duration) {
-            _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+        let measurement: Measurement
+        if row == "verify" {
+            let license = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench").certificate
+            let verifier = LicenseVerifier(trustRoots: [clearinghouse.root], intermediates: [chain[0]])
+            measurement = try await Measurement.run("full license verification", duration: duration) {
+                guard case .success = await verifier.verify(license, at: Date()) else {
+                    throw CALError.chainDoesNotVerify("benchmark license did not verify")
+                }
+            }
+        } else {
+            measurement = try Measurement.run("CAL mint + SQLite record", duration: duration) {
+                _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+            }
         }
         print("\(measurement.name): \(format(measurement.perSecond)) /s")
     }
