@@ -18,22 +18,8 @@ struct CALBench {
             try await profile(only, duration: duration)
             return
         }
-        let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-
-        // A deployment: P-256 everywhere, the default.
-        let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
-        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench")
-        let chain = try clearinghouse.activate(try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest)))
-        _ = try await server.installCertificate(chain: chain)
-        let pack = try clearinghouse.issuePack(
-            serverCertificate: chain[0], licenseType: .perDevice, count: KeyPackContent.maximumCount, product: "Bench",
-            productVersion: "1", agreementNumber: "B"
-        )
-        _ = try await server.installPack(pack.signedBytes)
-        let client = try ClientIdentity.create(at: folder + "/client", deviceID: "BENCH-1")
-        let request = try client.request()
-        let serverKey = try PrivateKeyFile.read(from: server.home.file(LicenseServer.Files.key))
+        let deployment = try await BenchDeployment.make(seats: KeyPackContent.maximumCount)
+        defer { deployment.remove() }
 
         // Raw swift-crypto P-256.
         let rawKey = P256.Signing.PrivateKey()
@@ -51,28 +37,32 @@ struct CALBench {
         let mintInMemory = try Measurement.run("CAL mint, in memory", duration: duration) {
             let now = Date()
             let contents = ClientLicenseProfile.Contents(
-                publicKey: request.publicKey,
+                publicKey: deployment.request.publicKey,
                 subject: subject,
                 license: LicenseExtension(
                     licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
-                    licenseServerID: server.serverID, subjectHash: subject.hash, keyPackID: pack.content.keyPackID
+                    licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
                 ),
                 serialNumber: SerialNumbers.random(),
                 notBefore: now,
                 notAfter: now.addingDays(60)
             )
-            _ = try ClientLicenseProfile.makeCertificate(contents, issuer: chain[0], issuerKey: serverKey)
+            _ = try ClientLicenseProfile.makeCertificate(
+                contents,
+                issuer: deployment.serverCertificate,
+                issuerKey: deployment.serverKey
+            )
         }
 
         // Minting through the license server: CSR check, seat, signing and the SQLite record, one transaction each.
         let mintWithStore = try Measurement.run("CAL mint + SQLite record (1 txn each)", duration: duration) {
-            _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+            _ = try deployment.issue()
         }
 
         // Full verification: profile, signatures, validity, RFC 5280 path, binding.
-        let license = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench").certificate
-        let verifier = LicenseVerifier(trustRoots: [clearinghouse.root], intermediates: [chain[0]])
-        let expectation = LicenseVerifier.Expectation(deviceID: "BENCH-1", holderKey: client.publicKey, product: "Bench")
+        let license = try deployment.issue()
+        let verifier = deployment.verifier
+        let expectation = LicenseVerifier.Expectation(deviceID: "BENCH-1", holderKey: deployment.client.publicKey, product: "Bench")
         let verify = try await Measurement.run("full license verification", duration: duration) {
             guard case .success = await verifier.verify(license, at: Date(), expecting: expectation) else {
                 throw CALError.chainDoesNotVerify("benchmark license did not verify")
@@ -96,22 +86,12 @@ struct CALBench {
     /// Only one row (`store`: minting with the store; `verify`: full verification), so
     /// `perf record` sees nothing else.
     static func profile(_ row: String, duration: Double) async throws {
-        let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
-        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench")
-        let chain = try clearinghouse.activate(try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest)))
-        _ = try await server.installCertificate(chain: chain)
-        let pack = try clearinghouse.issuePack(
-            serverCertificate: chain[0], licenseType: .perDevice, count: 100_000, product: "Bench", productVersion: "1",
-            agreementNumber: "B"
-        )
-        _ = try await server.installPack(pack.signedBytes)
-        let request = try ClientIdentity.create(at: folder + "/client", deviceID: "BENCH-1").request()
+        let deployment = try await BenchDeployment.make(seats: 100_000)
+        defer { deployment.remove() }
         let measurement: Measurement
         if row == "verify" {
-            let license = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench").certificate
-            let verifier = LicenseVerifier(trustRoots: [clearinghouse.root], intermediates: [chain[0]])
+            let license = try deployment.issue()
+            let verifier = deployment.verifier
             measurement = try await Measurement.run("full license verification", duration: duration) {
                 guard case .success = await verifier.verify(license, at: Date()) else {
                     throw CALError.chainDoesNotVerify("benchmark license did not verify")
@@ -119,7 +99,7 @@ struct CALBench {
             }
         } else {
             measurement = try Measurement.run("CAL mint + SQLite record", duration: duration) {
-                _ = try server.issue(request: request, licenseType: .perDevice, temporary: false, product: "Bench")
+                _ = try deployment.issue()
             }
         }
         print("\(measurement.name): \(format(measurement.perSecond)) /s")
