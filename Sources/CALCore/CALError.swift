@@ -100,7 +100,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .packSignatureInvalid(let text): return "the key pack is not validly signed: \(text)"
         case .packNotForThisServer(let packServerID, let thisServerID):
             return "the key pack is bound to license server \(packServerID), not to this server (\(thisServerID))"
-        case .packAlreadyInstalled(let packID): return "key pack \(CALIdentifier.grouped(packID)) is already installed; nothing changed"
+        case .packAlreadyInstalled(let packID): return "key pack \(packID) is already installed; nothing changed"
         case .noSeatAvailable(let product):
             return "no per-device CAL of \(product) is free; install another key pack. Nothing was issued"
         case .noPackForProduct(let product, let type): return "no \(type) key pack of \(product) is installed"

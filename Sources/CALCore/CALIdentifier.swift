@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The alphabet leaves out the characters people confuse when they read an id aloud or type it
 /// from paper (0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V): what is left is 23 letters and digits, so 35
-/// characters carry about 158 bits. Ids print grouped in fives (`ABCDE-FGHJK-...`) for people;
+/// characters carry about 158 bits. Read aloud, an id is grouped in fives (`ABCDE-FGHJK-...`);
 /// the dashes are not part of the id and are dropped when an id is read.
 public enum CALIdentifier {
     /// The characters an id is made of.

@@ -35,7 +35,7 @@ struct ActivateCommand: ParsableCommand {
                 "notAfter": Output.date(certificate.notValidAfter),
             ])
         } else {
-            print("Activated license server \(CALIdentifier.grouped(serverID)) until \(Output.date(certificate.notValidAfter))")
+            print("Activated license server \(serverID) until \(Output.date(certificate.notValidAfter))")
             print("chain: \(out)")
         }
     }

@@ -45,7 +45,7 @@ struct IssuePackCommand: ParsableCommand {
             Output.json(PackSummary(content, file: out))
         } else {
             print("Issued key pack " + PackSummary.sentence(content))
-            print("for license server \(CALIdentifier.grouped(content.licenseServerID)), agreement \(content.agreementNumber)")
+            print("for license server \(content.licenseServerID), agreement \(content.agreementNumber)")
             print("key pack: \(out)")
         }
     }

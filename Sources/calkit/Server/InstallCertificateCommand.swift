@@ -22,7 +22,7 @@ struct InstallCertificateCommand: AsyncParsableCommand {
         if json {
             Output.json(["chain": path, "serverID": server.serverID, "notAfter": Output.date(certificate.notValidAfter)])
         } else {
-            print("License server \(CALIdentifier.grouped(server.serverID)) is activated until \(Output.date(certificate.notValidAfter))")
+            print("License server \(server.serverID) is activated until \(Output.date(certificate.notValidAfter))")
             print("chain: \(path)")
         }
     }

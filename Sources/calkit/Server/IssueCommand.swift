@@ -40,7 +40,7 @@ struct IssueCommand: ParsableCommand {
                 "Issued \(record.status) \(record.licenseType) license of \(record.product) to \(record.subjectName)"
             )
             var fields = [("serial", record.serial), ("valid until", Output.date(record.notAfter))]
-            if let pack = record.packID { fields.append(("key pack", CALIdentifier.grouped(pack))) }
+            if let pack = record.packID { fields.append(("key pack", pack)) }
             if let seat = record.seat { fields.append(("seat", String(seat))) }
             fields.append(("license", out))
             Output.fields(fields, indent: "  ")

@@ -26,7 +26,8 @@ struct ServerInitCommand: ParsableCommand {
             Output.json(["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue])
         } else {
             print("Created license server \"\(name)\"")
-            print("license-server id: \(CALIdentifier.grouped(server.serverID))")
+            print("license-server id: \(server.serverID)")
+            print("read aloud as:     \(CALIdentifier.grouped(server.serverID))")
             print(requestPath)
         }
     }

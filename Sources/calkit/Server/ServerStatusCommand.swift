@@ -18,7 +18,7 @@ struct ServerStatusCommand: ParsableCommand {
             Output.json(status)
             return
         }
-        print("License server \"\(status.name)\" \(CALIdentifier.grouped(status.serverID))")
+        print("License server \"\(status.name)\" \(status.serverID)")
         if let notAfter = status.certificateNotAfter {
             print("activated, certificate valid until \(Output.date(notAfter))")
         } else {

@@ -15,7 +15,7 @@ struct PackSummary: Encodable {
     /// `<id>: 25 per-user CALs of Product 1.0`, for people.
     static func sentence(_ content: KeyPackContent) -> String {
         let noun = content.count == 1 ? "CAL" : "CALs"
-        return "\(CALIdentifier.grouped(content.keyPackID)): \(content.count) \(content.licenseType.rawValue) \(noun) of "
+        return "\(content.keyPackID): \(content.count) \(content.licenseType.rawValue) \(noun) of "
             + "\(content.product) \(content.productVersion)"
     }
 
