@@ -66,6 +66,6 @@ let package = Package(
             dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
-        .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALTestSupport", x509]),
+        .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALLicenseServer", "CALTestSupport", x509, asn1]),
     ]
 )

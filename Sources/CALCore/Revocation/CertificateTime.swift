@@ -1,0 +1,78 @@
+import Foundation
+import SwiftASN1
+
+/// The RFC 5280 `Time` choice: UTCTime for years 1950 through 2049, GeneralizedTime otherwise,
+/// converted without Foundation's calendar so a CRL of a million entries stays fast.
+public enum CertificateTime {
+    /// Appends `date` (whole seconds) as RFC 5280 `Time`.
+    public static func serialize(_ date: Date, into coder: inout DER.Serializer) throws {
+        let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
+        if (1950...2049).contains(parts.year) {
+            try coder.serialize(
+                UTCTime(year: parts.year, month: parts.month, day: parts.day, hours: parts.hour, minutes: parts.minute, seconds: parts.second)
+            )
+        } else {
+            try coder.serialize(
+                GeneralizedTime(
+                    year: parts.year, month: parts.month, day: parts.day, hours: parts.hour, minutes: parts.minute,
+                    seconds: parts.second, fractionalSeconds: 0
+                )
+            )
+        }
+    }
+
+    /// Reads an RFC 5280 `Time` (UTCTime or GeneralizedTime).
+    public static func parse(_ node: ASN1Node) throws -> Date {
+        switch node.identifier {
+        case .utcTime:
+            let time = try UTCTime(derEncoded: node)
+            return date(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes, second: time.seconds)
+        case .generalizedTime:
+            let time = try GeneralizedTime(derEncoded: node)
+            return date(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes, second: time.seconds)
+        default:
+            throw ASN1Error.unexpectedFieldType(node.identifier)
+        }
+    }
+
+    /// Reads the next field if it is a `Time`; nil (and nothing consumed) otherwise.
+    static func parseOptional(_ nodes: inout ASN1NodeCollection.Iterator) throws -> Date? {
+        var lookahead = nodes
+        guard let node = lookahead.next(), node.identifier == .utcTime || node.identifier == .generalizedTime else {
+            return nil
+        }
+        nodes = lookahead
+        return try parse(node)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date {
+        let seconds = days(year: year, month: month, day: day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    static func civil(from seconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let dayNumber = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - dayNumber * 86_400)
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        return (year, month, day, secondOfDay / 3600, (secondOfDay % 3600) / 60, secondOfDay % 60)
+    }
+}
