@@ -45,6 +45,12 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case productAmbiguous([String])
     /// A license certifies a key other than this client's.
     case licenseNotForThisClient(String)
+    /// No license with this serial number was issued by this server.
+    case unknownSerial(String)
+    /// The certificate was revoked before.
+    case alreadyRevoked(String)
+    /// Administrative revocations of this product version reached the quota.
+    case revocationQuotaExceeded(product: String, productVersion: String, limit: Int)
     /// The store could not complete an operation.
     case storage(String)
 
@@ -72,6 +78,9 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .noPackForProduct: return "no-pack-for-product"
         case .productAmbiguous: return "product-ambiguous"
         case .licenseNotForThisClient: return "not-for-this-client"
+        case .unknownSerial: return "unknown-serial"
+        case .alreadyRevoked: return "already-revoked"
+        case .revocationQuotaExceeded: return "revocation-quota-exceeded"
         case .storage: return "storage"
         }
     }
@@ -107,6 +116,10 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .productAmbiguous(let products):
             return "several products are installed (\(products.joined(separator: ", "))); choose one with --product"
         case .licenseNotForThisClient(let text): return "the license is not for this client: \(text)"
+        case .unknownSerial(let serial): return "no license with serial \(serial) was issued by this server"
+        case .alreadyRevoked(let serial): return "\(serial) is already revoked; nothing changed"
+        case .revocationQuotaExceeded(let product, let version, let limit):
+            return "the revocation quota of \(product) \(version) is reached: at most \(limit) unexpired per-device CALs may be revoked administratively at a time (20 % of those installed)"
         case .storage(let text): return "store error: \(text)"
         }
     }

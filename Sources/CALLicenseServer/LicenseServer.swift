@@ -236,6 +236,60 @@ public struct LicenseServer: Sendable {
         return only
     }
 
+    // MARK: Revocation
+
+    /// Revokes a license this server issued. A permanent per-device CAL's seat returns to its pack
+    /// at once; administrative revocations of those are limited to 20 % of the product version's
+    /// installed per-device CALs (at least one) among revoked CALs that have not yet expired.
+    @discardableResult
+    public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> IssuedLicense {
+        let normalized = serial.lowercased().filter { $0 != ":" }
+        guard !normalized.isEmpty, normalized.count <= 40, normalized.allSatisfy(\.isHexDigit) else {
+            throw CALError.invalidArgument("--serial must be hexadecimal, as `calkit inspect` prints it")
+        }
+        let request = RevocationRequest(serial: normalized, reason: reason.rawValue, revokedAt: revokedAt ?? time.now)
+        do {
+            return try store.revoke(request, now: time.now)
+        } catch StoreError.unknownSerial(let serial) {
+            throw CALError.unknownSerial(serial)
+        } catch StoreError.alreadyRevoked(let serial) {
+            throw CALError.alreadyRevoked(serial)
+        } catch StoreError.revocationQuotaExceeded(let product, let version, let limit) {
+            throw CALError.revocationQuotaExceeded(product: product, productVersion: version, limit: limit)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
+    /// Issues the next CRL: every revoked license that has not yet expired, signed by the server key.
+    public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+        guard (1...8760).contains(nextUpdateHours) else { throw CALError.invalidArgument("--next-update must be 1 to 8760 hours") }
+        let issuer = try activeCertificate()
+        let now = time.now
+        do {
+            return try store.publishRevocations(now: now) { entries, number in
+                try CertificateRevocationList.sign(
+                    issuer: issuer,
+                    key: key,
+                    entries: try entries.map { entry in
+                        CertificateRevocationList.Entry(
+                            serial: try SerialNumbers.bytes(fromHex: entry.serial),
+                            revokedAt: entry.revokedAt,
+                            reason: RevocationReason(rawValue: entry.reason)
+                        )
+                    },
+                    thisUpdate: now,
+                    nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),
+                    number: number
+                )
+            }
+        } catch let error as CALError {
+            throw error
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
     // MARK: Reports
 
     /// Every license this server issued, oldest first, as recorded.

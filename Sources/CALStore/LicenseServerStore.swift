@@ -32,4 +32,15 @@ public protocol LicenseServerStore: Sendable {
 
     /// Counts of the licenses issued.
     func issuanceCounts() throws -> IssuanceCounts
+
+    /// Revokes a license in one transaction: checks it exists and is not revoked, applies the
+    /// administrative quota to permanent per-device CALs, records the revocation and frees the seat.
+    func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense
+
+    /// Takes the next CRL number and the current entries (revoked licenses not yet expired at
+    /// `now`) in one transaction, and hands them to `sign`; nothing is consumed if it throws.
+    func publishRevocations<Result>(now: Date, sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result) throws -> Result
+
+    /// The revocation of a serial, if it was revoked.
+    func revocation(of serial: String) throws -> RevocationEntry?
 }

@@ -7,7 +7,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
-        database = try StoreDatabase(path: path, migrations: [("license-server-v1", Self.createSchema)])
+        database = try StoreDatabase(
+            path: path,
+            migrations: [("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation)]
+        )
     }
 
     @Sendable private static func createSchema(_ db: Database) throws {
@@ -47,6 +50,18 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     PRIMARY KEY (pack_id, seat)
                 );
                 CREATE INDEX seats_by_expiry ON seats(pack_id, not_after, seat);
+                """
+        )
+    }
+
+    @Sendable private static func addRevocation(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE licenses ADD COLUMN revoked_at DOUBLE;
+                ALTER TABLE licenses ADD COLUMN revocation_reason INTEGER;
+                ALTER TABLE licenses ADD COLUMN revoked_for_transfer INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX licenses_revoked ON licenses(not_after) WHERE revoked_at IS NOT NULL;
+                CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                 """
         )
     }
@@ -173,22 +188,24 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     public func issuedLicenses() throws -> [IssuedLicense] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY rowid").map { row in
-                IssuedLicense(
-                    serial: row["serial"],
-                    licenseType: row["license_type"],
-                    status: row["status"],
-                    product: row["product"],
-                    productVersion: row["product_version"],
-                    subjectName: row["subject_name"],
-                    packID: row["pack_id"],
-                    seat: row["seat"],
-                    notBefore: Date(timeIntervalSince1970: row["not_before"]),
-                    notAfter: Date(timeIntervalSince1970: row["not_after"]),
-                    certificate: Array(row["certificate"] as Data)
-                )
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM licenses ORDER BY rowid").map(Self.license(row:))
         }
+    }
+
+    private static func license(row: Row) -> IssuedLicense {
+        IssuedLicense(
+            serial: row["serial"],
+            licenseType: row["license_type"],
+            status: row["status"],
+            product: row["product"],
+            productVersion: row["product_version"],
+            subjectName: row["subject_name"],
+            packID: row["pack_id"],
+            seat: row["seat"],
+            notBefore: Date(timeIntervalSince1970: row["not_before"]),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]),
+            certificate: Array(row["certificate"] as Data)
+        )
     }
 
     public func packUsage(at now: Date) throws -> [PackUsage] {
@@ -197,7 +214,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 let sql =
                     pack.licenseType == "per-device"
                     ? "SELECT COUNT(*) FROM seats WHERE pack_id = ? AND not_after > ?"
-                    : "SELECT COUNT(*) FROM licenses WHERE pack_id = ? AND status = 'permanent' AND not_after > ?"
+                    : """
+                        SELECT COUNT(*) FROM licenses
+                        WHERE pack_id = ? AND status = 'permanent' AND not_after > ? AND revoked_at IS NULL
+                        """
                 let issued = try Int.fetchOne(db, sql: sql, arguments: [pack.packID, now.timeIntervalSince1970]) ?? 0
                 return PackUsage(
                     packID: pack.packID,
@@ -223,6 +243,89 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 permanentPerUser: try count("status = 'permanent' AND license_type = 'per-user'"),
                 temporary: try count("status = 'temporary'")
             )
+        }
+    }
+
+    public func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense {
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [request.serial]) else {
+                throw StoreError.unknownSerial(request.serial)
+            }
+            let license = Self.license(row: row)
+            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
+            if !request.forTransfer && license.licenseType == "per-device" && license.status == "permanent" {
+                let installed =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COALESCE(SUM(count), 0) FROM packs
+                            WHERE license_type = 'per-device' AND product = ? AND product_version = ?
+                            """,
+                        arguments: [license.product, license.productVersion]
+                    ) ?? 0
+                let limit = max(1, installed * request.quotaPercent / 100)
+                let used =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM licenses
+                            WHERE revoked_at IS NOT NULL AND revoked_for_transfer = 0 AND license_type = 'per-device'
+                              AND status = 'permanent' AND product = ? AND product_version = ? AND not_after > ?
+                            """,
+                        arguments: [license.product, license.productVersion, now.timeIntervalSince1970]
+                    ) ?? 0
+                guard used < limit else {
+                    throw StoreError.revocationQuotaExceeded(product: license.product, productVersion: license.productVersion, limit: limit)
+                }
+            }
+            try db.execute(
+                sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = ?, revoked_for_transfer = ? WHERE serial = ?",
+                arguments: [request.revokedAt.timeIntervalSince1970, request.reason, request.forTransfer, request.serial]
+            )
+            if let pack = license.packID, let seat = license.seat {
+                try db.execute(
+                    sql: "UPDATE seats SET not_after = 0, holder_serial = NULL WHERE pack_id = ? AND seat = ? AND holder_serial = ?",
+                    arguments: [pack, seat, request.serial]
+                )
+            }
+            return license
+        }
+    }
+
+    public func publishRevocations<Result>(
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result {
+        try database.write { db in
+            let number = (try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'crl-number'") ?? 0) + 1
+            try db.execute(
+                sql: "INSERT INTO counters (name, value) VALUES ('crl-number', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                arguments: [number]
+            )
+            // Entries stay until the revoked certificate has expired, never less.
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT serial, revoked_at, revocation_reason FROM licenses
+                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, serial
+                    """,
+                arguments: [now.timeIntervalSince1970]
+            ).map { row in
+                RevocationEntry(serial: row["serial"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]), reason: row["revocation_reason"])
+            }
+            return try sign(entries, UInt64(number))
+        }
+    }
+
+    public func revocation(of serial: String) throws -> RevocationEntry? {
+        try database.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ? AND revoked_at IS NOT NULL",
+                arguments: [serial]
+            ).map { row in
+                RevocationEntry(serial: row["serial"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]), reason: row["revocation_reason"])
+            }
         }
     }
 }

@@ -10,6 +10,12 @@ public enum StoreError: Error, Hashable, Sendable {
     case noSeatAvailable(product: String)
     /// A record with this serial number exists already.
     case duplicateSerial(String)
+    /// No license with this serial number was issued here.
+    case unknownSerial(String)
+    /// The license was revoked before.
+    case alreadyRevoked(String)
+    /// Administrative revocations of this product version reached the quota.
+    case revocationQuotaExceeded(product: String, productVersion: String, limit: Int)
     /// The database could not be opened, read or written.
     case database(String)
 }

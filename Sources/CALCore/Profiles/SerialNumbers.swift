@@ -18,4 +18,18 @@ public enum SerialNumbers {
             return text.count == 1 ? "0" + text : text
         }.joined()
     }
+
+    /// The bytes of a hex serial (as ``hex(_:)`` prints it).
+    public static func bytes(fromHex text: String) throws -> [UInt8] {
+        let digits = Array(text.lowercased().filter { $0 != ":" })
+        guard !digits.isEmpty, digits.count % 2 == 0 else {
+            throw CALError.invalidArgument("\(text) is not a hexadecimal serial number")
+        }
+        return try stride(from: 0, to: digits.count, by: 2).map { index in
+            guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else {
+                throw CALError.invalidArgument("\(text) is not a hexadecimal serial number")
+            }
+            return byte
+        }
+    }
 }
