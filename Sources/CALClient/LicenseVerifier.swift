@@ -15,6 +15,10 @@ public struct LicenseVerifier: Sendable {
     public var intermediates: [Certificate]
     /// How far a certificate's validity may be off the checked time and still pass, in seconds.
     public var clockSkew: TimeInterval
+    /// CRLs to check: the license server's (for licenses) and the root's (for server certificates).
+    public var revocationLists: [CertificateRevocationList]
+    /// Whether a license whose revocation status no CRL establishes is refused (`revocation-unknown`).
+    public var requireRevocationCheck: Bool
 
     /// What the license must be bound to; nil parts are not checked.
     public struct Expectation: Sendable {
@@ -36,11 +40,20 @@ public struct LicenseVerifier: Sendable {
         }
     }
 
-    /// A verifier trusting `trustRoots`, with `intermediates` to complete chains.
-    public init(trustRoots: [Certificate], intermediates: [Certificate] = [], clockSkew: TimeInterval = 0) {
+    /// A verifier trusting `trustRoots`, with `intermediates` to complete chains and
+    /// `revocationLists` to check revocation.
+    public init(
+        trustRoots: [Certificate],
+        intermediates: [Certificate] = [],
+        clockSkew: TimeInterval = 0,
+        revocationLists: [CertificateRevocationList] = [],
+        requireRevocationCheck: Bool = false
+    ) {
         self.trustRoots = trustRoots
         self.intermediates = intermediates
         self.clockSkew = clockSkew
+        self.revocationLists = revocationLists
+        self.requireRevocationCheck = requireRevocationCheck
     }
 
     /// Verifies `license` at `time` and returns its license extension, or why it was refused.
@@ -103,6 +116,11 @@ public struct LicenseVerifier: Sendable {
             if let rejection = validityRejection(certificate, role: role, at: time) { return .failure(rejection) }
         }
 
+        // Revocation: the server's CRL for the license, the root's CRL for the server certificate.
+        if let rejection = revocationRejection(license, issuer: pathIssuer, root: root, at: time) {
+            return .failure(rejection)
+        }
+
         // Binding and product.
         switch extensionValue.licenseType {
         case .perDevice:
@@ -149,6 +167,45 @@ public struct LicenseVerifier: Sendable {
         if let rejection = validityRejection(root, role: "the clearinghouse root", at: time) { return rejection }
         let reasons = failures.map { $0.policyFailureReason.description }.joined(separator: "; ")
         return LicenseRejection(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons)
+    }
+
+    /// Checks `certificate` against the CRLs that `issuer` issued: a CRL naming the issuer must be
+    /// signed by its key and fresh, or the verdict says so; nil when none of them revokes it.
+    /// `checked` tells whether any CRL of that issuer was consulted.
+    private func revocationStatus(
+        of certificate: Certificate,
+        issuer: Certificate,
+        at time: Date,
+        revokedCode: LicenseRejection.Code,
+        role: String
+    ) -> (rejection: LicenseRejection?, checked: Bool) {
+        var checked = false
+        for list in revocationLists where list.issuer == issuer.subject {
+            guard list.isSigned(by: issuer) else {
+                return (LicenseRejection(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
+            }
+            if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
+                return (LicenseRejection(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate)"), checked)
+            }
+            checked = true
+            if let entry = list.entry(for: Array(certificate.serialNumber.bytes)), entry.revokedAt <= time {
+                let reason = entry.reason?.name ?? "unspecified"
+                return (LicenseRejection(revokedCode, "revoked at \(entry.revokedAt) by \(role) (\(reason))"), checked)
+            }
+        }
+        return (nil, checked)
+    }
+
+    /// The revocation verdict for a license and its server certificate.
+    private func revocationRejection(_ license: Certificate, issuer: Certificate, root: Certificate, at time: Date) -> LicenseRejection? {
+        let server = revocationStatus(of: issuer, issuer: root, at: time, revokedCode: .issuerRevoked, role: "the clearinghouse root")
+        if let rejection = server.rejection { return rejection }
+        let leaf = revocationStatus(of: license, issuer: issuer, at: time, revokedCode: .revoked, role: "the license server")
+        if let rejection = leaf.rejection { return rejection }
+        if requireRevocationCheck && !leaf.checked {
+            return LicenseRejection(.revocationUnknown, "no CRL of the license server was given, so the license's status is unknown")
+        }
+        return nil
     }
 
     /// `expired` or `not-yet-valid` if `certificate` is outside its validity at `time`, skew allowed.

@@ -24,6 +24,16 @@ public struct LicenseRejection: Error, Hashable, Sendable, CustomStringConvertib
         case notAClientLicense = "not-a-client-license"
         /// The issuing certificate is not a license-server certificate.
         case notALicenseServer = "not-a-license-server"
+        /// The license is revoked (the detail names the reason).
+        case revoked
+        /// The license server's certificate is revoked by the clearinghouse.
+        case issuerRevoked = "issuer-revoked"
+        /// A CRL given is past its next update.
+        case staleCRL = "stale-crl"
+        /// A CRL given claims the issuer's name but its signature does not verify with the issuer's key.
+        case crlBadSignature = "crl-bad-signature"
+        /// A revocation check was required and no CRL or OCSP response establishes the status.
+        case revocationUnknown = "revocation-unknown"
     }
 
     /// The stable reason code.

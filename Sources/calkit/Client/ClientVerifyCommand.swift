@@ -16,23 +16,17 @@ struct ClientVerifyCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var home: HomeOption
-    @Option(help: ArgumentHelp("The clearinghouse root to trust (PEM).", valueName: "root.pem")) var trust: String
     @Option(help: ArgumentHelp("Extra certificates to complete chains (a license server's chain), PEM.", valueName: "file"))
     var chain: String?
-    @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
     @Option(help: "Require licenses of this product.") var product: String?
-    @Option(help: "Accept certificates this many seconds outside their validity (clock skew).") var clockSkew: Int = 0
+    @OptionGroup var options: VerificationOptions
     @Flag(help: "Print the result as JSON.") var json = false
-
-    func validate() throws {
-        if !(0...86_400).contains(clockSkew) { throw ValidationError("--clock-skew must be 0 to 86400 seconds") }
-    }
 
     func run() async throws {
         let client = try ClientIdentity(home: home.home)
-        let roots = try PEMBundle.certificates(at: trust)
         let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
-        let time = at?.date ?? Date()
+        let time = options.time
+        var verifier = try options.verifier(intermediates: extra)
         var reports: [VerificationReport] = []
         for entry in try client.store.entries() {
             switch entry {
@@ -41,7 +35,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
                     VerificationReport(file: "", license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
                 )
             case .success(let stored):
-                let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain + extra, clockSkew: TimeInterval(clockSkew))
+                verifier.intermediates = stored.chain + extra
                 let verdict = await verifier.verify(
                     stored.license,
                     at: time,

@@ -1,0 +1,38 @@
+import ArgumentParser
+import CALClient
+import CALCore
+import Foundation
+import X509
+
+/// What every verifying command takes: the trusted root, the time, the clock skew, and the
+/// revocation information to check.
+struct VerificationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The clearinghouse root to trust (PEM).", valueName: "root.pem")) var trust: String
+    @Option(help: ArgumentHelp("Check validity at this instant (ISO 8601) instead of now.", valueName: "time")) var at: Instant?
+    @Option(help: "Accept certificates this many seconds outside their validity (clock skew).") var clockSkew: Int = 0
+    @Option(
+        name: .customLong("crl"),
+        help: ArgumentHelp("A CRL to check (PEM or DER): the license server's, the root's. Repeatable.", valueName: "file")
+    )
+    var revocationListFiles: [String] = []
+    @Flag(help: "Refuse a license whose revocation status no CRL establishes (revocation-unknown).")
+    var requireRevocationCheck = false
+
+    func validate() throws {
+        if !(0...86_400).contains(clockSkew) { throw ValidationError("--clock-skew must be 0 to 86400 seconds") }
+    }
+
+    /// The instant to check at.
+    var time: Date { at?.date ?? Date() }
+
+    /// A verifier with these options and `intermediates` to complete chains.
+    func verifier(intermediates: [Certificate]) throws -> LicenseVerifier {
+        LicenseVerifier(
+            trustRoots: try PEMBundle.certificates(at: trust),
+            intermediates: intermediates,
+            clockSkew: TimeInterval(clockSkew),
+            revocationLists: try revocationListFiles.map(CertificateRevocationList.read(at:)),
+            requireRevocationCheck: requireRevocationCheck
+        )
+    }
+}
