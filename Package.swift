@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "CALCoreTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
         .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALTestSupport"]),
-        .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALTestSupport", x509]),
+        .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALLicenseServer", "CALTestSupport", x509]),
         .testTarget(
             name: "CALClearinghouseTests",
             dependencies: ["CALClearinghouse", "CALLicenseServer", "CALCore", "CALTestSupport", x509]
