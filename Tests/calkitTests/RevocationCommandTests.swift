@@ -1,0 +1,89 @@
+import CALTestSupport
+import Foundation
+import Testing
+
+@Suite("Revocation from the command line, checked by OpenSSL")
+struct RevocationCommandTests {
+    /// The serial of the first certificate of a license file, as `calkit inspect --json` prints it.
+    func serial(_ workspace: CLIWorkspace, _ file: String) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: Data(try workspace.ok("inspect", file, "--json").output.utf8))
+        let certificates = try #require(object as? [[String: String]])
+        return try #require(certificates.first?["serial"])
+    }
+
+    func opensslVerify(_ workspace: CLIWorkspace, _ file: String, crl: String) throws -> ProcessResult {
+        try ExternalTool.openssl([
+            "verify", "-crl_check", "-CRLfile", workspace.file(crl), "-CAfile", workspace.file("ch/root.pem"),
+            "-untrusted", workspace.file("ls/server-chain.pem"), workspace.file(file),
+        ])
+    }
+
+    @Test("server revoke and server crl: OpenSSL and calkit say revoked for the revoked CAL and OK for the good one")
+    func openSSLAgrees() throws {
+        let workspace = try CLIWorkspace.activated(seats: 10)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "bad.pem")
+        try workspace.ok("client", "init", "--home", "c2", "--device-id", "PC-2")
+        try workspace.ok("client", "request", "--home", "c2", "--out", "c2.csr")
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c2.csr", "--type", "per-device", "--out", "good.pem")
+        let revoked = try workspace.ok("server", "revoke", "--home", "ls", "--serial", try serial(workspace, "bad.pem"), "--reason", "keyCompromise")
+        #expect(revoked.output.contains("is free again"))
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "crl.pem")
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "crl.der", "--der")
+
+        let bad = try opensslVerify(workspace, "bad.pem", crl: "crl.pem")
+        #expect(bad.status != 0)
+        #expect((bad.output + bad.error).contains("certificate revoked"))
+        let good = try opensslVerify(workspace, "good.pem", crl: "crl.pem")
+        #expect(good.status == 0, "\(good.error)")
+        #expect(good.output.contains(": OK"))
+
+        let text = try ExternalTool.openssl(["crl", "-in", workspace.file("crl.pem"), "-CAfile", workspace.file("ls/server-chain.pem"), "-noout", "-text"])
+        #expect(text.error.contains("verify OK"))
+        #expect(text.output.contains("Key Compromise"))
+        #expect(text.output.contains("X509v3 CRL Number"))
+
+        let common = ["--trust", "ch/root.pem", "--chain", "ls/server-chain.pem"]
+        for crl in ["crl.pem", "crl.der"] {
+            try workspace.refused("revoked", ["verify", "bad.pem", "--crl", crl] + common)
+            try workspace.ok(["verify", "good.pem", "--crl", crl, "--require-revocation-check"] + common)
+        }
+        try workspace.refused("revocation-unknown", ["verify", "good.pem", "--require-revocation-check"] + common)
+        try workspace.ok("client", "install", "--home", "c1", "bad.pem")
+        let client = try workspace.run("client", "verify", "--home", "c1", "--trust", "ch/root.pem", "--crl", "crl.pem")
+        #expect(client.status == 1)
+        #expect(client.output.contains("refused: revoked"))
+    }
+
+    @Test("Revoking twice, an unknown serial and past the quota are clear errors")
+    func refusals() throws {
+        let workspace = try CLIWorkspace.activated(seats: 5)
+        var serials: [String] = []
+        for index in 1...2 {
+            try workspace.ok("client", "init", "--home", "q\(index)", "--device-id", "Q-\(index)")
+            try workspace.ok("client", "request", "--home", "q\(index)", "--out", "q\(index).csr")
+            try workspace.ok("server", "issue", "--home", "ls", "--request", "q\(index).csr", "--type", "per-device", "--out", "q\(index).pem")
+            serials.append(try serial(workspace, "q\(index).pem"))
+        }
+        try workspace.ok("server", "revoke", "--home", "ls", "--serial", serials[0], "--reason", "superseded")
+        try workspace.refused("already-revoked", "server", "revoke", "--home", "ls", "--serial", serials[0], "--reason", "superseded")
+        try workspace.refused("unknown-serial", "server", "revoke", "--home", "ls", "--serial", "0abc", "--reason", "superseded")
+        try workspace.refused("revocation-quota-exceeded", "server", "revoke", "--home", "ls", "--serial", serials[1], "--reason", "keyCompromise")
+        let badReason = try workspace.run("server", "revoke", "--home", "ls", "--serial", serials[1], "--reason", "bored")
+        #expect(badReason.status != 0)
+        #expect(badReason.error.contains("keyCompromise"))
+    }
+
+    @Test("Malformed, truncated and wrong-kind CRLs given to verify are clear errors")
+    func badLists() throws {
+        let workspace = try CLIWorkspace.activated()
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "crl.der", "--der")
+        let bytes = try workspace.folder.read("crl.der")
+        try workspace.folder.write("truncated.der", Array(bytes.prefix(bytes.count / 2)))
+        try workspace.folder.write("empty.der", [])
+        let common = ["verify", "cal.pem", "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem", "--crl"]
+        for file in ["truncated.der", "empty.der", "c1.csr", "missing.crl"] {
+            try workspace.refused(nil, common + [file])
+        }
+    }
+}
