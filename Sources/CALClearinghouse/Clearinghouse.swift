@@ -180,6 +180,47 @@ public struct Clearinghouse: Sendable {
         return serverID
     }
 
+    /// Revokes a license-server certificate this clearinghouse issued; licenses chained to it
+    /// fail with `issuer-revoked` wherever the root CRL is checked.
+    @discardableResult
+    public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ActivationRecord {
+        _ = try activatedServerID(of: certificate)
+        let serial = SerialNumbers.hex(certificate.serialNumber)
+        do {
+            return try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now)
+        } catch StoreError.alreadyRevoked(let serial) {
+            throw CALError.alreadyRevoked(serial)
+        } catch StoreError.unknownSerial(let serial) {
+            throw CALError.unknownSerial(serial)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
+    /// Issues the next root CRL: every revoked license-server certificate not yet expired.
+    public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+        guard (1...8760).contains(nextUpdateHours) else { throw CALError.invalidArgument("--next-update must be 1 to 8760 hours") }
+        let now = time.now
+        do {
+            return try store.publishRevocations(now: now) { entries, number in
+                try CertificateRevocationList.sign(
+                    issuer: root,
+                    key: rootKey,
+                    entries: try entries.map {
+                        try CertificateRevocationList.Entry(serialHex: $0.serial, revokedAt: $0.revokedAt, reasonCode: $0.reason)
+                    },
+                    thisUpdate: now,
+                    nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),
+                    number: number
+                )
+            }
+        } catch let error as CALError {
+            throw error
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
     /// Every activation on record.
     public func activations() throws -> [ActivationRecord] {
         do { return try store.activations() } catch { throw CALError.storage("\(error)") }

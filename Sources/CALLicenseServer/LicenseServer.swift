@@ -271,12 +271,8 @@ public struct LicenseServer: Sendable {
                 try CertificateRevocationList.sign(
                     issuer: issuer,
                     key: key,
-                    entries: try entries.map { entry in
-                        CertificateRevocationList.Entry(
-                            serial: try SerialNumbers.bytes(fromHex: entry.serial),
-                            revokedAt: entry.revokedAt,
-                            reason: RevocationReason(rawValue: entry.reason)
-                        )
+                    entries: try entries.map {
+                        try CertificateRevocationList.Entry(serialHex: $0.serial, revokedAt: $0.revokedAt, reasonCode: $0.reason)
                     },
                     thisUpdate: now,
                     nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),

@@ -17,4 +17,12 @@ public protocol ClearinghouseStore: Sendable {
 
     /// Every pack sold, oldest first.
     func soldPacks() throws -> [SoldPack]
+
+    /// Revokes the license-server certificate with this serial (hex) in one transaction;
+    /// refuses an unknown serial or one revoked before.
+    func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord
+
+    /// Takes the next root CRL number and the revoked server certificates not yet expired at `now`
+    /// in one transaction, and hands them to `sign`; nothing is consumed if it throws.
+    func publishRevocations<Result>(now: Date, sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result) throws -> Result
 }

@@ -7,7 +7,10 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
-        database = try StoreDatabase(path: path, migrations: [("clearinghouse-v1", Self.createSchema)])
+        database = try StoreDatabase(
+            path: path,
+            migrations: [("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation)]
+        )
     }
 
     @Sendable private static func createSchema(_ db: Database) throws {
@@ -31,6 +34,16 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     agreement_number TEXT NOT NULL,
                     issued_at DOUBLE NOT NULL
                 );
+                """
+        )
+    }
+
+    @Sendable private static func addRevocation(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE activations ADD COLUMN revoked_at DOUBLE;
+                ALTER TABLE activations ADD COLUMN revocation_reason INTEGER;
+                CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                 """
         )
     }
@@ -111,6 +124,48 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     issuedAt: Date(timeIntervalSince1970: row["issued_at"])
                 )
             }
+        }
+    }
+
+    public func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord {
+        try database.write { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM activations WHERE certificate_serial = ?",
+                arguments: [certificateSerial]
+            ) else {
+                throw StoreError.unknownSerial(certificateSerial)
+            }
+            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
+            try db.execute(
+                sql: "UPDATE activations SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
+                arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
+            )
+            return Self.activation(row: row)
+        }
+    }
+
+    public func publishRevocations<Result>(
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result {
+        try database.write { db in
+            let number = try StoreDatabase.next(counter: "crl-number", in: db)
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT certificate_serial, revoked_at, revocation_reason FROM activations
+                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, certificate_serial
+                    """,
+                arguments: [now.timeIntervalSince1970]
+            ).map { row in
+                RevocationEntry(
+                    serial: row["certificate_serial"],
+                    revokedAt: Date(timeIntervalSince1970: row["revoked_at"]),
+                    reason: row["revocation_reason"]
+                )
+            }
+            return try sign(entries, number)
         }
     }
 }

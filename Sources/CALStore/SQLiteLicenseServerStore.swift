@@ -297,11 +297,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
         try database.write { db in
-            let number = (try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'crl-number'") ?? 0) + 1
-            try db.execute(
-                sql: "INSERT INTO counters (name, value) VALUES ('crl-number', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                arguments: [number]
-            )
+            let number = try StoreDatabase.next(counter: "crl-number", in: db)
             // Entries stay until the revoked certificate has expired, never less.
             let entries = try Row.fetchAll(
                 db,
@@ -313,7 +309,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             ).map { row in
                 RevocationEntry(serial: row["serial"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]), reason: row["revocation_reason"])
             }
-            return try sign(entries, UInt64(number))
+            return try sign(entries, number)
         }
     }
 

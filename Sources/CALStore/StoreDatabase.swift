@@ -49,6 +49,17 @@ public final class StoreDatabase: Sendable {
         }
     }
 
+    /// Increments a persisted counter (in the `counters` table) inside the caller's transaction
+    /// and returns its new value; the first value is 1.
+    static func next(counter name: String, in db: Database) throws -> UInt64 {
+        let value = (try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [name]) ?? 0) + 1
+        try db.execute(
+            sql: "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            arguments: [name, value]
+        )
+        return UInt64(value)
+    }
+
     /// Runs `body` on a consistent snapshot for reading.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {

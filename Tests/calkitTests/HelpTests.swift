@@ -6,7 +6,7 @@ struct HelpTests {
     @Test(
         "--help works for every verb",
         arguments: [
-            [], ["clearinghouse"], ["clearinghouse", "init"], ["clearinghouse", "activate"], ["clearinghouse", "issue-pack"],
+            [], ["clearinghouse"], ["clearinghouse", "init"], ["clearinghouse", "activate"], ["clearinghouse", "issue-pack"], ["clearinghouse", "revoke-server"], ["clearinghouse", "crl"],
             ["server"], ["server", "init"], ["server", "install-certificate"], ["server", "install-pack"], ["server", "issue"],
             ["server", "status"], ["server", "revoke"], ["server", "crl"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
             ["client", "verify"], ["verify"], ["inspect"],

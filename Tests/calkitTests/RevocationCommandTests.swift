@@ -54,6 +54,38 @@ struct RevocationCommandTests {
         #expect(client.output.contains("refused: revoked"))
     }
 
+    @Test("clearinghouse revoke-server and crl: with the root CRL, OpenSSL -crl_check_all and calkit refuse CALs under the server")
+    func revokedServer() throws {
+        let workspace = try CLIWorkspace.activated()
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "server.crl")
+        try workspace.ok("clearinghouse", "crl", "--home", "ch", "--out", "root-before.crl")
+        let chainArguments = ["-CAfile", workspace.file("ch/root.pem"), "-untrusted", workspace.file("ls/server-chain.pem")]
+        let before = try ExternalTool.openssl(
+            ["verify", "-crl_check_all", "-CRLfile", workspace.file("server.crl"), "-CRLfile", workspace.file("root-before.crl")]
+                + chainArguments + [workspace.file("cal.pem")]
+        )
+        #expect(before.status == 0, "\(before.output) \(before.error)")
+
+        try workspace.ok("clearinghouse", "revoke-server", "--home", "ch", "--certificate", "ls/server-chain.pem", "--reason", "keyCompromise")
+        try workspace.refused("already-revoked", "clearinghouse", "revoke-server", "--home", "ch", "--certificate", "ls/server-chain.pem", "--reason", "keyCompromise")
+        try workspace.refused("invalid-argument", "clearinghouse", "revoke-server", "--home", "ch", "--certificate", "ch/root.pem", "--reason", "keyCompromise")
+        let rootList = try workspace.json(try workspace.ok("clearinghouse", "crl", "--home", "ch", "--out", "root.crl", "--json"))
+        #expect(rootList["entries"] as? Int == 1)
+        #expect(rootList["number"] as? Int == 2)
+        let after = try ExternalTool.openssl(
+            ["verify", "-crl_check_all", "-CRLfile", workspace.file("server.crl"), "-CRLfile", workspace.file("root.crl")]
+                + chainArguments + [workspace.file("cal.pem")]
+        )
+        #expect(after.status != 0)
+        #expect((after.output + after.error).contains("certificate revoked"))
+        let text = try ExternalTool.openssl(["crl", "-in", workspace.file("root.crl"), "-CAfile", workspace.file("ch/root.pem"), "-noout", "-text"])
+        #expect(text.error.contains("verify OK"))
+        try workspace.refused(
+            "issuer-revoked", "verify", "cal.pem", "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem", "--crl", "server.crl", "--crl", "root.crl"
+        )
+    }
+
     @Test("Revoking twice, an unknown serial and past the quota are clear errors")
     func refusals() throws {
         let workspace = try CLIWorkspace.activated(seats: 5)

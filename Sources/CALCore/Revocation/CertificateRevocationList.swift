@@ -29,6 +29,11 @@ public struct CertificateRevocationList: Sendable {
             self.revokedAt = Date(timeIntervalSince1970: revokedAt.timeIntervalSince1970.rounded(.down))
             self.reason = reason
         }
+
+        /// Creates an entry from a store's record: hex serial and RFC 5280 reason code.
+        public init(serialHex: String, revokedAt: Date, reasonCode: Int) throws {
+            self.init(serial: try SerialNumbers.bytes(fromHex: serialHex), revokedAt: revokedAt, reason: RevocationReason(rawValue: reasonCode))
+        }
     }
 
     /// Who issued (and signed) the list.

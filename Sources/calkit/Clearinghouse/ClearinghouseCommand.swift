@@ -5,6 +5,9 @@ struct ClearinghouseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clearinghouse",
         abstract: "The vendor's clearinghouse: root CA, server activation, key packs.",
-        subcommands: [ClearinghouseInitCommand.self, ActivateCommand.self, IssuePackCommand.self]
+        subcommands: [
+            ClearinghouseInitCommand.self, ActivateCommand.self, IssuePackCommand.self, RevokeServerCommand.self,
+            ClearinghouseCRLCommand.self,
+        ]
     )
 }

@@ -11,22 +11,11 @@ struct CRLCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOption
-    @Option(help: ArgumentHelp("Where to write the CRL.", valueName: "file")) var out: String
-    @Option(help: "Hours until the next update.") var nextUpdate = 24
-    @Flag(help: "Write DER instead of PEM.") var der = false
-    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var options: CRLOptions
 
     func run() throws {
         let server = try LicenseServer(home: home.home)
-        try SecureFile.checkWritable(out)
-        let crl = try server.revocationList(nextUpdateHours: nextUpdate)
-        try SecureFile.write(der ? crl.derBytes : Array(crl.pemString.utf8), to: out)
-        let number = crl.number.map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } } ?? 0
-        if json {
-            Output.json(CRLSummary(file: out, number: number, entries: crl.entries.count, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate))
-        } else {
-            print("Wrote CRL number \(number) with \(crl.entries.count) revoked license(s) to \(out)")
-            if let nextUpdate = crl.nextUpdate { print("next update due \(Output.date(nextUpdate))") }
-        }
+        try SecureFile.checkWritable(options.out)
+        try options.publish(try server.revocationList(nextUpdateHours: options.nextUpdate), what: "license(s)")
     }
 }
