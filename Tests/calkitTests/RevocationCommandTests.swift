@@ -37,6 +37,11 @@ struct RevocationCommandTests {
         #expect(good.status == 0, "\(good.error)")
         #expect(good.output.contains(": OK"))
 
+        let inspected = try workspace.ok("inspect", "crl.der")
+        #expect(inspected.output.hasPrefix("crl"))
+        #expect(inspected.output.contains("keyCompromise"))
+        let lines = try workspace.ok("inspect", "crl.pem").output.split(separator: "\n")
+        #expect(lines.contains { $0.contains("entries:") && $0.hasSuffix(" 1") })
         let text = try ExternalTool.openssl(["crl", "-in", workspace.file("crl.pem"), "-CAfile", workspace.file("ls/server-chain.pem"), "-noout", "-text"])
         #expect(text.error.contains("verify OK"))
         #expect(text.output.contains("Key Compromise"))

@@ -23,7 +23,8 @@ public struct ArtifactDescription: Sendable {
         if let certificate = try? Certificate(derEncoded: bytes) { return describe(certificate) }
         if let request = try? CertificateSigningRequest(derEncoded: bytes) { return describe(request) }
         if let pack = try? KeyPack.unverified(bytes) { return describe(pack) }
-        throw CALError.malformed(what: path, reason: "not a certificate, certificate request or key pack (PEM or DER)")
+        if let list = try? CertificateRevocationList(derEncoded: bytes) { return describe(list) }
+        throw CALError.malformed(what: path, reason: "not a certificate, certificate request, key pack or CRL (PEM or DER)")
     }
 
     private static func describe(pem document: PEMDocument, path: String) throws -> ArtifactDescription {
@@ -33,6 +34,8 @@ public struct ArtifactDescription: Sendable {
                 return describe(try Certificate(derEncoded: document.derBytes))
             case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
                 return describe(try CertificateSigningRequest(derEncoded: document.derBytes))
+            case "X509 CRL":
+                return describe(try CertificateRevocationList(derEncoded: document.derBytes))
             case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
                 return ArtifactDescription(
                     kind: "private-key",
@@ -131,6 +134,22 @@ public struct ArtifactDescription: Sendable {
             ],
             more: []
         )
+    }
+
+    /// Describes a CRL: issuer, dates, number, and every entry with its reason.
+    public static func describe(_ list: CertificateRevocationList) -> ArtifactDescription {
+        var fields: [(String, String)] = [
+            ("issuer", SubjectNames.display(list.issuer)),
+            ("this update", iso(list.thisUpdate)),
+            ("next update", list.nextUpdate.map(iso) ?? "(none)"),
+            ("crl number", list.number.map { hex($0) } ?? "(none)"),
+            ("authority key id", list.authorityKeyIdentifier.map { hex($0) } ?? "(none)"),
+            ("entries", String(list.entries.count)),
+        ]
+        for entry in list.entries {
+            fields.append(("revoked " + hex(entry.serial), iso(entry.revokedAt) + " " + (entry.reason?.name ?? "unspecified")))
+        }
+        return ArtifactDescription(kind: "crl", fields: fields, more: [])
     }
 
     private static func keyFormat(_ label: String) -> String {
