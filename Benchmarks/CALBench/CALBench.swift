@@ -13,6 +13,11 @@ struct CALBench {
     static func main() async throws {
         let environment = ProcessInfo.processInfo.environment
         let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
+        // CALBENCH_ONLY=crl measures one CRL size (the report runs it in child processes).
+        if environment["CALBENCH_ONLY"] == "crl" {
+            try await CRLScale.measure(entries: Int(environment["CALBENCH_CRL_ENTRIES"] ?? "") ?? 100_000)
+            return
+        }
         // CALBENCH_ONLY=store or =verify runs just that row, for a profiler.
         if let only = environment["CALBENCH_ONLY"] {
             try await profile(only, duration: duration)
@@ -81,6 +86,8 @@ struct CALBench {
         print("mint in memory / raw sign:  \(String(format: "%.2f", mintInMemory.perSecond / rawSign.perSecond))")
         print("mint + SQLite / raw sign:   \(String(format: "%.2f", mintWithStore.perSecond / rawSign.perSecond))")
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
+
+        try CRLScale.report(sizes: [100_000, 1_000_000])
     }
 
     /// Only one row (`store`: minting with the store; `verify`: full verification), so

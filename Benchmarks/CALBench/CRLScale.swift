@@ -1,0 +1,93 @@
+import CALCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CRL rows of `make bench`: building, signing, parsing and searching CRLs of 100,000 and
+/// 1,000,000 entries. Each size runs in its own process so its peak memory is its own.
+enum CRLScale {
+    /// Runs one size in this process and prints one line of `key=value` figures.
+    static func measure(entries count: Int) async throws {
+        let deployment = try await BenchDeployment.make(seats: 1)
+        defer { deployment.remove() }
+        var generator = SystemRandomNumberGenerator()
+        let now = Date()
+        let entries = (0..<count).map { index in
+            CertificateRevocationList.Entry(
+                serial: SerialNumbers.random().bytes.map { $0 },
+                revokedAt: now.addingTimeInterval(-Double(index % 86_400)),
+                reason: [RevocationReason.keyCompromise, .superseded, .cessationOfOperation].randomElement(using: &generator)
+            )
+        }
+        let clock = ContinuousClock()
+        let buildStart = clock.now
+        let list = try CertificateRevocationList.sign(
+            issuer: deployment.serverCertificate, key: deployment.serverKey, entries: entries, thisUpdate: now,
+            nextUpdate: now.addingTimeInterval(86_400), number: 1
+        )
+        let build = seconds(clock.now - buildStart)
+        let bytes = list.derBytes
+
+        let parseStart = clock.now
+        let parsed = try CertificateRevocationList(derEncoded: bytes)
+        let parse = seconds(clock.now - parseStart)
+        let signatureStart = clock.now
+        let signed = parsed.isSigned(by: deployment.serverCertificate)
+        let signature = seconds(clock.now - signatureStart)
+
+        // Half present, half absent serials.
+        let probes = (0..<1_000_000).map { index in
+            index % 2 == 0 ? entries[Int.random(in: 0..<count, using: &generator)].serial : SerialNumbers.random().bytes.map { $0 }
+        }
+        let lookupStart = clock.now
+        var found = 0
+        for probe in probes where parsed.entry(for: probe) != nil { found += 1 }
+        let lookup = seconds(clock.now - lookupStart)
+
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(
+            "entries=\(count) build_sign_s=\(format(build)) size_mb=\(format(Double(bytes.count) / 1_048_576)) "
+                + "parse_s=\(format(parse)) verify_s=\(format(signature)) signature_ok=\(signed) "
+                + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024)"
+        )
+    }
+
+    /// Runs every size in a child process and prints a table.
+    static func report(sizes: [Int]) throws {
+        print("")
+        print("CRL scale (each size in its own process; peak RSS includes the process's setup)")
+        for size in sizes {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            var environment = ProcessInfo.processInfo.environment
+            environment["CALBENCH_ONLY"] = "crl"
+            environment["CALBENCH_CRL_ENTRIES"] = String(size)
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            var figures: [String: String] = [:]
+            for pair in output.split(whereSeparator: \.isWhitespace) {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { figures[String(parts[0])] = String(parts[1]) }
+            }
+            let value = { (key: String) in figures[key] ?? "?" }
+            print(
+                "  \(String(size).padding(toLength: 8, withPad: " ", startingAt: 0)) entries: build+sign \(value("build_sign_s")) s, "
+                    + "\(value("size_mb")) MB, parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
+                    + "\(value("lookups_per_s")) lookups/s, peak RSS \(value("peak_rss_mb")) MB"
+            )
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func format(_ value: Double) -> String { String(format: "%.3f", value) }
+}
