@@ -286,6 +286,24 @@ public struct LicenseServer: Sendable {
         }
     }
 
+    /// Answers a DER OCSP request about licenses this server issued; the response is valid
+    /// for `validityHours`. A request that does not parse is `malformed`.
+    public func ocspResponse(to requestBytes: [UInt8], validityHours: Int = 24) throws -> OCSPResponse {
+        guard (1...8760).contains(validityHours) else { throw CALError.invalidArgument("the validity must be 1 to 8760 hours") }
+        let request: OCSPRequest
+        do {
+            request = try OCSPRequest(derEncoded: requestBytes)
+        } catch {
+            throw CALError.malformed(what: "the OCSP request", reason: "\(error)")
+        }
+        let responder = OCSPResponder(issuer: try activeCertificate(), key: key, store: store)
+        do {
+            return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
     // MARK: Reports
 
     /// Every license this server issued, oldest first, as recorded.

@@ -43,4 +43,7 @@ public protocol LicenseServerStore: Sendable {
 
     /// The revocation of a serial, if it was revoked.
     func revocation(of serial: String) throws -> RevocationEntry?
+
+    /// Whether a serial was issued here, and its revocation if it was revoked; nil if never issued.
+    func status(of serial: String) throws -> LicenseRecordStatus?
 }

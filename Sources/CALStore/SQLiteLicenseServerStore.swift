@@ -324,4 +324,22 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             }
         }
     }
+
+    public func status(of serial: String) throws -> LicenseRecordStatus? {
+        try database.read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
+                arguments: [serial]
+            ).map { row in
+                guard let revokedAt = row["revoked_at"] as Double? else { return LicenseRecordStatus(revocation: nil) }
+                return LicenseRecordStatus(
+                    revocation: RevocationEntry(
+                        serial: row["serial"],
+                        revokedAt: Date(timeIntervalSince1970: revokedAt),
+                        reason: row["revocation_reason"] ?? 0
+                    )
+                )
+            }
+        }
+    }
 }

@@ -171,7 +171,5 @@ public struct ArtifactDescription: Sendable {
         return formatter.string(from: date)
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-    }
+    private static func hex(_ bytes: [UInt8]) -> String { SerialNumbers.hex(bytes) }
 }

@@ -13,10 +13,12 @@ public enum SerialNumbers {
 
     /// Lower-case hex of a serial, as the CLI prints and reads them.
     public static func hex(_ serial: Certificate.SerialNumber) -> String {
-        serial.bytes.map { byte in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }.joined()
+        hex(serial.bytes)
+    }
+
+    /// Lower-case hex of bytes (serials, hashes, key identifiers).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 
     /// The bytes of a hex serial (as ``hex(_:)`` prints it).

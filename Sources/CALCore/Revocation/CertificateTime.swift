@@ -35,6 +35,20 @@ public enum CertificateTime {
         }
     }
 
+    /// A whole-second GeneralizedTime (what OCSP uses for every time).
+    public static func generalizedTime(_ date: Date) throws -> GeneralizedTime {
+        let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
+        return try GeneralizedTime(
+            year: parts.year, month: parts.month, day: parts.day, hours: parts.hour, minutes: parts.minute,
+            seconds: parts.second, fractionalSeconds: 0
+        )
+    }
+
+    /// The instant a GeneralizedTime names (fractions dropped).
+    public static func date(_ time: GeneralizedTime) -> Date {
+        date(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes, second: time.seconds)
+    }
+
     /// Reads the next field if it is a `Time`; nil (and nothing consumed) otherwise.
     static func parseOptional(_ nodes: inout ASN1NodeCollection.Iterator) throws -> Date? {
         var lookahead = nodes
