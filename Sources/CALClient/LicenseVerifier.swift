@@ -17,7 +17,10 @@ public struct LicenseVerifier: Sendable {
     public var clockSkew: TimeInterval
     /// CRLs to check: the license server's (for licenses) and the root's (for server certificates).
     public var revocationLists: [CertificateRevocationList]
-    /// Whether a license whose revocation status no CRL establishes is refused (`revocation-unknown`).
+    /// OCSP responses to check, from the license server's responder.
+    public var ocspResponses: [OCSPResponse]
+    /// Whether a license whose revocation status no CRL or OCSP response establishes is refused
+    /// (`revocation-unknown`).
     public var requireRevocationCheck: Bool
 
     /// What the license must be bound to; nil parts are not checked.
@@ -47,8 +50,10 @@ public struct LicenseVerifier: Sendable {
         intermediates: [Certificate] = [],
         clockSkew: TimeInterval = 0,
         revocationLists: [CertificateRevocationList] = [],
+        ocspResponses: [OCSPResponse] = [],
         requireRevocationCheck: Bool = false
     ) {
+        self.ocspResponses = ocspResponses
         self.trustRoots = trustRoots
         self.intermediates = intermediates
         self.clockSkew = clockSkew
@@ -202,10 +207,43 @@ public struct LicenseVerifier: Sendable {
         if let rejection = server.rejection { return rejection }
         let leaf = revocationStatus(of: license, issuer: issuer, at: time, revokedCode: .revoked, role: "the license server")
         if let rejection = leaf.rejection { return rejection }
-        if requireRevocationCheck && !leaf.checked {
-            return LicenseRejection(.revocationUnknown, "no CRL of the license server was given, so the license's status is unknown")
+        let online = ocspStatus(of: license, issuer: issuer, at: time)
+        if let rejection = online.rejection { return rejection }
+        if requireRevocationCheck && !leaf.checked && !online.checked {
+            return LicenseRejection(
+                .revocationUnknown,
+                "no CRL or OCSP response of the license server establishes the license's status"
+            )
         }
         return nil
+    }
+
+    /// Checks `license` against the OCSP responses that answer for it: each must be signed by
+    /// its license server and fresh; `good` settles the check, `unknown` does not.
+    private func ocspStatus(of license: Certificate, issuer: Certificate, at time: Date) -> (rejection: LicenseRejection?, checked: Bool) {
+        var checked = false
+        for response in ocspResponses {
+            guard let single = response.response(for: license, issuer: issuer) else { continue }
+            guard response.isSigned(by: issuer) else {
+                return (LicenseRejection(.ocspBadSignature, "an OCSP response about the license is not signed by its license server"), checked)
+            }
+            if let nextUpdate = single.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
+                return (LicenseRejection(.staleOCSP, "the OCSP response was due for update at \(nextUpdate)"), checked)
+            }
+            switch single.status {
+            case .good:
+                checked = true
+            case .unknown:
+                continue
+            case .revoked(let at, let reason):
+                guard at <= time else {
+                    checked = true
+                    continue
+                }
+                return (LicenseRejection(.revoked, "revoked at \(at) per OCSP (\(reason?.name ?? "unspecified"))"), true)
+            }
+        }
+        return (nil, checked)
     }
 
     /// `expired` or `not-yet-valid` if `certificate` is outside its validity at `time`, skew allowed.

@@ -32,6 +32,10 @@ public struct LicenseRejection: Error, Hashable, Sendable, CustomStringConvertib
         case staleCRL = "stale-crl"
         /// A CRL given claims the issuer's name but its signature does not verify with the issuer's key.
         case crlBadSignature = "crl-bad-signature"
+        /// An OCSP response about the license is not signed by its license server.
+        case ocspBadSignature = "ocsp-bad-signature"
+        /// An OCSP response about the license is past its next update.
+        case staleOCSP = "stale-ocsp"
         /// A revocation check was required and no CRL or OCSP response establishes the status.
         case revocationUnknown = "revocation-unknown"
     }

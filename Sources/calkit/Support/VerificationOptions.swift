@@ -15,7 +15,9 @@ struct VerificationOptions: ParsableArguments {
         help: ArgumentHelp("A CRL to check (PEM or DER): the license server's, the root's. Repeatable.", valueName: "file")
     )
     var revocationListFiles: [String] = []
-    @Flag(help: "Refuse a license whose revocation status no CRL establishes (revocation-unknown).")
+    @Option(help: ArgumentHelp("An OCSP response (DER) from the license server. Repeatable.", valueName: "file"))
+    var ocspResponse: [String] = []
+    @Flag(help: "Refuse a license whose revocation status no CRL or OCSP response establishes (revocation-unknown).")
     var requireRevocationCheck = false
 
     func validate() throws {
@@ -32,7 +34,19 @@ struct VerificationOptions: ParsableArguments {
             intermediates: intermediates,
             clockSkew: TimeInterval(clockSkew),
             revocationLists: try revocationListFiles.map(CertificateRevocationList.read(at:)),
+            ocspResponses: try ocspResponse.map(Self.readResponse(at:)),
             requireRevocationCheck: requireRevocationCheck
         )
+    }
+
+    /// Reads an OCSP response file (DER).
+    static func readResponse(at path: String) throws -> OCSPResponse {
+        do {
+            return try OCSPResponse(derEncoded: try SecureFile.read(path))
+        } catch let error as CALError {
+            throw error
+        } catch {
+            throw CALError.malformed(what: "the OCSP response in \(path)", reason: "\(error)")
+        }
     }
 }
