@@ -48,6 +48,11 @@ struct BadInputTests {
         ("server install-pack", "spare.keypack", { ["server", "install-pack", "--home", "ls", $0] }),
         ("server issue --request", "c1.csr", { ["server", "issue", "--home", "ls", "--request", $0, "--type", "per-device", "--out", "out.pem"] }),
         ("client install", "cal.pem", { ["client", "install", "--home", "c1", $0] }),
+        ("server ocsp --request", "ocsp-request.der", { ["server", "ocsp", "--home", "ls", "--request", $0, "--out", "out.der"] }),
+        ("verify --crl", "server.crl", { ["verify", "cal.pem", "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem", "--crl", $0] }),
+        ("verify --ocsp-response", "ocsp-response.der", {
+            ["verify", "cal.pem", "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem", "--ocsp-response", $0]
+        }),
         ("client verify --trust", "ch/root.pem", { ["client", "verify", "--home", "c1", "--trust", $0] }),
         ("verify FILE", "cal.pem", { ["verify", $0, "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem"] }),
         ("verify --trust", "ch/root.pem", { ["verify", "cal.pem", "--trust", $0, "--chain", "ls/server-chain.pem"] }),
@@ -66,13 +71,18 @@ struct BadInputTests {
             "clearinghouse", "issue-pack", "--home", "ch", "--server-certificate", "ls/server-chain.pem", "--type", "per-device",
             "--count", "4", "--product", "Desk", "--agreement", "S", "--out", "spare.keypack"
         )
+        let server = try workspace.folder.write("server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self))
+        let request = try ExternalTool.openssl(["ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("ocsp-request.der")])
+        #expect(request.status == 0)
+        try workspace.ok("server", "ocsp", "--home", "ls", "--request", "ocsp-request.der", "--out", "ocsp-response.der")
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "server.crl")
         let statusBefore = try workspace.ok("server", "status", "--home", "ls", "--json").output
         let storeBefore = try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted()
 
         for (name, good, arguments) in Self.commands {
             for kind in Self.badKinds {
-                // A key pack is DER, so "half a PEM" does not apply to it; a truncated pack is covered.
-                if good.hasSuffix(".keypack") && kind == "half-pem" { continue }
+                // DER files (packs, OCSP) have no "half a PEM"; a truncated one is covered.
+                if (good.hasSuffix(".keypack") || good.hasSuffix(".der")) && kind == "half-pem" { continue }
                 // inspect reads every kind of artefact, so no kind is wrong for it.
                 if name == "inspect" && kind == "wrong-kind" { continue }
                 let file = try Self.bad(kind, replacing: good, in: workspace)
@@ -83,6 +93,7 @@ struct BadInputTests {
             }
         }
         #expect(!workspace.exists("out.pem"))
+        #expect(!workspace.exists("out.der"))
         #expect(!workspace.exists("out.keypack"))
         #expect(try workspace.ok("server", "status", "--home", "ls", "--json").output == statusBefore)
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted() == storeBefore)

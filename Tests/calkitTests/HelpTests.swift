@@ -8,7 +8,7 @@ struct HelpTests {
         arguments: [
             [], ["clearinghouse"], ["clearinghouse", "init"], ["clearinghouse", "activate"], ["clearinghouse", "issue-pack"], ["clearinghouse", "revoke-server"], ["clearinghouse", "crl"],
             ["server"], ["server", "init"], ["server", "install-certificate"], ["server", "install-pack"], ["server", "issue"],
-            ["server", "status"], ["server", "revoke"], ["server", "crl"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
+            ["server", "status"], ["server", "revoke"], ["server", "crl"], ["server", "ocsp"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
             ["client", "verify"], ["verify"], ["inspect"],
         ]
     )
