@@ -76,6 +76,10 @@ struct BadInputTests {
         #expect(request.status == 0)
         try workspace.ok("server", "ocsp", "--home", "ls", "--request", "ocsp-request.der", "--out", "ocsp-response.der")
         try workspace.ok("server", "crl", "--home", "ls", "--out", "server.crl")
+        #expect(try workspace.ok("inspect", "ocsp-request.der").output.hasPrefix("ocsp-request"))
+        let inspected = try workspace.ok("inspect", "ocsp-response.der").output
+        #expect(inspected.hasPrefix("ocsp-response"))
+        #expect(inspected.contains(": good, next update"))
         let statusBefore = try workspace.ok("server", "status", "--home", "ls", "--json").output
         let storeBefore = try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted()
 

@@ -24,7 +24,12 @@ public struct ArtifactDescription: Sendable {
         if let request = try? CertificateSigningRequest(derEncoded: bytes) { return describe(request) }
         if let pack = try? KeyPack.unverified(bytes) { return describe(pack) }
         if let list = try? CertificateRevocationList(derEncoded: bytes) { return describe(list) }
-        throw CALError.malformed(what: path, reason: "not a certificate, certificate request, key pack or CRL (PEM or DER)")
+        if let response = try? OCSPResponse(derEncoded: bytes) { return describe(response) }
+        if let request = try? OCSPRequest(derEncoded: bytes) { return describe(request) }
+        throw CALError.malformed(
+            what: path,
+            reason: "not a certificate, certificate request, key pack, CRL or OCSP request or response (PEM or DER)"
+        )
     }
 
     private static func describe(pem document: PEMDocument, path: String) throws -> ArtifactDescription {
@@ -150,6 +155,36 @@ public struct ArtifactDescription: Sendable {
             fields.append(("revoked " + hex(entry.serial), iso(entry.revokedAt) + " " + (entry.reason?.name ?? "unspecified")))
         }
         return ArtifactDescription(kind: "crl", fields: fields, more: [])
+    }
+
+    /// Describes an OCSP request: the certificates asked about and the nonce.
+    public static func describe(_ request: OCSPRequest) -> ArtifactDescription {
+        var fields: [(String, String)] = [("certificates asked", String(request.certificateIDs.count))]
+        for id in request.certificateIDs {
+            fields.append(("serial " + hex(id.serial), "issuer key hash " + hex(id.issuerKeyHash)))
+        }
+        fields.append(("nonce", request.nonce.map { hex(Array($0.value)) } ?? "(none)"))
+        return ArtifactDescription(kind: "ocsp-request", fields: fields, more: [])
+    }
+
+    /// Describes an OCSP response: status, responder, and each certificate's status.
+    public static func describe(_ response: OCSPResponse) -> ArtifactDescription {
+        var fields: [(String, String)] = [("response status", "\(response.status)")]
+        if let producedAt = response.producedAt { fields.append(("produced at", iso(producedAt))) }
+        if let keyHash = response.responderKeyHash { fields.append(("responder key hash", hex(keyHash))) }
+        if let name = response.responderName { fields.append(("responder", SubjectNames.display(name))) }
+        for single in response.responses {
+            let status: String
+            switch single.status {
+            case .good: status = "good"
+            case .unknown: status = "unknown"
+            case .revoked(let at, let reason): status = "revoked at \(iso(at)) (\(reason?.name ?? "unspecified"))"
+            }
+            let next = single.nextUpdate.map { ", next update \(iso($0))" } ?? ""
+            fields.append(("serial " + hex(single.certificateID.serial), status + next))
+        }
+        fields.append(("nonce", response.nonce.map { hex(Array($0.value)) } ?? "(none)"))
+        return ArtifactDescription(kind: "ocsp-response", fields: fields, more: [])
     }
 
     private static func keyFormat(_ label: String) -> String {

@@ -5,7 +5,7 @@ import CALCore
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Recognise and print a certificate, certificate request, key pack or CRL (PEM or DER).",
+        abstract: "Recognise and print a certificate, CSR, key pack, CRL, or OCSP request or response (PEM or DER).",
         discussion: "Prints subject, issuer, validity, serial and every license-extension field. Never prints key material."
     )
 
