@@ -179,7 +179,8 @@ public struct LicenseServer: Sendable {
                     productVersion: grant.pack?.productVersion ?? "",
                     licenseServerID: serverID,
                     subjectHash: subject.hash,
-                    keyPackID: temporary ? nil : grant.pack?.packID
+                    keyPackID: temporary ? nil : grant.pack?.packID,
+                    seat: grant.seat
                 )
                 let contents = ClientLicenseProfile.Contents(
                     publicKey: request.publicKey,

@@ -12,7 +12,8 @@ struct LicenseExtensionTests {
         licenseServerID: CALIdentifier.random(),
         subjectHash: LicenseSubject.device("PC-1").hash,
         keyPackID: CALIdentifier.random(),
-        transferredFrom: [0x12, 0x34]
+        transferredFrom: [0x12, 0x34],
+        seat: 7
     )
 
     @Test("Every field survives a round trip through DER")
@@ -29,11 +30,13 @@ struct LicenseExtensionTests {
         temporary.status = .temporary
         temporary.keyPackID = nil
         temporary.transferredFrom = nil
+        temporary.seat = nil
         var serializer = DER.Serializer()
         try serializer.serialize(temporary)
         let decoded = try LicenseExtension(derEncoded: serializer.serializedBytes)
         #expect(decoded.keyPackID == nil)
         #expect(decoded.transferredFrom == nil)
+        #expect(decoded.seat == nil)
         #expect(decoded == temporary)
         var full = DER.Serializer()
         try full.serialize(sample)

@@ -39,6 +39,8 @@ struct IssuanceTests {
             #expect(license.licenseType == .perDevice)
             #expect(license.status == .permanent)
             #expect(license.keyPackID == issued.record.packID)
+            #expect(license.seat == issued.record.seat)
+            #expect(license.seat != nil)
             #expect(license.licenseServerID == deployment.server.serverID)
             #expect(license.subjectHash == LicenseSubject.device("PC-\(index)").hash)
             #expect(try certificate.extensions.basicConstraints == .notCertificateAuthority)

@@ -100,6 +100,7 @@ public struct ArtifactDescription: Sendable {
             ("subject hash", hex(license.subjectHash)),
             ("key pack id", license.keyPackID ?? "(none)"),
         ]
+        if let seat = license.seat { fields.append(("seat", String(seat))) }
         if let from = license.transferredFrom { fields.append(("transferred from", hex(from))) }
         return fields
     }

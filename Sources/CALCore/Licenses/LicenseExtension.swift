@@ -13,7 +13,8 @@ import X509
 ///     licenseServerID     PrintableString,
 ///     subjectHash         OCTET STRING,                   -- SHA-256 of device id or user principal
 ///     keyPackID       [0] IMPLICIT PrintableString OPTIONAL,  -- absent on temporary licenses
-///     transferredFrom [1] IMPLICIT OCTET STRING OPTIONAL      -- serial of the CAL this seat came from
+///     transferredFrom [1] IMPLICIT OCTET STRING OPTIONAL,     -- serial of the CAL this seat came from
+///     seat            [2] IMPLICIT INTEGER OPTIONAL           -- the seat within the key pack (per-device)
 /// }
 /// ```
 public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
@@ -40,6 +41,9 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
     public var keyPackID: String?
     /// For a transferred seat, the serial number of the license it was transferred from.
     public var transferredFrom: [UInt8]?
+    /// The seat within the key pack, for permanent per-device licenses: with the pack id it
+    /// names the seat across renewals and transfers, which the clearinghouse's ledger needs.
+    public var seat: Int?
 
     /// Creates a license extension value.
     public init(
@@ -50,7 +54,8 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
         licenseServerID: String,
         subjectHash: [UInt8],
         keyPackID: String? = nil,
-        transferredFrom: [UInt8]? = nil
+        transferredFrom: [UInt8]? = nil,
+        seat: Int? = nil
     ) {
         self.version = Self.currentVersion
         self.licenseType = licenseType
@@ -61,10 +66,12 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
         self.subjectHash = subjectHash
         self.keyPackID = keyPackID
         self.transferredFrom = transferredFrom
+        self.seat = seat
     }
 
     private static let keyPackTag = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
     private static let transferredFromTag = ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)
+    private static let seatTag = ASN1Identifier(tagWithNumber: 2, tagClass: .contextSpecific)
 
     public init(derEncoded rootNode: ASN1Node, withIdentifier identifier: ASN1Identifier) throws {
         self = try DER.sequence(rootNode, identifier: identifier) { nodes in
@@ -91,6 +98,8 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
                 &nodes,
                 tag: Self.transferredFromTag
             )
+            let seat: Int? = try DER.optionalImplicitlyTagged(&nodes, tag: Self.seatTag)
+            if let seat, seat < 1 { throw ASN1Error.invalidASN1Object(reason: "seat \(seat) is out of range") }
             return LicenseExtension(
                 licenseType: licenseType,
                 status: status,
@@ -99,7 +108,8 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
                 licenseServerID: String(serverID),
                 subjectHash: Array(subjectHash.bytes),
                 keyPackID: keyPackID.map { String($0) },
-                transferredFrom: transferredFrom.map { Array($0.bytes) }
+                transferredFrom: transferredFrom.map { Array($0.bytes) },
+                seat: seat
             )
         }
     }
@@ -121,6 +131,7 @@ public struct LicenseExtension: DERImplicitlyTaggable, Hashable, Sendable {
                 transferredFrom.map { ASN1OctetString(contentBytes: $0[...]) },
                 withIdentifier: Self.transferredFromTag
             )
+            try coder.serializeOptionalImplicitlyTagged(seat, withIdentifier: Self.seatTag)
         }
     }
 }
