@@ -221,6 +221,49 @@ public struct Clearinghouse: Sendable {
         }
     }
 
+    /// Authorises the once-only transfer of a permanent per-device CAL's seat to a new device.
+    ///
+    /// Checks that the license is a permanent per-device CAL signed by one of this clearinghouse's
+    /// activated servers, and that its seat (key pack and seat number, which renewals and earlier
+    /// transfers keep) is not in the ledger; records it and signs the grant in one transaction.
+    public func authorizeTransfer(of license: Certificate) throws -> TransferGrant {
+        let value: LicenseExtension
+        switch ClientLicenseProfile.check(license) {
+        case .failure(let rejection): throw CALError.notTransferable(rejection.detail)
+        case .success(let extensionValue): value = extensionValue
+        }
+        guard value.licenseType == .perDevice, value.status == .permanent, let packID = value.keyPackID, let seat = value.seat else {
+            throw CALError.notTransferable("only permanent per-device CALs move between devices")
+        }
+        let activations: [ActivationRecord]
+        do { activations = try store.activations() } catch { throw CALError.storage("\(error)") }
+        let issuer = activations.lazy.compactMap { try? Certificate(derEncoded: $0.certificate) }.first { server in
+            server.subject == license.issuer && server.publicKey.isValidSignature(license.signature, for: license)
+        }
+        guard let issuer, LicenseServerProfile.serverID(of: issuer) == value.licenseServerID else {
+            throw CALError.notTransferable("the license was not issued by a license server this clearinghouse activated")
+        }
+        let content = TransferGrantContent(
+            grantID: CALIdentifier.random(),
+            licenseServerID: value.licenseServerID,
+            oldSerial: Array(license.serialNumber.bytes),
+            keyPackID: packID,
+            seat: seat,
+            issuedAt: time.now
+        )
+        let record = TransferRecord(
+            serverID: value.licenseServerID, keyPackID: packID, seat: seat, oldSerial: SerialNumbers.hex(license.serialNumber),
+            grantID: content.grantID, grantedAt: content.issuedAt
+        )
+        do {
+            return try store.recordTransfer(record) { try TransferGrant.sign(content, signer: signer, signerKey: signerKey) }
+        } catch StoreError.seatAlreadyTransferred(let pack, let seat) {
+            throw CALError.seatAlreadyTransferred(keyPackID: pack, seat: seat)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+    }
+
     /// Every activation on record.
     public func activations() throws -> [ActivationRecord] {
         do { return try store.activations() } catch { throw CALError.storage("\(error)") }

@@ -45,6 +45,16 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case productAmbiguous([String])
     /// A license certifies a key other than this client's.
     case licenseNotForThisClient(String)
+    /// A transfer grant's signature, signer or content is not valid.
+    case grantSignatureInvalid(String)
+    /// A transfer grant is for another license server.
+    case grantNotForThisServer(grantServerID: String, thisServerID: String)
+    /// A transfer grant was used before.
+    case grantAlreadyUsed(grantID: String)
+    /// The seat was transferred before; the licence terms allow one transfer.
+    case seatAlreadyTransferred(keyPackID: String, seat: Int)
+    /// The license cannot be transferred (not a permanent per-device CAL of an activated server, say).
+    case notTransferable(String)
     /// No license with this serial number was issued by this server.
     case unknownSerial(String)
     /// The certificate was revoked before.
@@ -78,6 +88,11 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .noPackForProduct: return "no-pack-for-product"
         case .productAmbiguous: return "product-ambiguous"
         case .licenseNotForThisClient: return "not-for-this-client"
+        case .grantSignatureInvalid: return "bad-grant-signature"
+        case .grantNotForThisServer: return "grant-not-for-this-server"
+        case .grantAlreadyUsed: return "grant-already-used"
+        case .seatAlreadyTransferred: return "seat-already-transferred"
+        case .notTransferable: return "not-transferable"
         case .unknownSerial: return "unknown-serial"
         case .alreadyRevoked: return "already-revoked"
         case .revocationQuotaExceeded: return "revocation-quota-exceeded"
@@ -116,6 +131,13 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .productAmbiguous(let products):
             return "several products are installed (\(products.joined(separator: ", "))); choose one with --product"
         case .licenseNotForThisClient(let text): return "the license is not for this client: \(text)"
+        case .grantSignatureInvalid(let text): return "the transfer grant is not validly signed: \(text)"
+        case .grantNotForThisServer(let grantServerID, let thisServerID):
+            return "the transfer grant is for license server \(grantServerID), not for this server (\(thisServerID))"
+        case .grantAlreadyUsed(let grantID): return "transfer grant \(grantID) was used before; nothing changed"
+        case .seatAlreadyTransferred(let pack, let seat):
+            return "seat \(seat) of key pack \(pack) was transferred before; the licence allows one transfer"
+        case .notTransferable(let text): return "the license cannot be transferred: \(text)"
         case .unknownSerial(let serial): return "no license with serial \(serial) was issued by this server"
         case .alreadyRevoked(let serial): return "\(serial) is already revoked; nothing changed"
         case .revocationQuotaExceeded(let product, let version, let limit):

@@ -182,34 +182,103 @@ public struct LicenseServer: Sendable {
                     keyPackID: temporary ? nil : grant.pack?.packID,
                     seat: grant.seat
                 )
-                let contents = ClientLicenseProfile.Contents(
-                    publicKey: request.publicKey,
-                    subject: subject,
-                    license: license,
-                    serialNumber: SerialNumbers.random(),
-                    notBefore: now,
-                    notAfter: now.addingDays(days)
-                )
-                let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer, issuerKey: key)
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
                 minted = certificate
-                return IssuedLicense(
-                    serial: SerialNumbers.hex(certificate.serialNumber),
-                    licenseType: licenseType.rawValue,
-                    status: license.status.rawValue,
-                    product: productName,
-                    productVersion: license.productVersion,
-                    subjectName: subject.name,
-                    packID: license.keyPackID,
-                    seat: grant.seat,
-                    notBefore: certificate.notValidBefore,
-                    notAfter: certificate.notValidAfter,
-                    certificate: try certificate.derBytes()
-                )
+                return record
             }
         } catch StoreError.noSeatAvailable(let product) {
             throw CALError.noSeatAvailable(product: product)
         } catch StoreError.noPack(let product, let type) {
             throw CALError.noPackForProduct(product: product, type: type)
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
+        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+    }
+
+    /// Signs a license certificate and the store record that goes with it.
+    private func mint(
+        _ license: LicenseExtension,
+        for subject: LicenseSubject,
+        key publicKey: Certificate.PublicKey,
+        issuer: Certificate,
+        now: Date,
+        days: Int
+    ) throws -> (Certificate, IssuedLicense) {
+        let contents = ClientLicenseProfile.Contents(
+            publicKey: publicKey,
+            subject: subject,
+            license: license,
+            serialNumber: SerialNumbers.random(),
+            notBefore: now,
+            notAfter: now.addingDays(days)
+        )
+        let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer, issuerKey: key)
+        let record = IssuedLicense(
+            serial: SerialNumbers.hex(certificate.serialNumber),
+            licenseType: license.licenseType.rawValue,
+            status: license.status.rawValue,
+            product: license.product,
+            productVersion: license.productVersion,
+            subjectName: subject.name,
+            packID: license.keyPackID,
+            seat: license.seat,
+            notBefore: certificate.notValidBefore,
+            notAfter: certificate.notValidAfter,
+            certificate: try certificate.derBytes()
+        )
+        return (certificate, record)
+    }
+
+    // MARK: Transfers
+
+    /// Carries out a transfer the clearinghouse granted: verifies the grant (signature, root,
+    /// this server, not used before), revokes the old CAL as superseded, and issues a permanent
+    /// CAL for the new device on the same seat, naming the serial it came from — in one transaction.
+    public func transfer(grant grantBytes: [UInt8], request: CertificateSigningRequest) async throws -> IssuedCertificate {
+        let issuer = try activeCertificate()
+        let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
+        let grant = try await TransferGrant.verify(grantBytes, root: anchor, at: time.now).content
+        guard grant.licenseServerID == serverID else {
+            throw CALError.grantNotForThisServer(grantServerID: grant.licenseServerID, thisServerID: serverID)
+        }
+        let subject = try ClientLicenseRequest.subject(of: request)
+        guard case .device = subject else {
+            throw CALError.requestNotAcceptable("a transferred seat goes to a device; make the request without --user")
+        }
+        let now = time.now
+        let days = Int.random(in: ClientLicenseProfile.permanentDays)
+        var minted: Certificate?
+        let transfer = TransferRequest(
+            grantID: grant.grantID, oldSerial: SerialNumbers.hex(grant.oldSerial), keyPackID: grant.keyPackID, seat: grant.seat
+        )
+        let record: IssuedLicense
+        do {
+            record = try store.transfer(transfer, now: now) { old, seat in
+                let license = LicenseExtension(
+                    licenseType: .perDevice,
+                    status: .permanent,
+                    product: old.product,
+                    productVersion: old.productVersion,
+                    licenseServerID: serverID,
+                    subjectHash: subject.hash,
+                    keyPackID: seat.pack?.packID,
+                    transferredFrom: grant.oldSerial,
+                    seat: seat.seat
+                )
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
+                minted = certificate
+                return record
+            }
+        } catch StoreError.grantAlreadyUsed(let id) {
+            throw CALError.grantAlreadyUsed(grantID: id)
+        } catch StoreError.unknownSerial(let serial) {
+            throw CALError.unknownSerial(serial)
+        } catch StoreError.alreadyRevoked(let serial) {
+            throw CALError.alreadyRevoked(serial)
+        } catch StoreError.grantMismatch(let text) {
+            throw CALError.notTransferable(text)
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }

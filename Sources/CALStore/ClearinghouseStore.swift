@@ -25,4 +25,11 @@ public protocol ClearinghouseStore: Sendable {
     /// Takes the next root CRL number and the revoked server certificates not yet expired at `now`
     /// in one transaction, and hands them to `sign`; nothing is consumed if it throws.
     func publishRevocations<Result>(now: Date, sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result) throws -> Result
+
+    /// Records a transfer in the ledger, signing the grant inside the same transaction; refuses
+    /// a seat that is in the ledger already with ``StoreError/seatAlreadyTransferred(keyPackID:seat:)``.
+    func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result
+
+    /// The ledger, oldest first.
+    func transfers() throws -> [TransferRecord]
 }

@@ -46,4 +46,12 @@ public protocol LicenseServerStore: Sendable {
 
     /// Whether a serial was issued here, and its revocation if it was revoked; nil if never issued.
     func status(of serial: String) throws -> LicenseRecordStatus?
+
+    /// Carries out a verified transfer in one transaction: the grant is marked used, the old CAL
+    /// is revoked as superseded (outside the quota), and `mint`'s new CAL takes the same seat.
+    func transfer(
+        _ transfer: TransferRequest,
+        now: Date,
+        mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense
 }

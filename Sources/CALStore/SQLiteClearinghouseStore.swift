@@ -9,7 +9,10 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
     public init(path: String) throws {
         database = try StoreDatabase(
             path: path,
-            migrations: [("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation)]
+            migrations: [
+                ("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation),
+                ("clearinghouse-v3-transfers", Self.addTransfers),
+            ]
         )
     }
 
@@ -44,6 +47,22 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ALTER TABLE activations ADD COLUMN revoked_at DOUBLE;
                 ALTER TABLE activations ADD COLUMN revocation_reason INTEGER;
                 CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                """
+        )
+    }
+
+    @Sendable private static func addTransfers(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE transfers (
+                    server_id TEXT NOT NULL,
+                    key_pack_id TEXT NOT NULL,
+                    seat INTEGER NOT NULL,
+                    old_serial TEXT NOT NULL,
+                    grant_id TEXT NOT NULL UNIQUE,
+                    granted_at DOUBLE NOT NULL,
+                    PRIMARY KEY (server_id, key_pack_id, seat)
+                );
                 """
         )
     }
@@ -166,6 +185,39 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 )
             }
             return try sign(entries, number)
+        }
+    }
+
+    public func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result {
+        try database.write { db in
+            let exists = try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM transfers WHERE server_id = ? AND key_pack_id = ? AND seat = ?",
+                arguments: [record.serverID, record.keyPackID, record.seat]
+            )
+            guard exists != true else { throw StoreError.seatAlreadyTransferred(keyPackID: record.keyPackID, seat: record.seat) }
+            try db.execute(
+                sql: """
+                    INSERT INTO transfers (server_id, key_pack_id, seat, old_serial, grant_id, granted_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.serverID, record.keyPackID, record.seat, record.oldSerial, record.grantID,
+                    record.grantedAt.timeIntervalSince1970,
+                ]
+            )
+            return try sign()
+        }
+    }
+
+    public func transfers() throws -> [TransferRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM transfers ORDER BY granted_at, rowid").map { row in
+                TransferRecord(
+                    serverID: row["server_id"], keyPackID: row["key_pack_id"], seat: row["seat"], oldSerial: row["old_serial"],
+                    grantID: row["grant_id"], grantedAt: Date(timeIntervalSince1970: row["granted_at"])
+                )
+            }
         }
     }
 }

@@ -9,7 +9,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     public init(path: String) throws {
         database = try StoreDatabase(
             path: path,
-            migrations: [("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation)]
+            migrations: [
+                ("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation),
+                ("license-server-v3-transfers", Self.addTransfers),
+            ]
         )
     }
 
@@ -62,6 +65,18 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ALTER TABLE licenses ADD COLUMN revoked_for_transfer INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX licenses_revoked ON licenses(not_after) WHERE revoked_at IS NOT NULL;
                 CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+                """
+        )
+    }
+
+    @Sendable private static func addTransfers(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE used_grants (
+                    grant_id TEXT PRIMARY KEY NOT NULL,
+                    used_at DOUBLE NOT NULL,
+                    new_serial TEXT NOT NULL
+                );
                 """
         )
     }
@@ -126,30 +141,35 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try database.write { db in
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
             let license = try mint(grant)
-            let exists = try Bool.fetchOne(
-                try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE serial = ?"),
-                arguments: [license.serial]
-            )
-            guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
-            if let pack = grant.pack, let seat = grant.seat {
-                try db.cachedStatement(sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?")
-                    .execute(arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat])
-            }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
-                                          pack_id, seat, not_before, not_after, certificate)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: [
-                    license.serial, license.licenseType, license.status, license.product, license.productVersion,
-                    license.subjectName, license.packID, license.seat, license.notBefore.timeIntervalSince1970,
-                    license.notAfter.timeIntervalSince1970, Data(license.certificate),
-                ]
-            )
+            try Self.record(license, holding: grant, in: db)
             return license
         }
+    }
+
+    /// Records a minted license and makes it the holder of its seat, inside the caller's transaction.
+    private static func record(_ license: IssuedLicense, holding grant: SeatGrant, in db: Database) throws {
+        let exists = try Bool.fetchOne(
+            try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE serial = ?"),
+            arguments: [license.serial]
+        )
+        guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
+        if let pack = grant.pack, let seat = grant.seat {
+            try db.cachedStatement(sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?")
+                .execute(arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat])
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
+                                      pack_id, seat, not_before, not_after, certificate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                license.serial, license.licenseType, license.status, license.product, license.productVersion,
+                license.subjectName, license.packID, license.seat, license.notBefore.timeIntervalSince1970,
+                license.notAfter.timeIntervalSince1970, Data(license.certificate),
+            ]
+        )
     }
 
     /// Finds what an issuance draws on, inside the issuing transaction.
@@ -340,6 +360,39 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     )
                 )
             }
+        }
+    }
+
+    public func transfer(
+        _ transfer: TransferRequest,
+        now: Date,
+        mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense {
+        try database.write { db in
+            let used = try Bool.fetchOne(db, sql: "SELECT 1 FROM used_grants WHERE grant_id = ?", arguments: [transfer.grantID])
+            guard used != true else { throw StoreError.grantAlreadyUsed(transfer.grantID) }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [transfer.oldSerial]) else {
+                throw StoreError.unknownSerial(transfer.oldSerial)
+            }
+            let old = Self.license(row: row)
+            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(transfer.oldSerial) }
+            guard old.packID == transfer.keyPackID, old.seat == transfer.seat,
+                let pack = try Self.packs(db, withSignedBytes: false).first(where: { $0.packID == transfer.keyPackID })
+            else {
+                throw StoreError.grantMismatch("the grant's seat is not the seat of license \(transfer.oldSerial)")
+            }
+            try db.execute(
+                sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = 4, revoked_for_transfer = 1 WHERE serial = ?",
+                arguments: [now.timeIntervalSince1970, transfer.oldSerial]
+            )
+            let grant = SeatGrant(pack: pack, seat: transfer.seat)
+            let license = try mint(old, grant)
+            try Self.record(license, holding: grant, in: db)
+            try db.execute(
+                sql: "INSERT INTO used_grants (grant_id, used_at, new_serial) VALUES (?, ?, ?)",
+                arguments: [transfer.grantID, now.timeIntervalSince1970, license.serial]
+            )
+            return license
         }
     }
 }

@@ -16,6 +16,12 @@ public enum StoreError: Error, Hashable, Sendable {
     case alreadyRevoked(String)
     /// Administrative revocations of this product version reached the quota.
     case revocationQuotaExceeded(product: String, productVersion: String, limit: Int)
+    /// The seat is already in the transfer ledger.
+    case seatAlreadyTransferred(keyPackID: String, seat: Int)
+    /// The transfer grant was used before.
+    case grantAlreadyUsed(String)
+    /// The transfer grant does not match the license it names.
+    case grantMismatch(String)
     /// The database could not be opened, read or written.
     case database(String)
 }

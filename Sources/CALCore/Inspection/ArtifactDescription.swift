@@ -23,6 +23,7 @@ public struct ArtifactDescription: Sendable {
         if let certificate = try? Certificate(derEncoded: bytes) { return describe(certificate) }
         if let request = try? CertificateSigningRequest(derEncoded: bytes) { return describe(request) }
         if let pack = try? KeyPack.unverified(bytes) { return describe(pack) }
+        if let grant = try? TransferGrant.unverified(bytes) { return describe(grant) }
         if let list = try? CertificateRevocationList(derEncoded: bytes) { return describe(list) }
         if let response = try? OCSPResponse(derEncoded: bytes) { return describe(response) }
         if let request = try? OCSPRequest(derEncoded: bytes) { return describe(request) }
@@ -156,6 +157,23 @@ public struct ArtifactDescription: Sendable {
             fields.append(("revoked " + hex(entry.serial), iso(entry.revokedAt) + " " + (entry.reason?.name ?? "unspecified")))
         }
         return ArtifactDescription(kind: "crl", fields: fields, more: [])
+    }
+
+    /// Describes a transfer grant (the signature is checked by `calkit server transfer`).
+    public static func describe(_ grant: TransferGrant) -> ArtifactDescription {
+        let content = grant.content
+        return ArtifactDescription(
+            kind: "transfer-grant",
+            fields: [
+                ("grant id", content.grantID),
+                ("license server id", content.licenseServerID),
+                ("old serial", hex(content.oldSerial)),
+                ("key pack id", content.keyPackID),
+                ("seat", String(content.seat)),
+                ("issued at", iso(content.issuedAt)),
+            ],
+            more: []
+        )
     }
 
     /// Describes an OCSP request: the certificates asked about and the nonce.

@@ -32,7 +32,8 @@ public enum SignedEnvelope {
         _ bytes: [UInt8],
         anchor: Certificate,
         at time: Date,
-        what: String
+        what: String,
+        invalid: (String) -> CALError = CALError.packSignatureInvalid
     ) async throws -> [UInt8] {
         let content = try attachedContent(of: bytes, what: what)
         let result = await CMS.isValidAttachedSignature(
@@ -44,17 +45,17 @@ public enum SignedEnvelope {
         switch result {
         case .success(let valid):
             guard SigningCertificateProfile.isSigner(valid.signer, for: anchor) else {
-                throw CALError.packSignatureInvalid("\(what) is not signed by a signing certificate of the trusted root")
+                throw invalid("\(what) is not signed by a signing certificate of the trusted root")
             }
             return content
         case .failure(.unableToValidateSigner(let failure)):
-            throw CALError.packSignatureInvalid(
+            throw invalid(
                 "its signer does not chain to the trusted root (\(failure.policyFailures.map { $0.policyFailureReason.description }.joined(separator: "; ")))"
             )
         case .failure(.invalidCMSBlock(let block)):
-            throw CALError.packSignatureInvalid(block.reason.count > 160 ? "the signature does not verify" : block.reason)
+            throw invalid(block.reason.count > 160 ? "the signature does not verify" : block.reason)
         case .failure(let other):
-            throw CALError.packSignatureInvalid("\(other)")
+            throw invalid("\(other)")
         }
     }
 
