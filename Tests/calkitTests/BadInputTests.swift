@@ -48,6 +48,13 @@ struct BadInputTests {
         ("server install-pack", "spare.keypack", { ["server", "install-pack", "--home", "ls", $0] }),
         ("server issue --request", "c1.csr", { ["server", "issue", "--home", "ls", "--request", $0, "--type", "per-device", "--out", "out.pem"] }),
         ("client install", "cal.pem", { ["client", "install", "--home", "c1", $0] }),
+        ("clearinghouse authorize-transfer --license", "cal.pem", {
+            ["clearinghouse", "authorize-transfer", "--home", "ch", "--license", $0, "--out", "out.der"]
+        }),
+        ("server transfer --grant", "grant.der", { ["server", "transfer", "--home", "ls", "--grant", $0, "--request", "c1.csr", "--out", "out.pem"] }),
+        ("server transfer --request", "c1.csr", {
+            ["server", "transfer", "--home", "ls", "--grant", "spare-grant.der", "--request", $0, "--out", "out.pem"]
+        }),
         ("server ocsp --request", "ocsp-request.der", { ["server", "ocsp", "--home", "ls", "--request", $0, "--out", "out.der"] }),
         ("verify --crl", "server.crl", { ["verify", "cal.pem", "--trust", "ch/root.pem", "--chain", "ls/server-chain.pem", "--crl", $0] }),
         ("verify --ocsp-response", "ocsp-response.der", {
@@ -80,6 +87,11 @@ struct BadInputTests {
         let inspected = try workspace.ok("inspect", "ocsp-response.der").output
         #expect(inspected.hasPrefix("ocsp-response"))
         #expect(inspected.contains(": good, next update"))
+        // A grant to test the transfer command's inputs with, and one left unused to prove it stays usable.
+        try workspace.ok("client", "request", "--home", "c1", "--out", "c1b.csr")
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1b.csr", "--type", "per-device", "--out", "second.pem")
+        try workspace.ok("clearinghouse", "authorize-transfer", "--home", "ch", "--license", "second.pem", "--out", "spare-grant.der")
+        try FileManager.default.copyItem(atPath: workspace.file("spare-grant.der"), toPath: workspace.file("grant.der"))
         let statusBefore = try workspace.ok("server", "status", "--home", "ls", "--json").output
         let storeBefore = try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted()
 
@@ -102,6 +114,8 @@ struct BadInputTests {
         #expect(try workspace.ok("server", "status", "--home", "ls", "--json").output == statusBefore)
         #expect(try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted() == storeBefore)
         #expect(!workspace.exists("ls2/server-chain.pem"))
+        // The grant fed alongside every bad request was not consumed.
+        try workspace.ok("server", "transfer", "--home", "ls", "--grant", "spare-grant.der", "--request", "c1.csr", "--out", "moved.pem")
     }
 
     @Test("--json failures print a machine-readable error object")

@@ -91,6 +91,38 @@ struct RevocationCommandTests {
         )
     }
 
+    @Test("The transfer from the command line: once only, the old CAL revoked for OpenSSL, the grant not replayable")
+    func transfer() throws {
+        let workspace = try CLIWorkspace.activated(seats: 3)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "a.pem")
+        try workspace.ok("client", "init", "--home", "b", "--device-id", "PC-B")
+        try workspace.ok("client", "request", "--home", "b", "--out", "b.csr")
+        let grant = try workspace.json(try workspace.ok("clearinghouse", "authorize-transfer", "--home", "ch", "--license", "a.pem", "--out", "grant.der", "--json"))
+        #expect((grant["grantID"] as? String)?.count == 35)
+        let inspected = try workspace.ok("inspect", "grant.der")
+        #expect(inspected.output.hasPrefix("transfer-grant"))
+        let verified = try ExternalTool.openssl([
+            "cms", "-verify", "-inform", "DER", "-in", workspace.file("grant.der"), "-CAfile", workspace.file("ch/root.pem"), "-out", "/dev/null",
+        ])
+        #expect(verified.status == 0, "\(verified.error)")
+        try workspace.ok("server", "transfer", "--home", "ls", "--grant", "grant.der", "--request", "b.csr", "--out", "b.pem")
+        #expect(try workspace.ok("inspect", "b.pem").output.contains("transferred from:"))
+        try workspace.refused("grant-already-used", "server", "transfer", "--home", "ls", "--grant", "grant.der", "--request", "b.csr", "--out", "c.pem")
+        try workspace.refused("seat-already-transferred", "clearinghouse", "authorize-transfer", "--home", "ch", "--license", "b.pem", "--out", "grant2.der")
+        try workspace.refused("seat-already-transferred", "clearinghouse", "authorize-transfer", "--home", "ch", "--license", "a.pem", "--out", "grant3.der")
+        #expect(!workspace.exists("c.pem"))
+        #expect(!workspace.exists("grant2.der"))
+
+        try workspace.ok("server", "crl", "--home", "ls", "--out", "crl.pem")
+        let old = try opensslVerify(workspace, "a.pem", crl: "crl.pem")
+        #expect((old.output + old.error).contains("certificate revoked"))
+        let new = try opensslVerify(workspace, "b.pem", crl: "crl.pem")
+        #expect(new.status == 0, "\(new.error)")
+        let status = try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))
+        let products = try #require(status["products"] as? [[String: Any]])
+        #expect(products.first { $0["licenseType"] as? String == "per-device" }?["issued"] as? Int == 1)
+    }
+
     @Test("Revoking twice, an unknown serial and past the quota are clear errors")
     func refusals() throws {
         let workspace = try CLIWorkspace.activated(seats: 5)
