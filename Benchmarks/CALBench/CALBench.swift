@@ -74,7 +74,16 @@ struct CALBench {
             }
         }
 
-        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify]
+        // OCSP: parse a request, look the serial up in the store, sign the response.
+        let ocspRequest = try OCSPRequest(
+            certificateIDs: [try OCSPCertificateID(certificate: license, issuer: deployment.serverCertificate)],
+            nonce: Array(repeating: 7, count: 16)
+        ).derBytes()
+        let ocsp = try Measurement.run("OCSP response (parse, look up, sign)", duration: duration) {
+            _ = try deployment.server.ocspResponse(to: ocspRequest)
+        }
+
+        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp]
         print("CALKit benchmark — release build, P-256, \(duration) s per row, one run")
         print("")
         let width = all.map(\.name.count).max() ?? 0
@@ -86,6 +95,7 @@ struct CALBench {
         print("mint in memory / raw sign:  \(String(format: "%.2f", mintInMemory.perSecond / rawSign.perSecond))")
         print("mint + SQLite / raw sign:   \(String(format: "%.2f", mintWithStore.perSecond / rawSign.perSecond))")
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
+        print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
         try CRLScale.report(sizes: [100_000, 1_000_000])
     }
