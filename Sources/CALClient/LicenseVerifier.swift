@@ -190,12 +190,12 @@ public struct LicenseVerifier: Sendable {
                 return (LicenseRejection(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
             }
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
-                return (LicenseRejection(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate)"), checked)
+                return (LicenseRejection(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate.iso8601)"), checked)
             }
             checked = true
             if let entry = list.entry(for: Array(certificate.serialNumber.bytes)), entry.revokedAt <= time {
                 let reason = entry.reason?.name ?? "unspecified"
-                return (LicenseRejection(revokedCode, "revoked at \(entry.revokedAt) by \(role) (\(reason))"), checked)
+                return (LicenseRejection(revokedCode, "revoked at \(entry.revokedAt.iso8601) by \(role) (\(reason))"), checked)
             }
         }
         return (nil, checked)
@@ -228,7 +228,7 @@ public struct LicenseVerifier: Sendable {
                 return (LicenseRejection(.ocspBadSignature, "an OCSP response about the license is not signed by its license server"), checked)
             }
             if let nextUpdate = single.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
-                return (LicenseRejection(.staleOCSP, "the OCSP response was due for update at \(nextUpdate)"), checked)
+                return (LicenseRejection(.staleOCSP, "the OCSP response was due for update at \(nextUpdate.iso8601)"), checked)
             }
             switch single.status {
             case .good:
@@ -240,7 +240,7 @@ public struct LicenseVerifier: Sendable {
                     checked = true
                     continue
                 }
-                return (LicenseRejection(.revoked, "revoked at \(at) per OCSP (\(reason?.name ?? "unspecified"))"), true)
+                return (LicenseRejection(.revoked, "revoked at \(at.iso8601) per OCSP (\(reason?.name ?? "unspecified"))"), true)
             }
         }
         return (nil, checked)
@@ -249,10 +249,10 @@ public struct LicenseVerifier: Sendable {
     /// `expired` or `not-yet-valid` if `certificate` is outside its validity at `time`, skew allowed.
     private func validityRejection(_ certificate: Certificate, role: String, at time: Date) -> LicenseRejection? {
         if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
-            return LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore)")
+            return LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore.iso8601)")
         }
         if time.addingTimeInterval(-clockSkew) > certificate.notValidAfter {
-            return LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter)")
+            return LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter.iso8601)")
         }
         return nil
     }

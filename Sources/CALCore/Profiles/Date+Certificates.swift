@@ -13,4 +13,12 @@ extension Date {
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         return calendar.date(byAdding: .year, value: years, to: self) ?? addingDays(365 * years)
     }
+
+    /// This instant as ISO 8601 in UTC, whole seconds, for messages.
+    public var iso8601: String {
+        let parts = CertificateTime.civil(from: Int64(timeIntervalSince1970.rounded(.down)))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second
+        )
+    }
 }
