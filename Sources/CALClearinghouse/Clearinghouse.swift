@@ -199,19 +199,16 @@ public struct Clearinghouse: Sendable {
 
     /// Issues the next root CRL: every revoked license-server certificate not yet expired.
     public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
-        guard (1...8760).contains(nextUpdateHours) else { throw CALError.invalidArgument("--next-update must be 1 to 8760 hours") }
         let now = time.now
         do {
             return try store.publishRevocations(now: now) { entries, number in
                 try CertificateRevocationList.sign(
                     issuer: root,
                     key: rootKey,
-                    entries: try entries.map {
-                        try CertificateRevocationList.Entry(serialHex: $0.serial, revokedAt: $0.revokedAt, reasonCode: $0.reason)
-                    },
-                    thisUpdate: now,
-                    nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),
-                    number: number
+                    records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
+                    number: number,
+                    now: now,
+                    nextUpdateHours: nextUpdateHours
                 )
             }
         } catch let error as CALError {

@@ -333,7 +333,6 @@ public struct LicenseServer: Sendable {
 
     /// Issues the next CRL: every revoked license that has not yet expired, signed by the server key.
     public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
-        guard (1...8760).contains(nextUpdateHours) else { throw CALError.invalidArgument("--next-update must be 1 to 8760 hours") }
         let issuer = try activeCertificate()
         let now = time.now
         do {
@@ -341,12 +340,10 @@ public struct LicenseServer: Sendable {
                 try CertificateRevocationList.sign(
                     issuer: issuer,
                     key: key,
-                    entries: try entries.map {
-                        try CertificateRevocationList.Entry(serialHex: $0.serial, revokedAt: $0.revokedAt, reasonCode: $0.reason)
-                    },
-                    thisUpdate: now,
-                    nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),
-                    number: number
+                    records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
+                    number: number,
+                    now: now,
+                    nextUpdateHours: nextUpdateHours
                 )
             }
         } catch let error as CALError {

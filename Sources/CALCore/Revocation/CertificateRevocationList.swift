@@ -85,6 +85,32 @@ public struct CertificateRevocationList: Sendable {
         self.issuer == issuer.subject && signatureAlgorithm.isValidSignature(signature, over: tbsBytes, by: issuer.publicKey)
     }
 
+    /// The longest next-update interval CALKit writes, in hours (a year).
+    public static let maximumNextUpdateHours = 8760
+
+    /// Signs the CRL a store publishes: its records (hex serial, revocation time, reason code)
+    /// under `number`, issued `now` and due again after `nextUpdateHours`.
+    public static func sign(
+        issuer: Certificate,
+        key: Certificate.PrivateKey,
+        records: [(serialHex: String, revokedAt: Date, reasonCode: Int)],
+        number: UInt64,
+        now: Date,
+        nextUpdateHours: Int
+    ) throws -> CertificateRevocationList {
+        guard (1...maximumNextUpdateHours).contains(nextUpdateHours) else {
+            throw CALError.invalidArgument("--next-update must be 1 to \(maximumNextUpdateHours) hours")
+        }
+        return try sign(
+            issuer: issuer,
+            key: key,
+            entries: try records.map { try Entry(serialHex: $0.serialHex, revokedAt: $0.revokedAt, reasonCode: $0.reasonCode) },
+            thisUpdate: now,
+            nextUpdate: now.addingTimeInterval(TimeInterval(nextUpdateHours) * 3600),
+            number: number
+        )
+    }
+
     /// Builds and signs a CRL.
     public static func sign(
         issuer: Certificate,
