@@ -11,16 +11,17 @@ public struct ArtifactDescription: Sendable {
     /// Further certificates in the same file (a chain), described the same way.
     public var more: [ArtifactDescription]
 
-    /// Recognises the bytes of a file and describes them. Never prints key material.
-    public static func describe(_ bytes: [UInt8], path: String) throws -> ArtifactDescription {
+    /// Recognises the bytes of a file and describes them, judging validity at `time`. Never
+    /// prints key material.
+    public static func describe(_ bytes: [UInt8], path: String, at time: Date) throws -> ArtifactDescription {
         guard !bytes.isEmpty else { throw CALError.malformed(what: path, reason: "the file is empty") }
         if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN ") {
             let documents = try PEMBundle.documents(in: text, path: path)
-            var descriptions = try documents.map { try describe(pem: $0, path: path) }
+            var descriptions = try documents.map { try describe(pem: $0, path: path, at: time) }
             let first = descriptions.removeFirst()
             return ArtifactDescription(kind: first.kind, fields: first.fields, more: descriptions)
         }
-        if let certificate = try? Certificate(derEncoded: bytes) { return describe(certificate) }
+        if let certificate = try? Certificate(derEncoded: bytes) { return describe(certificate, at: time) }
         if let request = try? CertificateSigningRequest(derEncoded: bytes) { return describe(request) }
         if let pack = try? KeyPack.unverified(bytes) { return describe(pack) }
         if let grant = try? TransferGrant.unverified(bytes) { return describe(grant) }
@@ -33,11 +34,11 @@ public struct ArtifactDescription: Sendable {
         )
     }
 
-    private static func describe(pem document: PEMDocument, path: String) throws -> ArtifactDescription {
+    private static func describe(pem document: PEMDocument, path: String, at time: Date) throws -> ArtifactDescription {
         do {
             switch document.discriminator {
             case "CERTIFICATE":
-                return describe(try Certificate(derEncoded: document.derBytes))
+                return describe(try Certificate(derEncoded: document.derBytes), at: time)
             case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
                 return describe(try CertificateSigningRequest(derEncoded: document.derBytes))
             case "X509 CRL":
@@ -58,14 +59,16 @@ public struct ArtifactDescription: Sendable {
         }
     }
 
-    /// Describes a certificate, with every license-extension field when it has one.
-    public static func describe(_ certificate: Certificate) -> ArtifactDescription {
+    /// Describes a certificate, with every license-extension field when it has one, and whether
+    /// it is within its validity at `time`.
+    public static func describe(_ certificate: Certificate, at time: Date) -> ArtifactDescription {
         var fields: [(String, String)] = [
             ("subject", SubjectNames.display(certificate.subject)),
             ("issuer", SubjectNames.display(certificate.issuer)),
             ("serial", SerialNumbers.hex(certificate.serialNumber)),
             ("not before", iso(certificate.notValidBefore)),
             ("not after", iso(certificate.notValidAfter)),
+            ("validity now", time < certificate.notValidBefore ? "not yet valid" : time > certificate.notValidAfter ? "expired" : "valid"),
             ("key", keyDescription(certificate.publicKey)),
             ("signature", "\(certificate.signatureAlgorithm)".replacingOccurrences(of: "SignatureAlgorithm.", with: "")),
         ]

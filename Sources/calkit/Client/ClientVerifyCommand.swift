@@ -25,7 +25,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try ClientIdentity(home: home.home)
         let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
-        let time = options.time
+        let time = try options.time(clock: home.clock)
         var verifier = try options.verifier(intermediates: extra)
         var reports: [VerificationReport] = []
         for entry in try client.store.entries() {

@@ -20,7 +20,7 @@ struct ServerInitCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer.create(at: home.home, name: name, keyType: keyType)
+        let server = try LicenseServer.create(at: home.home, name: name, keyType: keyType, time: try home.time())
         let requestPath = server.home.file(LicenseServer.Files.activationRequest)
         if json {
             Output.json(["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue])

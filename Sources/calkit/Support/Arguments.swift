@@ -5,10 +5,14 @@ import Foundation
 extension KeyType: ExpressibleByArgument {}
 extension LicenseType: ExpressibleByArgument {}
 
-/// The `--home DIR` every role command takes.
+/// The `--home DIR` every role command takes, with the clock (`--now`) the role runs on.
 struct HomeOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The role's state folder (keys, certificates, calkit.sqlite).", valueName: "dir"))
     var home: String
+    @OptionGroup var clock: ClockOptions
+
+    /// The clock the role runs on.
+    func time() throws -> any TimeSource { try clock.source() }
 }
 
 /// An instant given on the command line as ISO 8601 (`2027-03-01T12:00:00Z` or `2027-03-01`).

@@ -24,8 +24,8 @@ struct VerificationOptions: ParsableArguments {
         if !(0...86_400).contains(clockSkew) { throw ValidationError("--clock-skew must be 0 to 86400 seconds") }
     }
 
-    /// The instant to check at.
-    var time: Date { at?.date ?? Date() }
+    /// The instant to check at: --at, else the command's clock (--now, CALKIT_NOW, the wall clock).
+    func time(clock: ClockOptions) throws -> Date { try at?.date ?? clock.source().now }
 
     /// A verifier with these options and `intermediates` to complete chains.
     func verifier(intermediates: [Certificate]) throws -> LicenseVerifier {

@@ -10,10 +10,11 @@ struct InspectCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The file to inspect.", valueName: "file")) var file: String
+    @OptionGroup var clock: ClockOptions
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let description = try ArtifactDescription.describe(try SecureFile.read(file), path: file)
+        let description = try ArtifactDescription.describe(try SecureFile.read(file), path: file, at: try clock.source().now)
         let all = [description] + description.more
         if json {
             let objects = all.map { item in

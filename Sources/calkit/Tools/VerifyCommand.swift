@@ -24,6 +24,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The user presenting the license.") var user: String?
     @Option(help: "The product the license must be for.") var product: String?
     @OptionGroup var options: VerificationOptions
+    @OptionGroup var clock: ClockOptions
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
@@ -39,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let verifier = try options.verifier(intermediates: Array(certificates.dropFirst()) + chainCertificates)
             let verdict = await verifier.verify(
                 license,
-                at: options.time,
+                at: try options.time(clock: clock),
                 expecting: .init(deviceID: deviceID, user: user, product: product)
             )
             report = VerificationReport(file: file, license: license, verdict: verdict)
