@@ -231,6 +231,69 @@ public struct LicenseServer: Sendable {
         return (certificate, record)
     }
 
+    // MARK: Renewal
+
+    /// Renews a permanent license that expires within 7 days: a new certificate for the
+    /// requester's key, a new random 52–89 days, the same seat; the old serial is marked
+    /// superseded. The request must name the same device or user as the license.
+    public func renew(serial: String, request: CertificateSigningRequest) throws -> IssuedCertificate {
+        let subject = try ClientLicenseRequest.subject(of: request)
+        let issuer = try activeCertificate()
+        let now = time.now
+        let days = Int.random(in: ClientLicenseProfile.permanentDays)
+        var minted: Certificate?
+        let record: IssuedLicense
+        do {
+            record = try store.renew(serial: serial.lowercased(), now: now) { old, seat in
+                guard old.status == LicenseStatus.permanent.rawValue else {
+                    throw CALError.notRenewable("temporary licenses are not renewed; the next logon replaces them")
+                }
+                guard old.subjectName == subject.name, old.licenseType == subject.licenseType.rawValue else {
+                    throw CALError.notRenewable("the request names \(subject), the license \(old.subjectName)")
+                }
+                guard old.notAfter > now else { throw CALError.notRenewable("it expired at \(old.notAfter.iso8601)") }
+                guard old.notAfter.timeIntervalSince(now) <= TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400 else {
+                    throw CALError.notRenewable(
+                        "it is renewed in its last \(ClientLicenseProfile.renewalWindowDays) days; it expires at \(old.notAfter.iso8601)"
+                    )
+                }
+                let previous = try PEMBundle.certificateFromDER(old.certificate)
+                let license = LicenseExtension(
+                    licenseType: subject.licenseType,
+                    status: .permanent,
+                    product: old.product,
+                    productVersion: old.productVersion,
+                    licenseServerID: serverID,
+                    subjectHash: subject.hash,
+                    keyPackID: old.packID,
+                    transferredFrom: try LicenseExtension(of: previous)?.transferredFrom,
+                    seat: seat.seat
+                )
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
+                minted = certificate
+                return record
+            }
+        } catch StoreError.unknownSerial(let serial) {
+            throw CALError.unknownSerial(serial)
+        } catch StoreError.alreadyRevoked(let serial) {
+            throw CALError.alreadyRevoked(serial)
+        } catch StoreError.alreadySuperseded(let serial, let newer) {
+            throw CALError.notRenewable("\(serial) was renewed before, by \(newer)")
+        } catch StoreError.seatLost(let serial) {
+            throw CALError.notRenewable("the seat of \(serial) went to another license after it expired")
+        } catch let error as StoreError {
+            throw CALError.storage("\(error)")
+        }
+        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
+        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+    }
+
+    /// Frees the seats of expired permanent licenses and says how many (issuing does it too).
+    @discardableResult
+    public func reclaimExpiredSeats() throws -> Int {
+        do { return try store.reclaimExpiredSeats(now: time.now) } catch { throw CALError.storage("\(error)") }
+    }
+
     // MARK: Transfers
 
     /// Carries out a transfer the clearinghouse granted: verifies the grant (signature, root,

@@ -54,4 +54,14 @@ public protocol LicenseServerStore: Sendable {
         now: Date,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense
+
+    /// Frees the seats of expired licenses (the issuing path does this too) and says how many.
+    func reclaimExpiredSeats(now: Date) throws -> Int
+
+    /// How many seats have been reclaimed from expired licenses, ever.
+    func reclaimedSeatCount() throws -> Int
+
+    /// Renews a license in one transaction: `mint`'s new license keeps the old one's seat (the
+    /// seat must still be the old license's), and the old serial is marked superseded by it.
+    func renew(serial: String, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense) throws -> IssuedLicense
 }

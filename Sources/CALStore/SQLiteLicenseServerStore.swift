@@ -12,6 +12,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             migrations: [
                 ("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation),
                 ("license-server-v3-transfers", Self.addTransfers),
+                ("license-server-v4-renewal", Self.addRenewal),
             ]
         )
     }
@@ -76,6 +77,22 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     grant_id TEXT PRIMARY KEY NOT NULL,
                     used_at DOUBLE NOT NULL,
                     new_serial TEXT NOT NULL
+                );
+                """
+        )
+    }
+
+    @Sendable private static func addRenewal(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE licenses ADD COLUMN superseded_by TEXT;
+                CREATE INDEX licenses_by_subject ON licenses(subject_name, license_type, product);
+                CREATE TABLE seat_reclaims (
+                    pack_id TEXT NOT NULL,
+                    seat INTEGER NOT NULL,
+                    serial TEXT NOT NULL,
+                    expired_at DOUBLE NOT NULL,
+                    reclaimed_at DOUBLE NOT NULL
                 );
                 """
         )
@@ -188,6 +205,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             return SeatGrant(pack: candidates.first, seat: nil)
         }
         for pack in candidates {
+            _ = try reclaimExpiredSeats(db, packID: pack.packID, now: now)
             if let seat = try freeSeat(db, pack: pack, now: now) {
                 return SeatGrant(pack: pack, seat: seat)
             }
@@ -392,6 +410,71 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 sql: "INSERT INTO used_grants (grant_id, used_at, new_serial) VALUES (?, ?, ?)",
                 arguments: [transfer.grantID, now.timeIntervalSince1970, license.serial]
             )
+            return license
+        }
+    }
+
+    /// Frees the seats of `packID` whose holder's license has expired, recording each reclaim.
+    /// An index range on (pack, expiry), so it stays cheap on the issuing path.
+    private static func reclaimExpiredSeats(_ db: Database, packID: String, now: Date) throws -> Int {
+        let time = now.timeIntervalSince1970
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO seat_reclaims (pack_id, seat, serial, expired_at, reclaimed_at)
+                SELECT pack_id, seat, holder_serial, not_after, ? FROM seats
+                WHERE pack_id = ? AND not_after > 0 AND not_after <= ?
+                """
+        ).execute(arguments: [time, packID, time])
+        let reclaimed = db.changesCount
+        if reclaimed > 0 {
+            try db.cachedStatement(
+                sql: "UPDATE seats SET holder_serial = NULL, not_after = 0 WHERE pack_id = ? AND not_after > 0 AND not_after <= ?"
+            ).execute(arguments: [packID, time])
+        }
+        return reclaimed
+    }
+
+    public func reclaimExpiredSeats(now: Date) throws -> Int {
+        try database.write { db in
+            try Self.packs(db, withSignedBytes: false).filter { $0.licenseType == "per-device" }.reduce(0) { total, pack in
+                total + (try Self.reclaimExpiredSeats(db, packID: pack.packID, now: now))
+            }
+        }
+    }
+
+    public func reclaimedSeatCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seat_reclaims") ?? 0 }
+    }
+
+    public func renew(
+        serial: String,
+        now: Date,
+        mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense {
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
+                throw StoreError.unknownSerial(serial)
+            }
+            let old = Self.license(row: row)
+            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(serial) }
+            if let newer = row["superseded_by"] as String? { throw StoreError.alreadySuperseded(serial: serial, by: newer) }
+            var pack: InstalledPack?
+            if let packID = old.packID {
+                pack = try Self.packs(db, withSignedBytes: false).first { $0.packID == packID }
+            }
+            // A seat whose license has expired may have gone to another device meanwhile.
+            if let packID = old.packID, let seat = old.seat {
+                let holder = try String.fetchOne(
+                    db,
+                    sql: "SELECT holder_serial FROM seats WHERE pack_id = ? AND seat = ?",
+                    arguments: [packID, seat]
+                )
+                guard holder == serial else { throw StoreError.seatLost(serial) }
+            }
+            let grant = SeatGrant(pack: pack, seat: old.seat)
+            let license = try mint(old, grant)
+            try Self.record(license, holding: grant, in: db)
+            try db.execute(sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ?", arguments: [license.serial, serial])
             return license
         }
     }

@@ -22,6 +22,10 @@ public enum StoreError: Error, Hashable, Sendable {
     case grantAlreadyUsed(String)
     /// The transfer grant does not match the license it names.
     case grantMismatch(String)
+    /// The license was renewed before; the newer serial holds its place.
+    case alreadySuperseded(serial: String, by: String)
+    /// The license's seat went to another license after it expired.
+    case seatLost(String)
     /// The database could not be opened, read or written.
     case database(String)
 }

@@ -94,6 +94,15 @@ public enum PEMBundle {
         }
     }
 
+    /// A certificate from DER bytes (as a store keeps it).
+    public static func certificateFromDER(_ bytes: [UInt8]) throws -> Certificate {
+        do {
+            return try Certificate(derEncoded: bytes)
+        } catch {
+            throw CALError.malformed(what: "a stored certificate", reason: "\(error)")
+        }
+    }
+
     /// PEM text for a list of certificates, one block each.
     public static func pem(of certificates: [Certificate]) throws -> String {
         try certificates.map { try $0.serializeAsPEM().pemString + "\n" }.joined()

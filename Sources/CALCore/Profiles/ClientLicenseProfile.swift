@@ -9,6 +9,8 @@ public enum ClientLicenseProfile {
     public static let temporaryDays = 90
     /// The range a permanent license's lifetime is drawn from, in days.
     public static let permanentDays = 52...89
+    /// How close to its expiry a permanent license is renewed, in days.
+    public static let renewalWindowDays = 7
 
     /// Everything that goes into one client license certificate.
     public struct Contents: Sendable {
