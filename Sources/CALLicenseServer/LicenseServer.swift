@@ -436,6 +436,13 @@ public struct LicenseServer: Sendable {
 
     // MARK: Reports
 
+    /// Usage per product and license type: issuance and reclaims between `from` and `to`
+    /// (all time when nil), state now; per-user over-use against the purchased count is flagged.
+    public func report(from: Date? = nil, to: Date? = nil) throws -> [ProductReport] {
+        if let from, let to, from >= to { throw CALError.invalidArgument("--from must be before --to") }
+        do { return try store.report(from: from, to: to, now: time.now) } catch { throw CALError.storage("\(error)") }
+    }
+
     /// Every license this server issued, oldest first, as recorded.
     public func issuedLicenses() throws -> [IssuedLicense] {
         do { return try store.issuedLicenses() } catch { throw CALError.storage("\(error)") }

@@ -64,4 +64,7 @@ public protocol LicenseServerStore: Sendable {
     /// Renews a license in one transaction: `mint`'s new license keeps the old one's seat (the
     /// seat must still be the old license's), and the old serial is marked superseded by it.
     func renew(serial: String, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense) throws -> IssuedLicense
+
+    /// Usage per product and license type: issuance and reclaims in [from, to), state at `now`.
+    func report(from: Date?, to: Date?, now: Date) throws -> [ProductReport]
 }

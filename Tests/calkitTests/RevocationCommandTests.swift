@@ -123,6 +123,24 @@ struct RevocationCommandTests {
         #expect(products.first { $0["licenseType"] as? String == "per-device" }?["issued"] as? Int == 1)
     }
 
+    @Test("server reclaim and server report from the command line, as a table, CSV and JSON")
+    func reclaimAndReport() throws {
+        let workspace = try CLIWorkspace.activated(seats: 4)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let reclaimed = try workspace.json(try workspace.ok("server", "reclaim", "--home", "ls", "--json", "--now", "2099-01-01T00:00:00Z"))
+        #expect(reclaimed["reclaimed"] as? Int == 1)
+        let csv = try workspace.ok("server", "report", "--home", "ls", "--csv", "--now", "2099-01-01T00:00:00Z").output.split(separator: "\n")
+        #expect(csv.first == "product,type,purchased,issued,active,temporary,free,reclaimed,users,over-use")
+        #expect(csv.contains("Desk,per-device,4,1,0,0,4,1,,"))
+        let object = try JSONSerialization.jsonObject(with: Data(try workspace.ok("server", "report", "--home", "ls", "--json").output.utf8))
+        let rows = try #require(object as? [[String: Any]])
+        #expect(rows.count == 2)
+        let table = try workspace.ok("server", "report", "--home", "ls").output
+        #expect(table.hasPrefix("product"))
+        let both = try workspace.run("server", "report", "--home", "ls", "--csv", "--json")
+        #expect(both.status != 0)
+    }
+
     @Test("Revoking twice, an unknown serial and past the quota are clear errors")
     func refusals() throws {
         let workspace = try CLIWorkspace.activated(seats: 5)
