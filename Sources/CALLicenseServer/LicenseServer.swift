@@ -27,7 +27,7 @@ public struct LicenseServer: Sendable {
     public var name: String { home.manifest.name ?? "" }
     private let key: Certificate.PrivateKey
     private let store: any LicenseServerStore
-    private let time: any TimeSource
+    let time: any TimeSource
     private let chainCache = ParsedFileCache<[Certificate]>()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
@@ -150,6 +150,17 @@ public struct LicenseServer: Sendable {
         temporary: Bool,
         product: String?
     ) throws -> IssuedCertificate {
+        try issue(request: request, licenseType: licenseType, temporary: temporary, product: product, superseding: nil)
+    }
+
+    /// Issues as above; `superseding` names a license the new one replaces, marked in the same transaction.
+    func issue(
+        request: CertificateSigningRequest,
+        licenseType: LicenseType,
+        temporary: Bool,
+        product: String?,
+        superseding: String?
+    ) throws -> IssuedCertificate {
         let subject = try ClientLicenseRequest.subject(of: request)
         guard subject.licenseType == licenseType else {
             switch licenseType {
@@ -170,7 +181,8 @@ public struct LicenseServer: Sendable {
                 product: productName,
                 licenseType: licenseType.rawValue,
                 permanent: !temporary,
-                now: now
+                now: now,
+                superseding: superseding
             ) { grant in
                 let license = LicenseExtension(
                     licenseType: licenseType,
@@ -432,6 +444,11 @@ public struct LicenseServer: Sendable {
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
+    }
+
+    /// Runs a store read, turning store failures into ``CALError/storage(_:)``.
+    func records<Result>(_ body: (any LicenseServerStore) throws -> Result) throws -> Result {
+        do { return try body(store) } catch let error as StoreError { throw CALError.storage("\(error)") }
     }
 
     // MARK: Reports

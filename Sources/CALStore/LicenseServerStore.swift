@@ -16,11 +16,14 @@ public protocol LicenseServerStore: Sendable {
     ///   - licenseType: `per-device` or `per-user`.
     ///   - permanent: temporary licenses draw on no pack.
     ///   - now: seats of licenses that expired before `now` are free again.
+    /// - Parameter superseding: a license the new one replaces (a temporary license upgraded),
+    ///   marked superseded in the same transaction.
     func issue(
         product: String,
         licenseType: String,
         permanent: Bool,
         now: Date,
+        superseding: String?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense
 
@@ -67,4 +70,26 @@ public protocol LicenseServerStore: Sendable {
 
     /// Usage per product and license type: issuance and reclaims in [from, to), state at `now`.
     func report(from: Date?, to: Date?, now: Date) throws -> [ProductReport]
+
+    /// The licenses of a device or user that stand at `now`: not expired, revoked or superseded.
+    func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense]
+
+    /// Every license ever issued to a device or user, oldest first.
+    func licenses(subjectName: String, licenseType: String) throws -> [IssuedLicense]
+
+    /// Distinct users holding a standing per-user license of `product` at `now`.
+    func activeUserCount(product: String, now: Date) throws -> Int
+}
+
+extension LicenseServerStore {
+    /// Issues a license that replaces none.
+    public func issue(
+        product: String,
+        licenseType: String,
+        permanent: Bool,
+        now: Date,
+        mint: (SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense {
+        try issue(product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: nil, mint: mint)
+    }
 }

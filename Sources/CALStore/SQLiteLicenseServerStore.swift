@@ -153,12 +153,19 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         licenseType: String,
         permanent: Bool,
         now: Date,
+        superseding: String?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try database.write { db in
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
             let license = try mint(grant)
             try Self.record(license, holding: grant, in: db)
+            if let superseding {
+                try db.execute(
+                    sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ? AND superseded_by IS NULL",
+                    arguments: [license.serial, superseding]
+                )
+            }
             return license
         }
     }
@@ -556,6 +563,42 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     overUse: key.type == "per-user" && users > purchased
                 )
             }
+        }
+    }
+
+    public func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM licenses WHERE subject_name = ? AND license_type = ? AND not_after > ?
+                      AND revoked_at IS NULL AND superseded_by IS NULL ORDER BY rowid
+                    """,
+                arguments: [subjectName, licenseType, now.timeIntervalSince1970]
+            ).map(Self.license(row:))
+        }
+    }
+
+    public func licenses(subjectName: String, licenseType: String) throws -> [IssuedLicense] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM licenses WHERE subject_name = ? AND license_type = ? ORDER BY rowid",
+                arguments: [subjectName, licenseType]
+            ).map(Self.license(row:))
+        }
+    }
+
+    public func activeUserCount(product: String, now: Date) throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(DISTINCT subject_name) FROM licenses WHERE product = ? AND license_type = 'per-user'
+                      AND status = 'permanent' AND not_after > ? AND revoked_at IS NULL AND superseded_by IS NULL
+                    """,
+                arguments: [product, now.timeIntervalSince1970]
+            ) ?? 0
         }
     }
 }

@@ -1,0 +1,104 @@
+import CALCore
+import CALStore
+import Foundation
+import X509
+
+/// The license server's side of the logon flow: what a host gets for a client.
+///
+/// Per device: the first logon gets a temporary license (90 days, once per device and key); a
+/// later logon presenting it gets a permanent CAL if a seat is free (the temporary one is then
+/// superseded), or keeps it until it expires. A permanent CAL in its last 7 days is renewed on
+/// its seat. Per user: a per-user license (tracked, not decremented), renewed the same way;
+/// temporary licenses are not upgraded. A client that lost its store gets its standing license again.
+extension LicenseServer: LicenseSource {
+    public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
+        let subject: LicenseSubject
+        do {
+            subject = try ClientLicenseRequest.subject(of: request.csr)
+        } catch let error as CALError {
+            return .refused(LicenseRefusal(.badRequest, error.description))
+        }
+        guard subject.licenseType == request.mode else {
+            return .refused(LicenseRefusal(.badRequest, "a \(request.mode.rawValue) host sent a request for \(subject)"))
+        }
+        guard (try? chain()) != nil else { return .refused(LicenseRefusal(.notActivated, CALError.notActivated.description)) }
+        let now = time.now
+
+        // A license the client presented, if it is this server's, for this subject and key.
+        if let presented = request.presented, let value = try? LicenseExtension(of: presented),
+            value.licenseServerID == serverID, value.licenseType == request.mode,
+            value.subjectHash == subject.hash, presented.publicKey == request.csr.publicKey
+        {
+            if let grant = try decide(presented: presented, value: value, request: request, now: now) { return grant }
+        }
+
+        // Nothing usable presented: the standing license of this subject and key, if any.
+        let standing = try records { try $0.currentLicenses(subjectName: subject.name, licenseType: request.mode.rawValue, now: now) }
+            .filter { (try? PEMBundle.certificateFromDER($0.certificate).publicKey) == request.csr.publicKey }
+        if let permanent = standing.last(where: { $0.status == LicenseStatus.permanent.rawValue }) {
+            return .issued(license: try PEMBundle.certificateFromDER(permanent.certificate), chain: [try chain()[0]])
+        }
+        switch request.mode {
+        case .perUser:
+            return try grant { try issue(request: request.csr, licenseType: .perUser, temporary: false, product: request.product) }
+        case .perDevice:
+            if !standing.isEmpty {
+                return .refused(LicenseRefusal(.temporaryAlreadyIssued, "this device already holds an unexpired temporary license"))
+            }
+            let history = try records { try $0.licenses(subjectName: subject.name, licenseType: LicenseType.perDevice.rawValue) }
+            let hadTemporary = history.contains { record in
+                record.status == LicenseStatus.temporary.rawValue
+                    && (try? PEMBundle.certificateFromDER(record.certificate).publicKey) == request.csr.publicKey
+            }
+            if hadTemporary {
+                // The one temporary license is spent: only a permanent CAL remains.
+                return try grant { try issue(request: request.csr, licenseType: .perDevice, temporary: false, product: request.product) }
+            }
+            return try grant { try issue(request: request.csr, licenseType: .perDevice, temporary: true, product: request.product) }
+        }
+    }
+
+    /// The decision for a presented license of this subject; nil to fall through to the
+    /// subject's standing license.
+    private func decide(presented: Certificate, value: LicenseExtension, request: LicenseRequest, now: Date) throws -> LicenseGrant? {
+        let serial = SerialNumbers.hex(presented.serialNumber)
+        let valid = presented.notValidAfter > now
+        switch value.status {
+        case .permanent:
+            guard valid else { return nil }
+            let window = TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400
+            guard presented.notValidAfter.timeIntervalSince(now) <= window else { return .keepCurrent }
+            do {
+                let renewed = try renew(serial: serial, request: request.csr)
+                return .issued(license: renewed.certificate, chain: [renewed.issuer])
+            } catch CALError.notRenewable {
+                return .keepCurrent
+            }
+        case .temporary:
+            guard request.mode == .perDevice else { return nil }  // per user: temporary licenses are not upgraded
+            do {
+                let upgraded = try issue(
+                    request: request.csr, licenseType: .perDevice, temporary: false, product: request.product ?? value.product,
+                    superseding: serial
+                )
+                return .issued(license: upgraded.certificate, chain: [upgraded.issuer])
+            } catch CALError.noSeatAvailable, CALError.noPackForProduct {
+                return valid
+                    ? .keepCurrent
+                    : .refused(LicenseRefusal(.noLicenseAvailable, "the temporary license has expired and no CAL is free"))
+            }
+        }
+    }
+
+    /// Runs an issuance and turns "nothing free" into a refusal.
+    private func grant(_ body: () throws -> IssuedCertificate) throws -> LicenseGrant {
+        do {
+            let issued = try body()
+            return .issued(license: issued.certificate, chain: [issued.issuer])
+        } catch CALError.noSeatAvailable(let product) {
+            return .refused(LicenseRefusal(.noLicenseAvailable, "no CAL of \(product) is free"))
+        } catch CALError.noPackForProduct(let product, let type) {
+            return .refused(LicenseRefusal(.noLicenseAvailable, "no \(type) key pack of \(product) is installed"))
+        }
+    }
+}
