@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CALClearinghouse", targets: ["CALClearinghouse"]),
         .library(name: "CALLicenseServer", targets: ["CALLicenseServer"]),
         .library(name: "CALStore", targets: ["CALStore"]),
+        .library(name: "CALHost", targets: ["CALHost"]),
         .executable(name: "calkit", targets: ["calkit"]),
     ],
     dependencies: [
@@ -37,10 +38,11 @@ let package = Package(
         .target(name: "CALClient", dependencies: ["CALCore", x509, crypto]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),
+        .target(name: "CALHost", dependencies: ["CALCore", "CALClient", "CALStore", x509]),
         .executableTarget(
             name: "calkit",
             dependencies: [
-                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509,
+                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", x509,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +66,10 @@ let package = Package(
         .testTarget(
             name: "CALLicenseServerTests",
             dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
+        ),
+        .testTarget(
+            name: "CALHostTests",
+            dependencies: ["CALHost", "CALLicenseServer", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
         .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALLicenseServer", "CALTestSupport", x509, asn1]),

@@ -8,6 +8,7 @@ public struct RoleHome: Sendable {
         case clearinghouse
         case server
         case client
+        case host
     }
 
     /// What `role.json` records.

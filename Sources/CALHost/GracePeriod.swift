@@ -1,0 +1,42 @@
+import Foundation
+
+/// The host's licensing grace period: from the first client connection it accepts, for up to
+/// 120 days, it admits clients no license can be had for. It ends early when a license server
+/// issues this host its first permanent CAL, and never comes back.
+public struct GracePeriod: Hashable, Sendable, Codable {
+    /// The length of the grace period.
+    public static let days = 120
+
+    /// When the host first accepted a connection; nil before that.
+    public var startedAt: Date?
+    /// When it ended early (first permanent CAL), if it did.
+    public var endedAt: Date?
+
+    /// Whether it admits unlicensed clients at `time` (before it started, it is about to start).
+    public func isActive(at time: Date) -> Bool {
+        guard endedAt == nil else { return false }
+        guard let startedAt else { return true }
+        return time < end(from: startedAt)
+    }
+
+    /// When it ends or ended: early, or 120 days after the start.
+    public var endsAt: Date? {
+        if let endedAt { return endedAt }
+        return startedAt.map(end(from:))
+    }
+
+    /// Whole days left at `time`, 0 once it has ended.
+    public func daysLeft(at time: Date) -> Int {
+        guard isActive(at: time), let endsAt else { return isActive(at: time) ? Self.days : 0 }
+        return max(0, Int((endsAt.timeIntervalSince(time) / 86_400).rounded(.up)))
+    }
+
+    /// Why it is over, or nil while it lasts.
+    public func endReason(at time: Date) -> String? {
+        if endedAt != nil { return "a license server issued this host its first permanent CAL" }
+        if !isActive(at: time) { return "\(Self.days) days passed" }
+        return nil
+    }
+
+    private func end(from start: Date) -> Date { start.addingTimeInterval(TimeInterval(Self.days) * 86_400) }
+}

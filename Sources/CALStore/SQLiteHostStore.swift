@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// The session host's store in an embedded SQLite database.
+public final class SQLiteHostStore: HostStore {
+    private let database: StoreDatabase
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String) throws {
+        database = try StoreDatabase(path: path, migrations: [("host-v1", Self.createSchema)])
+    }
+
+    @Sendable private static func createSchema(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE decisions (
+                    at DOUBLE NOT NULL,
+                    subject TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    serial TEXT
+                );
+                """
+        )
+    }
+
+    public func setting(_ name: String) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+    }
+
+    public func setSetting(_ name: String, _ value: String) throws {
+        try database.write { db in try Self.set(name, value, in: db) }
+    }
+
+    private static func set(_ name: String, _ value: String, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            arguments: [name, value]
+        )
+    }
+
+    public func record(_ decision: LogonRecord, settings: [String: String]) throws {
+        try database.write { db in
+            for (name, value) in settings { try Self.set(name, value, in: db) }
+            try db.execute(
+                sql: "INSERT INTO decisions (at, subject, outcome, detail, serial) VALUES (?, ?, ?, ?, ?)",
+                arguments: [decision.at.timeIntervalSince1970, decision.subject, decision.outcome, decision.detail, decision.serial]
+            )
+        }
+    }
+
+    public func decisionCounts() throws -> [String: Int] {
+        try database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT outcome, detail, COUNT(*) AS n FROM decisions GROUP BY outcome, detail") {
+                counts[(row["outcome"] as String) + " " + (row["detail"] as String)] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    public func decisions() throws -> [LogonRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY rowid").map { row in
+                LogonRecord(
+                    at: Date(timeIntervalSince1970: row["at"]), subject: row["subject"], outcome: row["outcome"],
+                    detail: row["detail"], serial: row["serial"]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CALClient
+import CALCore
+import CALHost
+import CALLicenseServer
+import CALTestSupport
+import Foundation
+import Testing
+
+@Suite("The session host's logon flow, walked through simulated time")
+struct LogonFlowTests {
+    struct Site {
+        let clock: MovingTimeSource
+        let deployment: Deployment
+        let host: SessionHost
+    }
+
+    func site(mode: LicenseType = .perDevice, packs: [(LicenseType, Int)]) async throws -> Site {
+        let clock = MovingTimeSource(Date())
+        let deployment = try await Deployment.make(packs: packs, time: clock)
+        let host = try SessionHost.create(
+            at: deployment.folder.file("host"), mode: mode, licenseServer: deployment.server.home.path,
+            trustRoot: [deployment.clearinghouse.root], product: Deployment.product, time: clock
+        )
+        return Site(clock: clock, deployment: deployment, host: host)
+    }
+
+    @Test("Per device: temporary at the first logon, permanent at the next; the first permanent CAL ends the grace period")
+    func temporaryThenPermanent() async throws {
+        let site = try await site(packs: [(.perDevice, 2)])
+        let client = try site.deployment.client("PC-1")
+        let first = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        #expect(first.description == "allowed temporary")
+        #expect(try site.host.gracePeriod().startedAt != nil)
+        site.clock.now = site.clock.now.addingTimeInterval(3600)
+        let second = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        #expect(second.description == "allowed licensed")
+        #expect(try site.host.gracePeriod().endedAt != nil)
+        #expect(try !site.host.gracePeriod().isActive(at: site.clock.now))
+        let third = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        #expect(third == second)
+        #expect(try site.host.decisionCounts()["allowed licensed"] == 2)
+    }
+
+    @Test("No seat free: the temporary license admits until it expires, the grace period until day 120, then denied")
+    func graceAfterTemporary() async throws {
+        let site = try await site(packs: [(.perDevice, 1)])
+        let holder = try site.deployment.client("PC-0")
+        let client = try site.deployment.client("PC-1")
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed temporary")
+        // Another device takes the only seat through the server directly and keeps renewing it.
+        var seat = try site.deployment.issue(to: holder).certificate
+        /// Renews the holder's CAL in its last day, moving the clock forward only, until it lasts past `date`.
+        func keepSeat(until date: Date) throws {
+            while seat.notValidAfter < date {
+                site.clock.now = seat.notValidAfter.addingTimeInterval(-86_400)
+                seat = try site.deployment.server.renew(serial: SerialNumbers.hex(seat.serialNumber), request: try holder.request()).certificate
+            }
+        }
+        let start = site.clock.now
+        site.clock.now = start.addingTimeInterval(30 * 86_400)
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed temporary")
+        try keepSeat(until: start.addingTimeInterval(100 * 86_400))
+        site.clock.now = start.addingTimeInterval(100 * 86_400)
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed grace-period")
+        try keepSeat(until: start.addingTimeInterval(121 * 86_400))
+        site.clock.now = start.addingTimeInterval(121 * 86_400)
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "denied no-license-available")
+    }
+
+    @Test("An unreachable license server: grace period while it lasts, then denied; a valid license still admits")
+    func unreachable() async throws {
+        let site = try await site(packs: [(.perDevice, 2)])
+        let client = try site.deployment.client("PC-1")
+        #expect(try await site.host.logon(client, user: nil, source: nil).description == "allowed grace-period")
+        site.clock.now = site.clock.now.addingTimeInterval(121 * 86_400)
+        #expect(try await site.host.logon(client, user: nil, source: nil).description == "denied license-server-unreachable")
+        let licensed = try site.deployment.client("PC-2")
+        #expect(try await site.host.logon(licensed, user: nil, source: site.deployment.server).description == "allowed temporary")
+        #expect(try await site.host.logon(licensed, user: nil, source: nil).description == "allowed temporary")
+    }
+
+    @Test("Per user: the user gets a per-user license; the decision names the user")
+    func perUser() async throws {
+        let site = try await site(mode: .perUser, packs: [(.perUser, 5)])
+        let client = try site.deployment.client("PC-1")
+        let decision = try await site.host.logon(client, user: "alice@example.com", source: site.deployment.server)
+        #expect(decision.description == "allowed licensed")
+        #expect(try site.host.decisions().last?.subject == "alice@example.com")
+        await #expect(throws: CALError.self) { try await site.host.logon(client, user: nil, source: site.deployment.server) }
+    }
+}
