@@ -19,6 +19,7 @@ struct Calkit: AsyncParsableCommand {
             ClearinghouseCommand.self,
             ServerCommand.self,
             ClientCommand.self,
+            HostCommand.self,
             VerifyCommand.self,
             InspectCommand.self,
         ]

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `calkit host`: a session host running the logon flow.
+struct HostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host",
+        abstract: "A session host: licensing mode, grace period, and the logon flow.",
+        subcommands: [HostInitCommand.self, SetModeCommand.self, LogonCommand.self, HostStatusCommand.self]
+    )
+}

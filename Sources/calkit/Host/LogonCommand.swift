@@ -1,0 +1,40 @@
+import ArgumentParser
+import CALClient
+import CALCore
+import CALHost
+import CALLicenseServer
+
+/// `calkit host logon`: runs one logon and prints the decision.
+struct LogonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logon",
+        abstract: "Run one logon of a client and print the decision.",
+        discussion: """
+            Prints one line: allowed licensed, allowed temporary, allowed grace-period, or denied \
+            REASON (exit status 1). The client proves possession of its key; whatever license the \
+            license server issues is stored in the client's store.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("The client's home folder.", valueName: "dir")) var clientHome: String
+    @Option(help: "The user logging on (per-user hosts).") var user: String?
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let time = try home.time()
+        let host = try SessionHost(home: home.home, time: time)
+        let client = try ClientIdentity(home: clientHome)
+        // An in-process license server; one that cannot be opened counts as unreachable.
+        let source: (any LicenseSource)? = try? LicenseServer(home: try host.licenseServer(), time: time)
+        let decision = try await host.logon(client, user: user, source: source)
+        if json {
+            var object = ["decision": decision.outcome, "detail": decision.detail]
+            if let serial = decision.serial { object["serial"] = serial }
+            Output.json(object)
+        } else {
+            print(decision.description)
+        }
+        if decision.outcome == "denied" { throw ExitCode.failure }
+    }
+}
