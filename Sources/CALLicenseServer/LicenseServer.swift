@@ -460,6 +460,11 @@ public struct LicenseServer: Sendable {
         do { return try store.report(from: from, to: to, now: time.now) } catch { throw CALError.storage("\(error)") }
     }
 
+    /// The licenses of a device or user that stand now: not expired, revoked or superseded.
+    public func currentLicenses(of subject: LicenseSubject) throws -> [IssuedLicense] {
+        try records { try $0.currentLicenses(subjectName: subject.name, licenseType: subject.licenseType.rawValue, now: time.now) }
+    }
+
     /// Every license this server issued, oldest first, as recorded.
     public func issuedLicenses() throws -> [IssuedLicense] {
         do { return try store.issuedLicenses() } catch { throw CALError.storage("\(error)") }
