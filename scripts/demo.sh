@@ -83,7 +83,26 @@ if show verify kiosk-cal.pem --trust clearinghouse/root.pem --chain license-serv
     exit 1
 fi
 
-step "9. The license server's books"
+step "9. A session host runs the logon flow for a new PC; --now walks it through time"
+show clearinghouse issue-pack --home clearinghouse --server-certificate license-server/server-chain.pem \
+    --type per-device --count 2 --product "Remote Desktop" --product-version 2026 --agreement 4711-0003 --out more.keypack
+show server install-pack --home license-server more.keypack
+show host init --home session-host --mode per-device --license-server-home license-server --product "Remote Desktop"
+show client init --home office-pc --device-id OFFICE-PC-7
+echo "(first logon: a temporary license, and the host's 120-day grace period starts)"
+show host logon --home session-host --client-home office-pc
+echo "(second logon: a seat is free, so the temporary license becomes a permanent CAL; the grace period ends)"
+show host logon --home session-host --client-home office-pc --json
+renew_at=$("$calkit" client verify --home office-pc --trust clearinghouse/root.pem --json | python3 -c '
+import json, sys, datetime
+expiry = max(datetime.datetime.fromisoformat(item["notAfter"].replace("Z", "+00:00"))
+             for item in json.load(sys.stdin) if item.get("status") == "permanent")
+print((expiry - datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+echo "(three days before the CAL expires: the logon renews it on the same seat)"
+show host logon --home session-host --client-home office-pc --now "$renew_at" --json
+show host status --home session-host --now "$renew_at"
+
+step "10. The license server's books"
 show server status --home license-server
 echo
 echo "All state is in $state. Inspect any file with: calkit inspect FILE"
