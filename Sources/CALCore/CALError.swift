@@ -55,6 +55,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case seatAlreadyTransferred(keyPackID: String, seat: Int)
     /// The license cannot be transferred (not a permanent per-device CAL of an activated server, say).
     case notTransferable(String)
+    /// Strict per-user licensing: as many users hold a per-user license as were purchased.
+    case perUserLimitReached(product: String, purchased: Int)
     /// The license cannot be renewed now (the detail says why).
     case notRenewable(String)
     /// No license with this serial number was issued by this server.
@@ -95,6 +97,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .grantAlreadyUsed: return "grant-already-used"
         case .seatAlreadyTransferred: return "seat-already-transferred"
         case .notTransferable: return "not-transferable"
+        case .perUserLimitReached: return "per-user-limit-reached"
         case .notRenewable: return "not-renewable"
         case .unknownSerial: return "unknown-serial"
         case .alreadyRevoked: return "already-revoked"
@@ -141,6 +144,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .seatAlreadyTransferred(let pack, let seat):
             return "seat \(seat) of key pack \(pack) was transferred before; the licence allows one transfer"
         case .notTransferable(let text): return "the license cannot be transferred: \(text)"
+        case .perUserLimitReached(let product, let purchased):
+            return "all \(purchased) purchased per-user CALs of \(product) are in use and per-user licensing is enforced"
         case .notRenewable(let text): return "the license cannot be renewed: \(text)"
         case .unknownSerial(let serial): return "no license with serial \(serial) was issued by this server"
         case .alreadyRevoked(let serial): return "\(serial) is already revoked; nothing changed"

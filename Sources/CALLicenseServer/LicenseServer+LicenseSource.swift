@@ -99,6 +99,8 @@ extension LicenseServer: LicenseSource {
             return .refused(LicenseRefusal(.noLicenseAvailable, "no CAL of \(product) is free"))
         } catch CALError.noPackForProduct(let product, let type) {
             return .refused(LicenseRefusal(.noLicenseAvailable, "no \(type) key pack of \(product) is installed"))
+        } catch let error as CALError where error.code == "per-user-limit-reached" {
+            return .refused(LicenseRefusal(.noLicenseAvailable, error.description))
         }
     }
 }

@@ -174,6 +174,8 @@ public struct LicenseServer: Sendable {
         let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
         let now = time.now
         let days = temporary ? ClientLicenseProfile.temporaryDays : Int.random(in: ClientLicenseProfile.permanentDays)
+        var userLimit: String?
+        if licenseType == .perUser, try enforcesPerUserLimit() { userLimit = subject.name }
         var minted: Certificate?
         let record: IssuedLicense
         do {
@@ -182,7 +184,8 @@ public struct LicenseServer: Sendable {
                 licenseType: licenseType.rawValue,
                 permanent: !temporary,
                 now: now,
-                superseding: superseding
+                superseding: superseding,
+                userLimitFor: userLimit
             ) { grant in
                 let license = LicenseExtension(
                     licenseType: licenseType,
@@ -200,6 +203,8 @@ public struct LicenseServer: Sendable {
             }
         } catch StoreError.noSeatAvailable(let product) {
             throw CALError.noSeatAvailable(product: product)
+        } catch StoreError.userLimitReached(let product, let purchased) {
+            throw CALError.perUserLimitReached(product: product, purchased: purchased)
         } catch StoreError.noPack(let product, let type) {
             throw CALError.noPackForProduct(product: product, type: type)
         } catch let error as StoreError {
@@ -241,6 +246,20 @@ public struct LicenseServer: Sendable {
             certificate: try certificate.derBytes()
         )
         return (certificate, record)
+    }
+
+    // MARK: Policy
+
+    private static let enforcePerUserSetting = "enforce-per-user"
+
+    /// Whether per-user issuance stops at the purchased count (strict per-user licensing).
+    public func enforcesPerUserLimit() throws -> Bool {
+        try records { try $0.setting(Self.enforcePerUserSetting) } == "true"
+    }
+
+    /// Turns strict per-user licensing on or off.
+    public func setEnforcesPerUserLimit(_ enforce: Bool) throws {
+        try records { try $0.setSetting(Self.enforcePerUserSetting, enforce ? "true" : "false") }
     }
 
     // MARK: Renewal

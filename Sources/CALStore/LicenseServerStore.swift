@@ -16,16 +16,26 @@ public protocol LicenseServerStore: Sendable {
     ///   - licenseType: `per-device` or `per-user`.
     ///   - permanent: temporary licenses draw on no pack.
     ///   - now: seats of licenses that expired before `now` are free again.
-    /// - Parameter superseding: a license the new one replaces (a temporary license upgraded),
-    ///   marked superseded in the same transaction.
+    /// - Parameters:
+    ///   - superseding: a license the new one replaces (a temporary license upgraded), marked
+    ///     superseded in the same transaction.
+    ///   - userLimitFor: for strict per-user licensing, the user asking: a user who holds no
+    ///     standing per-user license is refused once as many users hold one as were purchased.
     func issue(
         product: String,
         licenseType: String,
         permanent: Bool,
         now: Date,
         superseding: String?,
+        userLimitFor: String?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense
+
+    /// A server setting, if set.
+    func setting(_ name: String) throws -> String?
+
+    /// Sets a server setting.
+    func setSetting(_ name: String, _ value: String) throws
 
     /// Every license issued, oldest first.
     func issuedLicenses() throws -> [IssuedLicense]
@@ -90,6 +100,8 @@ extension LicenseServerStore {
         now: Date,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
-        try issue(product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: nil, mint: mint)
+        try issue(
+            product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: nil, userLimitFor: nil, mint: mint
+        )
     }
 }

@@ -13,6 +13,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation),
                 ("license-server-v3-transfers", Self.addTransfers),
                 ("license-server-v4-renewal", Self.addRenewal),
+                ("license-server-v5-settings", Self.addSettings),
             ]
         )
     }
@@ -98,6 +99,42 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         )
     }
 
+    @Sendable private static func addSettings(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+    }
+
+    /// Refuses a user who holds no standing per-user license of `product` once as many users hold
+    /// one as were purchased; inside the issuing transaction, so concurrent issuers cannot overshoot.
+    private static func checkUserLimit(_ db: Database, product: String, user: String, now: Date) throws {
+        let time = now.timeIntervalSince1970
+        let standing = """
+            product = ? AND license_type = 'per-user' AND status = 'permanent' AND not_after > ?
+              AND revoked_at IS NULL AND superseded_by IS NULL
+            """
+        let holds = try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE \(standing) AND subject_name = ? LIMIT 1", arguments: [product, time, user])
+        guard holds != true else { return }
+        let users = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT subject_name) FROM licenses WHERE \(standing)", arguments: [product, time]) ?? 0
+        let purchased = try Int.fetchOne(
+            db,
+            sql: "SELECT COALESCE(SUM(count), 0) FROM packs WHERE product = ? AND license_type = 'per-user'",
+            arguments: [product]
+        ) ?? 0
+        guard users < purchased else { throw StoreError.userLimitReached(product: product, purchased: purchased) }
+    }
+
+    public func setting(_ name: String) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+    }
+
+    public func setSetting(_ name: String, _ value: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                arguments: [name, value]
+            )
+        }
+    }
+
     public func install(_ pack: InstalledPack) throws {
         try database.write { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM packs WHERE pack_id = ?", arguments: [pack.packID])
@@ -154,10 +191,14 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         permanent: Bool,
         now: Date,
         superseding: String?,
+        userLimitFor user: String?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try database.write { db in
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
+            if let user, permanent, licenseType == "per-user" {
+                try Self.checkUserLimit(db, product: product, user: user, now: now)
+            }
             let license = try mint(grant)
             try Self.record(license, holding: grant, in: db)
             if let superseding {

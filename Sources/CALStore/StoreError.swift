@@ -26,6 +26,8 @@ public enum StoreError: Error, Hashable, Sendable {
     case alreadySuperseded(serial: String, by: String)
     /// The license's seat went to another license after it expired.
     case seatLost(String)
+    /// Strict per-user licensing: as many users hold a per-user license as were purchased.
+    case userLimitReached(product: String, purchased: Int)
     /// The database could not be opened, read or written.
     case database(String)
 }

@@ -8,7 +8,7 @@ struct HelpTests {
         arguments: [
             [], ["clearinghouse"], ["clearinghouse", "init"], ["clearinghouse", "activate"], ["clearinghouse", "issue-pack"], ["clearinghouse", "revoke-server"], ["clearinghouse", "crl"], ["clearinghouse", "authorize-transfer"],
             ["server"], ["server", "init"], ["server", "install-certificate"], ["server", "install-pack"], ["server", "issue"],
-            ["server", "status"], ["server", "revoke"], ["server", "crl"], ["server", "ocsp"], ["server", "transfer"], ["server", "reclaim"], ["server", "report"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
+            ["server", "status"], ["server", "revoke"], ["server", "crl"], ["server", "ocsp"], ["server", "transfer"], ["server", "reclaim"], ["server", "report"], ["server", "policy"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
             ["client", "verify"], ["host"], ["host", "init"], ["host", "set-mode"], ["host", "logon"], ["host", "status"], ["verify"], ["inspect"],
         ]
     )

@@ -137,6 +137,10 @@ struct RevocationCommandTests {
         #expect(rows.count == 2)
         let table = try workspace.ok("server", "report", "--home", "ls").output
         #expect(table.hasPrefix("product"))
+        #expect(try workspace.json(try workspace.ok("server", "policy", "--home", "ls", "--json"))["enforcePerUser"] as? Bool == false)
+        #expect(try workspace.ok("server", "policy", "--home", "ls", "--enforce-per-user", "on").output == "strict per-user licensing: on\n")
+        try workspace.ok("server", "init", "--home", "strict", "--name", "Strict", "--enforce-per-user")
+        #expect(try workspace.ok("server", "policy", "--home", "strict").output == "strict per-user licensing: on\n")
         let both = try workspace.run("server", "report", "--home", "ls", "--csv", "--json")
         #expect(both.status != 0)
     }

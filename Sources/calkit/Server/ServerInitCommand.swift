@@ -17,10 +17,13 @@ struct ServerInitCommand: ParsableCommand {
     @OptionGroup var home: HomeOption
     @Option(help: "The server's name.") var name: String
     @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
+    @Flag(help: "Stop issuing per-user licenses to new users at the purchased count (see `calkit server policy`).")
+    var enforcePerUser = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let server = try LicenseServer.create(at: home.home, name: name, keyType: keyType, time: try home.time())
+        if enforcePerUser { try server.setEnforcesPerUserLimit(true) }
         let requestPath = server.home.file(LicenseServer.Files.activationRequest)
         if json {
             Output.json(["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue])
