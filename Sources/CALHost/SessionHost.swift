@@ -26,6 +26,8 @@ public struct SessionHost: Sendable {
 
     /// The home folder.
     public let home: RoleHome
+    /// The host's id, recorded with every decision.
+    public var hostID: String { home.manifest.id ?? "" }
     private let store: any HostStore
     private let time: any TimeSource
     private let roots: [Certificate]
@@ -41,7 +43,7 @@ public struct SessionHost: Sendable {
         time: any TimeSource = SystemTimeSource()
     ) throws -> SessionHost {
         guard !trustRoot.isEmpty else { throw CALError.invalidArgument("the host needs a trusted root") }
-        let home = try RoleHome.create(at: path, manifest: .init(role: .host, keyType: .p256))
+        let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256))
         try SecureFile.write(Array(try PEMBundle.pem(of: trustRoot).utf8), to: home.file(Files.trustRoot), overwrite: false)
         let host = try SessionHost(home: path, time: time)
         try host.update {
@@ -129,7 +131,7 @@ public struct SessionHost: Sendable {
         if outcome.newPermanent && grace.endedAt == nil && grace.isActive(at: now) {
             settings[Setting.graceEnd] = String(now.timeIntervalSince1970)
         }
-        let record = LogonRecord(at: now, subject: subject, outcome: decision.outcome, detail: decision.detail, serial: decision.serial)
+        let record = LogonRecord(host: hostID, at: now, subject: subject, outcome: decision.outcome, detail: decision.detail, serial: decision.serial)
         do { try store.record(record, settings: settings) } catch { throw CALError.storage("\(error)") }
         return decision
     }

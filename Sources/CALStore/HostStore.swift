@@ -2,6 +2,8 @@ import Foundation
 
 /// One logon decision as the host records it.
 public struct LogonRecord: Hashable, Sendable, Codable {
+    /// The host's id.
+    public var host: String
     /// When.
     public var at: Date
     /// The client's device id, or the user principal in per-user mode.
@@ -14,7 +16,8 @@ public struct LogonRecord: Hashable, Sendable, Codable {
     public var serial: String?
 
     /// Creates a record.
-    public init(at: Date, subject: String, outcome: String, detail: String, serial: String?) {
+    public init(host: String, at: Date, subject: String, outcome: String, detail: String, serial: String?) {
+        self.host = host
         self.at = at
         self.subject = subject
         self.outcome = outcome

@@ -15,6 +15,7 @@ public final class SQLiteHostStore: HostStore {
             sql: """
                 CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 CREATE TABLE decisions (
+                    host TEXT NOT NULL,
                     at DOUBLE NOT NULL,
                     subject TEXT NOT NULL,
                     outcome TEXT NOT NULL,
@@ -44,8 +45,11 @@ public final class SQLiteHostStore: HostStore {
         try database.write { db in
             for (name, value) in settings { try Self.set(name, value, in: db) }
             try db.execute(
-                sql: "INSERT INTO decisions (at, subject, outcome, detail, serial) VALUES (?, ?, ?, ?, ?)",
-                arguments: [decision.at.timeIntervalSince1970, decision.subject, decision.outcome, decision.detail, decision.serial]
+                sql: "INSERT INTO decisions (host, at, subject, outcome, detail, serial) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    decision.host, decision.at.timeIntervalSince1970, decision.subject, decision.outcome, decision.detail,
+                    decision.serial,
+                ]
             )
         }
     }
@@ -64,7 +68,7 @@ public final class SQLiteHostStore: HostStore {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY rowid").map { row in
                 LogonRecord(
-                    at: Date(timeIntervalSince1970: row["at"]), subject: row["subject"], outcome: row["outcome"],
+                    host: row["host"], at: Date(timeIntervalSince1970: row["at"]), subject: row["subject"], outcome: row["outcome"],
                     detail: row["detail"], serial: row["serial"]
                 )
             }

@@ -85,7 +85,11 @@ struct LogonFlowTests {
         let client = try site.deployment.client("PC-1")
         let decision = try await site.host.logon(client, user: "alice@example.com", source: site.deployment.server)
         #expect(decision.description == "allowed licensed")
-        #expect(try site.host.decisions().last?.subject == "alice@example.com")
+        let record = try #require(try site.host.decisions().last)
+        #expect(record.subject == "alice@example.com")
+        #expect(record.host == site.host.hostID)
+        #expect(record.host.count == 35)
+        #expect(record.serial != nil)
         await #expect(throws: CALError.self) { try await site.host.logon(client, user: nil, source: site.deployment.server) }
     }
 }
