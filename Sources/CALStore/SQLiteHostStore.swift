@@ -26,24 +26,13 @@ public final class SQLiteHostStore: HostStore {
         )
     }
 
-    public func setting(_ name: String) throws -> String? {
-        try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
-    }
+    public func setting(_ name: String) throws -> String? { try database.setting(name) }
 
-    public func setSetting(_ name: String, _ value: String) throws {
-        try database.write { db in try Self.set(name, value, in: db) }
-    }
-
-    private static func set(_ name: String, _ value: String, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-            arguments: [name, value]
-        )
-    }
+    public func setSetting(_ name: String, _ value: String) throws { try database.setSetting(name, value) }
 
     public func record(_ decision: LogonRecord, settings: [String: String]) throws {
         try database.write { db in
-            for (name, value) in settings { try Self.set(name, value, in: db) }
+            for (name, value) in settings { try StoreDatabase.set(setting: name, to: value, in: db) }
             try db.execute(
                 sql: "INSERT INTO decisions (host, at, subject, outcome, detail, serial) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [

@@ -122,18 +122,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         guard users < purchased else { throw StoreError.userLimitReached(product: product, purchased: purchased) }
     }
 
-    public func setting(_ name: String) throws -> String? {
-        try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
-    }
+    public func setting(_ name: String) throws -> String? { try database.setting(name) }
 
-    public func setSetting(_ name: String, _ value: String) throws {
-        try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                arguments: [name, value]
-            )
-        }
-    }
+    public func setSetting(_ name: String, _ value: String) throws { try database.setSetting(name, value) }
 
     public func install(_ pack: InstalledPack) throws {
         try database.write { db in

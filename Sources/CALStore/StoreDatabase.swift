@@ -60,6 +60,24 @@ public final class StoreDatabase: Sendable {
         return UInt64(value)
     }
 
+    /// Sets a value in the `settings` table inside the caller's transaction.
+    static func set(setting name: String, to value: String, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            arguments: [name, value]
+        )
+    }
+
+    /// A value from the `settings` table.
+    func setting(_ name: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+    }
+
+    /// Sets a value in the `settings` table, in its own transaction.
+    func setSetting(_ name: String, _ value: String) throws {
+        try write { db in try Self.set(setting: name, to: value, in: db) }
+    }
+
     /// Runs `body` on a consistent snapshot for reading.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
