@@ -67,6 +67,34 @@ struct LogonFlowTests {
         #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "denied no-license-available")
     }
 
+    @Test("A client that throws its store away gets no second temporary license; the host says so")
+    func storeThrownAway() async throws {
+        let site = try await site(packs: [(.perDevice, 2)])
+        _ = try site.deployment.issue(to: try site.deployment.client("PC-0"))  // one seat taken outside the host
+        // Another client takes the second seat through the host, which ends the grace period.
+        let other = try site.deployment.client("PC-2")
+        _ = try await site.host.logon(other, user: nil, source: site.deployment.server)
+        #expect(try await site.host.logon(other, user: nil, source: site.deployment.server).description == "allowed licensed")
+        let client = try site.deployment.client("PC-1")
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed temporary")
+        try FileManager.default.removeItem(atPath: client.home.file(ClientIdentity.Files.licenses))
+        site.clock.now = site.clock.now.addingTimeInterval(3600)
+        let decision = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        #expect(decision == .denied(reason: "temporary-already-issued"))
+        #expect(try site.host.decisions().last?.detail == "temporary-already-issued")
+    }
+
+    @Test("Once over, the grace period never comes back, even when the license server cannot be reached")
+    func graceNeverReturns() async throws {
+        let site = try await site(packs: [(.perDevice, 2)])
+        let client = try site.deployment.client("PC-1")
+        _ = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed licensed")
+        let stranger = try site.deployment.client("PC-9")
+        #expect(try await site.host.logon(stranger, user: nil, source: nil) == .denied(reason: "license-server-unreachable"))
+        #expect(try !site.host.gracePeriod().isActive(at: site.clock.now))
+    }
+
     @Test("An unreachable license server: grace period while it lasts, then denied; a valid license still admits")
     func unreachable() async throws {
         let site = try await site(packs: [(.perDevice, 2)])
