@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// A revoked license as the CRL lists it.
 public struct RevocationEntry: Hashable, Sendable, Codable {
@@ -8,4 +9,13 @@ public struct RevocationEntry: Hashable, Sendable, Codable {
     public var revokedAt: Date
     /// The RFC 5280 reason code.
     public var reason: Int
+}
+
+extension RevocationEntry {
+    /// An entry from a row with `serial`, `revoked_at` and `revocation_reason` columns.
+    init(row: Row) {
+        serial = row["serial"]
+        revokedAt = Date(timeIntervalSince1970: row["revoked_at"])
+        reason = row["revocation_reason"] ?? 0
+    }
 }

@@ -168,24 +168,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
-        try database.write { db in
-            let number = try StoreDatabase.next(counter: "crl-number", in: db)
-            let entries = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT certificate_serial, revoked_at, revocation_reason FROM activations
-                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, certificate_serial
-                    """,
-                arguments: [now.timeIntervalSince1970]
-            ).map { row in
-                RevocationEntry(
-                    serial: row["certificate_serial"],
-                    revokedAt: Date(timeIntervalSince1970: row["revoked_at"]),
-                    reason: row["revocation_reason"]
-                )
-            }
-            return try sign(entries, number)
-        }
+        try database.publishRevocations(table: "activations", serialColumn: "certificate_serial", now: now, sign: sign)
     }
 
     public func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result {

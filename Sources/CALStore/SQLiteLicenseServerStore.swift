@@ -373,21 +373,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
-        try database.write { db in
-            let number = try StoreDatabase.next(counter: "crl-number", in: db)
-            // Entries stay until the revoked certificate has expired, never less.
-            let entries = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT serial, revoked_at, revocation_reason FROM licenses
-                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, serial
-                    """,
-                arguments: [now.timeIntervalSince1970]
-            ).map { row in
-                RevocationEntry(serial: row["serial"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]), reason: row["revocation_reason"])
-            }
-            return try sign(entries, number)
-        }
+        try database.publishRevocations(table: "licenses", serialColumn: "serial", now: now, sign: sign)
     }
 
     public func revocation(of serial: String) throws -> RevocationEntry? {
@@ -396,9 +382,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 db,
                 sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ? AND revoked_at IS NOT NULL",
                 arguments: [serial]
-            ).map { row in
-                RevocationEntry(serial: row["serial"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]), reason: row["revocation_reason"])
-            }
+            ).map(RevocationEntry.init(row:))
         }
     }
 
@@ -408,14 +392,8 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
                 arguments: [serial]
             ).map { row in
-                guard let revokedAt = row["revoked_at"] as Double? else { return LicenseRecordStatus(revocation: nil) }
-                return LicenseRecordStatus(
-                    revocation: RevocationEntry(
-                        serial: row["serial"],
-                        revokedAt: Date(timeIntervalSince1970: revokedAt),
-                        reason: row["revocation_reason"] ?? 0
-                    )
-                )
+                guard (row["revoked_at"] as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
+                return LicenseRecordStatus(revocation: RevocationEntry(row: row))
             }
         }
     }

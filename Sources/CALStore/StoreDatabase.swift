@@ -78,6 +78,29 @@ public final class StoreDatabase: Sendable {
         try write { db in try Self.set(setting: name, to: value, in: db) }
     }
 
+    /// Takes the next CRL number and the revoked rows of `table` not yet expired at `now`, in one
+    /// transaction, and hands them to `sign`; nothing is consumed if it throws. Entries stay until
+    /// the revoked certificate has expired, never less.
+    func publishRevocations<Result>(
+        table: String,
+        serialColumn: String,
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result {
+        try write { db in
+            let number = try Self.next(counter: "crl-number", in: db)
+            let entries = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(serialColumn) AS serial, revoked_at, revocation_reason FROM \(table)
+                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, \(serialColumn)
+                    """,
+                arguments: [now.timeIntervalSince1970]
+            ).map(RevocationEntry.init(row:))
+            return try sign(entries, number)
+        }
+    }
+
     /// Runs `body` on a consistent snapshot for reading.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
