@@ -36,7 +36,8 @@ public struct Clearinghouse: Sendable {
         name: String = "CALKit Clearinghouse",
         keyType: KeyType = .p256,
         years: Int = RootProfile.defaultYears,
-        time: any TimeSource = SystemTimeSource()
+        time: any TimeSource = SystemTimeSource(),
+        passphrase: Passphrase? = nil
     ) throws -> Clearinghouse {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
         guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
@@ -51,23 +52,23 @@ public struct Clearinghouse: Sendable {
             notBefore: time.now
         )
         let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType))
-        try PrivateKeyFile.write(key, to: home.file(Files.rootKey))
-        try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey))
+        try PrivateKeyFile.write(key, to: home.file(Files.rootKey), passphrase: passphrase)
+        try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey), passphrase: passphrase)
         try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.root), overwrite: false)
         try SecureFile.write(Array(try PEMBundle.pem(of: [signer]).utf8), to: home.file(Files.signer), overwrite: false)
-        return try Clearinghouse(home: path, time: time)
+        return try Clearinghouse(home: path, time: time, passphrase: passphrase)
     }
 
-    /// Opens an existing clearinghouse home.
-    public init(home path: String, time: any TimeSource = SystemTimeSource()) throws {
+    /// Opens an existing clearinghouse home; `passphrase` opens its keys when they are encrypted.
+    public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .clearinghouse)
         root = try PEMBundle.certificate(at: home.file(Files.root))
-        rootKey = try PrivateKeyFile.read(from: home.file(Files.rootKey))
+        rootKey = try PrivateKeyFile.read(from: home.file(Files.rootKey), passphrase: passphrase)
         guard rootKey.publicKey == root.publicKey else {
             throw CALError.certificateKeyMismatch("\(home.file(Files.rootKey)) is not the key of \(home.file(Files.root))")
         }
         signer = try PEMBundle.certificate(at: home.file(Files.signer))
-        signerKey = try PrivateKeyFile.read(from: home.file(Files.signerKey))
+        signerKey = try PrivateKeyFile.read(from: home.file(Files.signerKey), passphrase: passphrase)
         guard signerKey.publicKey == signer.publicKey else {
             throw CALError.certificateKeyMismatch("\(home.file(Files.signerKey)) is not the key of \(home.file(Files.signer))")
         }

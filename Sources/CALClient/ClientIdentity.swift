@@ -23,20 +23,25 @@ public struct ClientIdentity: Sendable {
     private let key: Certificate.PrivateKey
 
     /// Creates a client in a new home with a new key and a device id (default: this machine's).
-    public static func create(at path: String, deviceID: String? = nil, keyType: KeyType = .p256) throws -> ClientIdentity {
+    public static func create(
+        at path: String,
+        deviceID: String? = nil,
+        keyType: KeyType = .p256,
+        passphrase: Passphrase? = nil
+    ) throws -> ClientIdentity {
         let id = deviceID ?? DeviceID.ofThisMachine()
         try LicenseSubject.validate(id, as: "--device-id")
         let key = try keyType.generate()
         let home = try RoleHome.create(at: path, manifest: .init(role: .client, id: id, keyType: keyType))
-        try PrivateKeyFile.write(key, to: home.file(Files.key))
+        try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
         try SecureFile.makeFolder(home.file(Files.licenses))
-        return try ClientIdentity(home: path)
+        return try ClientIdentity(home: path, passphrase: passphrase)
     }
 
-    /// Opens an existing client home.
-    public init(home path: String) throws {
+    /// Opens an existing client home; `passphrase` opens its key when it is encrypted.
+    public init(home path: String, passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .client)
-        key = try PrivateKeyFile.read(from: home.file(Files.key))
+        key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase)
     }
 
     /// A license request signed by the client key, for this device or, with `user`, for that user.

@@ -67,6 +67,10 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case revocationQuotaExceeded(product: String, productVersion: String, limit: Int)
     /// The store could not complete an operation.
     case storage(String)
+    /// The key file is encrypted and no passphrase was given.
+    case passphraseRequired(path: String)
+    /// The passphrase does not open the key file.
+    case wrongPassphrase(String)
 
     /// The stable, machine-readable code of this error.
     public var code: String {
@@ -103,6 +107,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .alreadyRevoked: return "already-revoked"
         case .revocationQuotaExceeded: return "revocation-quota-exceeded"
         case .storage: return "storage"
+        case .passphraseRequired: return "passphrase-required"
+        case .wrongPassphrase: return "wrong-passphrase"
         }
     }
 
@@ -152,6 +158,9 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .revocationQuotaExceeded(let product, let version, let limit):
             return "the revocation quota of \(product) \(version) is reached: at most \(limit) unexpired per-device CALs may be revoked administratively at a time (20 % of those installed)"
         case .storage(let text): return "store error: \(text)"
+        case .passphraseRequired(let path):
+            return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
+        case .wrongPassphrase(let path): return "the passphrase does not open \(path)"
         }
     }
 }

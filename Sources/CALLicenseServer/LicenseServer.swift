@@ -26,6 +26,8 @@ public struct LicenseServer: Sendable {
     /// The server's display name.
     public var name: String { home.manifest.name ?? "" }
     private let key: Certificate.PrivateKey
+    /// The passphrase the server's keys are encrypted under, if they are.
+    let passphrase: Passphrase?
     private let store: any LicenseServerStore
     let time: any TimeSource
     private let chainCache = ParsedFileCache<[Certificate]>()
@@ -35,7 +37,8 @@ public struct LicenseServer: Sendable {
         at path: String,
         name: String,
         keyType: KeyType = .p256,
-        time: any TimeSource = SystemTimeSource()
+        time: any TimeSource = SystemTimeSource(),
+        passphrase: Passphrase? = nil
     ) throws -> LicenseServer {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
         let key = try keyType.generate()
@@ -45,15 +48,16 @@ public struct LicenseServer: Sendable {
             at: path,
             manifest: .init(role: .server, name: name, id: serverID, keyType: keyType)
         )
-        try PrivateKeyFile.write(key, to: home.file(Files.key))
+        try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
         try SecureFile.write(Array(request.serializeAsPEM().pemString.utf8) + [0x0A], to: home.file(Files.activationRequest))
-        return try LicenseServer(home: path, time: time)
+        return try LicenseServer(home: path, time: time, passphrase: passphrase)
     }
 
-    /// Opens an existing license-server home.
-    public init(home path: String, time: any TimeSource = SystemTimeSource()) throws {
+    /// Opens an existing license-server home; `passphrase` opens its key when it is encrypted.
+    public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .server)
-        key = try PrivateKeyFile.read(from: home.file(Files.key))
+        key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase)
+        self.passphrase = passphrase
         do {
             store = try SQLiteLicenseServerStore(path: home.file(Files.store))
         } catch {

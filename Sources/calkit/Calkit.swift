@@ -22,6 +22,7 @@ struct Calkit: AsyncParsableCommand {
             HostCommand.self,
             VerifyCommand.self,
             InspectCommand.self,
+            KeyCommand.self,
         ]
     )
 

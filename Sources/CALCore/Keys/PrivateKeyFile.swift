@@ -5,19 +5,38 @@ import _CryptoExtras
 
 /// Reads and writes private keys as PEM files that OpenSSL reads too.
 ///
-/// Keys are written as unencrypted PKCS #8 (`PRIVATE KEY`) with mode 0600, atomically, and never
-/// over an existing file. Reading also accepts SEC1 (`EC PRIVATE KEY`) and PKCS #1
-/// (`RSA PRIVATE KEY`), as `openssl genpkey` and older tools write them.
+/// Keys are written as PKCS #8 with mode 0600, atomically, and never over an existing file:
+/// `PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` (PBES2, AES-256-CBC) when a passphrase is given.
+/// Reading also accepts SEC1 (`EC PRIVATE KEY`) and PKCS #1 (`RSA PRIVATE KEY`), as
+/// `openssl genpkey` and older tools write them, and encrypted keys from OpenSSL.
 public enum PrivateKeyFile {
-    /// Writes `key` to `path` with mode 0600. Refuses to overwrite an existing file.
-    public static func write(_ key: Certificate.PrivateKey, to path: String) throws {
-        let pem: String
+    /// Writes `key` to `path` with mode 0600, encrypted under `passphrase` when one is given.
+    /// Refuses to overwrite an existing file unless `overwrite` says so.
+    public static func write(
+        _ key: Certificate.PrivateKey,
+        to path: String,
+        passphrase: Passphrase? = nil,
+        method: EncryptedPrivateKey.Method = .pbkdf2,
+        overwrite: Bool = false
+    ) throws {
+        let pem = try self.pem(of: key, passphrase: passphrase, method: method)
+        try SecureFile.write(Array(pem.utf8), to: path, mode: 0o600, overwrite: overwrite)
+    }
+
+    /// The PEM a key file holds: PKCS #8, encrypted under `passphrase` when one is given.
+    public static func pem(of key: Certificate.PrivateKey, passphrase: Passphrase?, method: EncryptedPrivateKey.Method = .pbkdf2) throws -> String {
+        let plain: String
         do {
-            pem = try pkcs8PEM(of: key)
+            plain = try pkcs8PEM(of: key)
         } catch {
             throw CALError.unsupportedKey("cannot serialise the key: \(error)")
         }
-        try SecureFile.write(Array(pem.utf8), to: path, mode: 0o600, overwrite: false)
+        guard let passphrase else { return plain }
+        let info = try PEMDocument(pemString: plain).derBytes
+        let encrypted = try EncryptedPrivateKey.encrypt(privateKeyInfo: info, passphrase: passphrase, method: method)
+        var serializer = DER.Serializer()
+        try serializer.serialize(encrypted)
+        return PEMDocument(type: "ENCRYPTED PRIVATE KEY", derBytes: serializer.serializedBytes).pemString + "\n"
     }
 
     /// The PKCS #8 PEM of a key.
@@ -30,24 +49,65 @@ public enum PrivateKeyFile {
         return document.pemString
     }
 
-    /// Reads a private key from a PEM file.
-    public static func read(from path: String) throws -> Certificate.PrivateKey {
+    /// Whether the key file at `path` is encrypted.
+    public static func isEncrypted(_ path: String) throws -> Bool {
+        try document(at: path).discriminator == "ENCRYPTED PRIVATE KEY"
+    }
+
+    /// Reads a private key from a PEM file, decrypting it with `passphrase` when it is encrypted.
+    public static func read(from path: String, passphrase: Passphrase? = nil) throws -> Certificate.PrivateKey {
+        let document = try document(at: path)
+        switch document.discriminator {
+        case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY":
+            return try key(from: document, path: path)
+        case "ENCRYPTED PRIVATE KEY":
+            guard let passphrase else { throw CALError.passphraseRequired(path: path) }
+            let encrypted: EncryptedPrivateKey
+            do {
+                encrypted = try EncryptedPrivateKey(derEncoded: document.derBytes)
+            } catch {
+                throw CALError.malformed(what: "the encrypted private key in \(path)", reason: "\(error)")
+            }
+            let info = try encrypted.decrypt(passphrase: passphrase, path: path)
+            return try key(from: PEMDocument(type: "PRIVATE KEY", derBytes: info), path: path)
+        default:
+            throw CALError.wrongKind(path: path, expected: "a private key", found: "a \(document.discriminator)")
+        }
+    }
+
+    /// Rewrites the key at `path` — to `output`, or in place when `output` is nil, atomically and
+    /// keeping mode 0600 — reading it with `current` and writing it under `new` (plain when nil).
+    /// A new output file is never written over an existing one.
+    public static func rewrite(
+        _ path: String,
+        to output: String?,
+        current: Passphrase?,
+        new: Passphrase?,
+        method: EncryptedPrivateKey.Method = .pbkdf2
+    ) throws {
+        let key = try read(from: path, passphrase: current)
+        if let output {
+            guard output != path else { throw CALError.invalidArgument("--out names the input file; leave --out out to convert in place") }
+            try write(key, to: output, passphrase: new, method: method)
+        } else {
+            try write(key, to: path, passphrase: new, method: method, overwrite: true)
+        }
+    }
+
+    private static func document(at path: String) throws -> PEMDocument {
         let text = try SecureFile.readText(path)
         let documents = try PEMBundle.documents(in: text, path: path)
         guard let document = documents.first, documents.count == 1 else {
             throw CALError.malformed(what: path, reason: "a key file holds exactly one PEM block")
         }
-        switch document.discriminator {
-        case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY":
-            do {
-                return try Certificate.PrivateKey(pemDocument: document)
-            } catch {
-                throw CALError.malformed(what: "the private key in \(path)", reason: "\(error)")
-            }
-        case "ENCRYPTED PRIVATE KEY":
-            throw CALError.unsupportedKey("\(path) is encrypted; decrypt it first")
-        default:
-            throw CALError.wrongKind(path: path, expected: "a private key", found: "a \(document.discriminator)")
+        return document
+    }
+
+    private static func key(from document: PEMDocument, path: String) throws -> Certificate.PrivateKey {
+        do {
+            return try Certificate.PrivateKey(pemDocument: document)
+        } catch {
+            throw CALError.malformed(what: "the private key in \(path)", reason: "\(error)")
         }
     }
 }

@@ -22,7 +22,7 @@ struct ActivateCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let clearinghouse = try Clearinghouse(home: home.home, time: try home.time())
+        let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(out)
         let csr = try PEMBundle.request(at: request)
         let chain = try clearinghouse.activate(csr, days: days)

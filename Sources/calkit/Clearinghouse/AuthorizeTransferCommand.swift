@@ -20,7 +20,7 @@ struct AuthorizeTransferCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let clearinghouse = try Clearinghouse(home: home.home, time: try home.time())
+        let clearinghouse = try home.clearinghouse()
         guard let certificate = try PEMBundle.certificates(at: license).first else {
             throw CALError.malformed(what: license, reason: "no certificate")
         }

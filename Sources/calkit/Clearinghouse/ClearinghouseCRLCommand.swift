@@ -14,7 +14,7 @@ struct ClearinghouseCRLCommand: ParsableCommand {
     @OptionGroup var options: CRLOptions
 
     func run() throws {
-        let clearinghouse = try Clearinghouse(home: home.home, time: try home.time())
+        let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(options.out)
         try options.publish(try clearinghouse.revocationList(nextUpdateHours: options.nextUpdate), what: "license-server certificate(s)")
     }

@@ -17,7 +17,9 @@ struct ClearinghouseInitCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let clearinghouse = try Clearinghouse.create(at: home.home, name: name, keyType: keyType, years: years, time: try home.time())
+        let clearinghouse = try Clearinghouse.create(
+            at: home.home, name: name, keyType: keyType, years: years, time: try home.time(), passphrase: try home.passphrase()
+        )
         let rootPath = clearinghouse.home.file(Clearinghouse.Files.root)
         if json {
             Output.json([

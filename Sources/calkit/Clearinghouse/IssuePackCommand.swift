@@ -26,7 +26,7 @@ struct IssuePackCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let clearinghouse = try Clearinghouse(home: home.home, time: try home.time())
+        let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(out)
         guard let certificate = try PEMBundle.certificates(at: serverCertificate).first else {
             throw CALError.malformed(what: serverCertificate, reason: "no certificate")

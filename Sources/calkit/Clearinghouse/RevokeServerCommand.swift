@@ -18,7 +18,7 @@ struct RevokeServerCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let clearinghouse = try Clearinghouse(home: home.home, time: try home.time())
+        let clearinghouse = try home.clearinghouse()
         guard let server = try PEMBundle.certificates(at: certificate).first else {
             throw CALError.malformed(what: certificate, reason: "no certificate")
         }

@@ -16,7 +16,7 @@ struct ClientInitCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let client = try ClientIdentity.create(at: home.home, deviceID: deviceID, keyType: keyType)
+        let client = try ClientIdentity.create(at: home.home, deviceID: deviceID, keyType: keyType, passphrase: try home.passphrase())
         if json {
             Output.json(["deviceID": client.deviceID, "keyType": keyType.rawValue, "home": home.home])
         } else {

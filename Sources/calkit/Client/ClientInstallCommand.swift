@@ -14,7 +14,7 @@ struct ClientInstallCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The license file from `calkit server issue`.", valueName: "file")) var file: String
 
     func run() throws {
-        let client = try ClientIdentity(home: home.home)
+        let client = try home.client()
         let entry = try client.store.install(try PEMBundle.certificates(at: file))
         print("Stored license \(SerialNumbers.hex(entry.license.serialNumber)) in \(entry.path)")
     }

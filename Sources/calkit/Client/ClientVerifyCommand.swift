@@ -23,7 +23,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let client = try ClientIdentity(home: home.home)
+        let client = try home.client()
         let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
         let time = try options.time(clock: home.clock)
         var verifier = try options.verifier(intermediates: extra)

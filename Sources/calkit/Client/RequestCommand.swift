@@ -15,7 +15,7 @@ struct RequestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the request (PEM).", valueName: "file")) var out: String
 
     func run() throws {
-        let client = try ClientIdentity(home: home.home)
+        let client = try home.client()
         let request = try client.request(user: user)
         try SecureFile.write(try request.serializeAsPEM().pemString.fileBytes, to: out)
         print("Wrote a license request for \(user.map { "user \($0)" } ?? "device \(client.deviceID)") to \(out)")

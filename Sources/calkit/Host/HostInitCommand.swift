@@ -17,7 +17,7 @@ struct HostInitCommand: ParsableCommand {
     @Option(help: "The product the host serves; the only installed one when left out.") var product: String?
 
     func run() throws {
-        let server = try LicenseServer(home: licenseServerHome, time: try home.time())
+        let server = try LicenseServer(home: licenseServerHome, time: try home.time(), passphrase: try home.passphrase())
         let root = try PEMBundle.certificates(at: server.home.file(LicenseServer.Files.trustAnchor))
         _ = try SessionHost.create(
             at: home.home, mode: mode, licenseServer: licenseServerHome, trustRoot: root, product: product, time: try home.time()

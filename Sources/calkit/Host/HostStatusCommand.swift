@@ -26,7 +26,7 @@ struct HostStatusCommand: ParsableCommand {
 
     func run() throws {
         let time = try home.time()
-        let host = try SessionHost(home: home.home, time: time)
+        let host = try home.sessionHost()
         let grace = try host.gracePeriod()
         let now = time.now
         let report = Report(

@@ -23,10 +23,19 @@ struct LogonCommand: AsyncParsableCommand {
 
     func run() async throws {
         let time = try home.time()
-        let host = try SessionHost(home: home.home, time: time)
-        let client = try ClientIdentity(home: clientHome)
-        // An in-process license server; one that cannot be opened counts as unreachable.
-        let source: (any LicenseSource)? = try? LicenseServer(home: try host.licenseServer(), time: time)
+        let host = try home.sessionHost()
+        let passphrase = try home.passphrase()
+        let client = try ClientIdentity(home: clientHome, passphrase: passphrase)
+        // An in-process license server; one that cannot be opened counts as unreachable,
+        // except for a missing or wrong passphrase, which is the operator's to fix.
+        let source: (any LicenseSource)?
+        do {
+            source = try LicenseServer(home: try host.licenseServer(), time: time, passphrase: passphrase)
+        } catch let error as CALError where error.code == "passphrase-required" || error.code == "wrong-passphrase" {
+            throw error
+        } catch {
+            source = nil
+        }
         let decision = try await host.logon(client, user: user, source: source)
         if json {
             var object = ["decision": decision.outcome, "detail": decision.detail]

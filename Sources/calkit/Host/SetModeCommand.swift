@@ -10,7 +10,7 @@ struct SetModeCommand: ParsableCommand {
     @Argument(help: "per-device or per-user.") var mode: LicenseType
 
     func run() throws {
-        try SessionHost(home: home.home, time: try home.time()).setMode(mode)
+        try home.sessionHost().setMode(mode)
         print("Licensing mode is now \(mode.rawValue)")
     }
 }

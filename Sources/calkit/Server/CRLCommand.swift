@@ -14,7 +14,7 @@ struct CRLCommand: ParsableCommand {
     @OptionGroup var options: CRLOptions
 
     func run() throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         try SecureFile.checkWritable(options.out)
         try options.publish(try server.revocationList(nextUpdateHours: options.nextUpdate), what: "license(s)")
     }

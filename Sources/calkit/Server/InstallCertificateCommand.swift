@@ -15,7 +15,7 @@ struct InstallCertificateCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         let chain = try PEMBundle.certificates(at: file)
         let certificate = try await server.installCertificate(chain: chain)
         let path = server.home.file(LicenseServer.Files.chain)

@@ -18,7 +18,7 @@ struct InstallPackCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         let content = try await server.installPack(try SecureFile.read(file))
         if json {
             Output.json(PackSummary(content, file: file))

@@ -27,7 +27,7 @@ struct IssueCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         try SecureFile.checkWritable(out)
         let csr = try PEMBundle.request(at: request)
         let issued = try server.issue(request: csr, licenseType: type, temporary: temporary, product: product)

@@ -21,7 +21,7 @@ struct OCSPCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         try SecureFile.checkWritable(out)
         let response = try server.ocspResponse(to: try SecureFile.read(request), validityHours: validity)
         try SecureFile.write(response.derBytes, to: out)

@@ -20,7 +20,7 @@ struct PolicyCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         if let enforcePerUser { try server.setEnforcesPerUserLimit(enforcePerUser == .on) }
         let enforced = try server.enforcesPerUserLimit()
         if json {

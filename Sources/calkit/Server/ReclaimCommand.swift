@@ -14,7 +14,7 @@ struct ReclaimCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let reclaimed = try LicenseServer(home: home.home, time: try home.time()).reclaimExpiredSeats()
+        let reclaimed = try home.licenseServer().reclaimExpiredSeats()
         if json {
             Output.json(["reclaimed": reclaimed])
         } else {

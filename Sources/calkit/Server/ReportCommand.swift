@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rows = try LicenseServer(home: home.home, time: try home.time()).report(from: from?.date, to: to?.date)
+        let rows = try home.licenseServer().report(from: from?.date, to: to?.date)
         if json {
             Output.json(rows)
             return

@@ -27,7 +27,7 @@ struct RevokeCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         let license = try server.revoke(serial: serial, reason: reason, at: at?.date)
         if json {
             Output.json(["serial": license.serial, "reason": reason.name, "subject": license.subjectName, "seatReturned": license.seat != nil ? "yes" : "no"])

@@ -22,7 +22,9 @@ struct ServerInitCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let server = try LicenseServer.create(at: home.home, name: name, keyType: keyType, time: try home.time())
+        let server = try LicenseServer.create(
+            at: home.home, name: name, keyType: keyType, time: try home.time(), passphrase: try home.passphrase()
+        )
         if enforcePerUser { try server.setEnforcesPerUserLimit(true) }
         let requestPath = server.home.file(LicenseServer.Files.activationRequest)
         if json {

@@ -13,7 +13,7 @@ struct ServerStatusCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let status = try LicenseServer(home: home.home, time: try home.time()).status()
+        let status = try home.licenseServer().status()
         if json {
             Output.json(status)
             return

@@ -21,7 +21,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let server = try LicenseServer(home: home.home, time: try home.time())
+        let server = try home.licenseServer()
         let csr = try PEMBundle.request(at: request)
         try SecureFile.checkWritable(out)
         let issued = try await server.transfer(grant: try SecureFile.read(grant), request: csr)

@@ -10,9 +10,13 @@ struct HomeOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The role's state folder (keys, certificates, calkit.sqlite).", valueName: "dir"))
     var home: String
     @OptionGroup var clock: ClockOptions
+    @OptionGroup var keys: PassphraseOptions
 
     /// The clock the role runs on.
     func time() throws -> any TimeSource { try clock.source() }
+
+    /// The passphrase of the role's encrypted keys, if one was given.
+    func passphrase() throws -> Passphrase? { try keys.passphrase() }
 }
 
 /// An instant given on the command line as ISO 8601 (`2027-03-01T12:00:00Z` or `2027-03-01`).
