@@ -31,12 +31,14 @@ struct PrivateKeyFileTests {
         #expect(try PrivateKeyFile.read(from: path).publicKey == first.publicKey)
     }
 
-    @Test("A certificate, an encrypted key and garbage are refused as keys")
+    @Test("A certificate, a broken encrypted key and garbage are refused as keys")
     func wrongKinds() throws {
         let folder = try TemporaryFolder()
         #expect(throws: CALError.self) { try PrivateKeyFile.read(from: ExternalTool.repositoryRoot + "/certs/root.pem") }
         let encrypted = try folder.write("enc.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
-        #expect(throws: CALError.self) { try PrivateKeyFile.read(from: encrypted) }
+        #expect { try PrivateKeyFile.read(from: encrypted, passphrase: try Passphrase("x")) } throws: {
+            ($0 as? CALError)?.code == "malformed"
+        }
         let garbage = try folder.write("garbage.pem", "-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n")
         #expect(throws: CALError.self) { try PrivateKeyFile.read(from: garbage) }
     }

@@ -76,8 +76,8 @@ public enum ExternalTool {
     }
 
     /// Runs `calkit` with arguments.
-    public static func calkit(_ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
-        try run(calkitPath, arguments, in: directory)
+    public static func calkit(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+        try run(calkitPath, arguments, in: directory, environment: environment)
     }
 
     /// Runs `openssl` with arguments.

@@ -5,6 +5,8 @@ import Testing
 /// A temporary folder in which tests drive the real `calkit` binary, as a person would.
 struct CLIWorkspace {
     let folder: TemporaryFolder
+    /// Environment variables every command of this workspace runs with.
+    var environment: [String: String] = [:]
     /// Every line any command printed, to check that no key material is ever printed.
     nonisolated(unsafe) static var transcript: [String] = []
 
@@ -19,7 +21,7 @@ struct CLIWorkspace {
     /// Runs calkit in the folder.
     @discardableResult
     func run(_ arguments: [String]) throws -> ProcessResult {
-        let result = try ExternalTool.calkit(arguments, in: folder.path)
+        let result = try ExternalTool.calkit(arguments, in: folder.path, environment: environment)
         #expect(!result.crashed, "calkit \(arguments.joined(separator: " ")) crashed: \(result.error)")
         #expect(!result.output.contains("PRIVATE KEY") && !result.error.contains("PRIVATE KEY"))
         return result

@@ -6,10 +6,13 @@ Usage: check_with_cryptography.py ITEM...
                            signature with the issuer's public key (first certificate there)
   csr:FILE                 load a CSR and check its self-signature
   key:FILE                 load an unencrypted private key
+  enckey:FILE:PASS_FILE    load an encrypted private key with the passphrase on PASS_FILE's
+                           first line; prints the SHA-256 of its SubjectPublicKeyInfo
   pack:FILE:ROOT_FILE      parse a key pack's CMS SignedData (DER) and verify that its signing
                            certificate was issued by the root
 Prints one line per item and exits 1 if any item fails.
 """
+import hashlib
 import sys
 
 from cryptography import x509
@@ -53,6 +56,14 @@ def check(item):
         with open(rest, "rb") as handle:
             key = serialization.load_pem_private_key(handle.read(), password=None)
         return "key " + rest + ": " + type(key).__name__
+    if kind == "enckey":
+        path, _, pass_path = rest.partition(":")
+        with open(pass_path, "rb") as handle:
+            passphrase = handle.read().splitlines()[0]
+        with open(path, "rb") as handle:
+            key = serialization.load_pem_private_key(handle.read(), password=passphrase)
+        spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return "enckey " + path + ": " + type(key).__name__ + ", spki-sha256=" + hashlib.sha256(spki).hexdigest()
     if kind == "pack":
         path, _, root_path = rest.partition(":")
         with open(path, "rb") as handle:
