@@ -34,7 +34,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // swift-crypto only for the audit log's SHA-256 hash chain.
+        .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), crypto]),
         .target(name: "CALClient", dependencies: ["CALCore", x509, crypto]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),

@@ -266,4 +266,9 @@ public struct Clearinghouse: Sendable {
     public func activations() throws -> [ActivationRecord] {
         do { return try store.activations() } catch { throw CALError.storage("\(error)") }
     }
+
+    /// The audit log: every state change, oldest first, each entry chained to the one before.
+    public func auditLog() throws -> [AuditEntry] {
+        do { return try store.auditLog() } catch { throw CALError.storage("\(error)") }
+    }
 }

@@ -71,6 +71,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case passphraseRequired(path: String)
     /// The passphrase does not open the key file.
     case wrongPassphrase(String)
+    /// An audit-log entry was altered, removed or reordered after it was written.
+    case auditChainBroken(sequence: Int64, reason: String)
 
     /// The stable, machine-readable code of this error.
     public var code: String {
@@ -109,6 +111,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .storage: return "storage"
         case .passphraseRequired: return "passphrase-required"
         case .wrongPassphrase: return "wrong-passphrase"
+        case .auditChainBroken: return "audit-chain-broken"
         }
     }
 
@@ -161,6 +164,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .passphraseRequired(let path):
             return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
         case .wrongPassphrase(let path): return "the passphrase does not open \(path)"
+        case .auditChainBroken(let sequence, let reason):
+            return "the audit log is broken at entry \(sequence): \(reason); it was changed after it was written"
         }
     }
 }

@@ -263,8 +263,13 @@ public struct LicenseServer: Sendable {
 
     /// Turns strict per-user licensing on or off.
     public func setEnforcesPerUserLimit(_ enforce: Bool) throws {
-        try records { try $0.setSetting(Self.enforcePerUserSetting, enforce ? "true" : "false") }
+        try records { try $0.setSetting(Self.enforcePerUserSetting, enforce ? "true" : "false", now: time.now) }
     }
+
+    // MARK: Audit
+
+    /// The audit log: every state change, oldest first, each entry chained to the one before.
+    public func auditLog() throws -> [AuditEntry] { try records { try $0.auditLog() } }
 
     // MARK: Renewal
 

@@ -32,4 +32,7 @@ public protocol ClearinghouseStore: Sendable {
 
     /// The ledger, oldest first.
     func transfers() throws -> [TransferRecord]
+
+    /// The audit log, oldest entry first.
+    func auditLog() throws -> [AuditEntry]
 }

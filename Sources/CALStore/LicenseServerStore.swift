@@ -35,7 +35,9 @@ public protocol LicenseServerStore: Sendable {
     func setting(_ name: String) throws -> String?
 
     /// Sets a server setting.
-    func setSetting(_ name: String, _ value: String) throws
+    func setSetting(_ name: String, _ value: String, now: Date) throws
+    /// The audit log, oldest entry first.
+    func auditLog() throws -> [AuditEntry]
 
     /// Every license issued, oldest first.
     func issuedLicenses() throws -> [IssuedLicense]

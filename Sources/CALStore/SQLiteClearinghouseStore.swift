@@ -12,6 +12,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
             migrations: [
                 ("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation),
                 ("clearinghouse-v3-transfers", Self.addTransfers),
+                ("clearinghouse-v4-audit", AuditLog.createTable),
             ]
         )
     }
@@ -83,6 +84,10 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     record.notAfter.timeIntervalSince1970, Data(record.certificate),
                 ]
             )
+            try AuditLog.append(
+                db, at: record.activatedAt, event: "server-activated", subject: record.serverID,
+                detail: "\(record.name), certificate \(record.certificateSerial) until \(record.notAfter.formatted(.iso8601))"
+            )
             return record
         }
     }
@@ -126,6 +131,10 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     pack.agreementNumber, pack.issuedAt.timeIntervalSince1970,
                 ]
             )
+            try AuditLog.append(
+                db, at: pack.issuedAt, event: "pack-sold", subject: pack.packID,
+                detail: "\(pack.count) \(pack.licenseType) \(pack.product) \(pack.productVersion) to \(pack.serverID), agreement \(pack.agreementNumber)"
+            )
         }
     }
 
@@ -160,7 +169,11 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 sql: "UPDATE activations SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
                 arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
             )
-            return Self.activation(row: row)
+            let record = Self.activation(row: row)
+            try AuditLog.append(
+                db, at: revokedAt, event: "server-revoked", subject: certificateSerial, detail: "\(record.serverID), reason \(reason)"
+            )
+            return record
         }
     }
 
@@ -189,9 +202,15 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     record.grantedAt.timeIntervalSince1970,
                 ]
             )
+            try AuditLog.append(
+                db, at: record.grantedAt, event: "transfer-authorized", subject: record.grantID,
+                detail: "\(record.oldSerial) on \(record.serverID), pack \(record.keyPackID) seat \(record.seat)"
+            )
             return try sign()
         }
     }
+
+    public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
     public func transfers() throws -> [TransferRecord] {
         try database.read { db in

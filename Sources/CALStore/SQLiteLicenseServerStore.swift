@@ -14,6 +14,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v3-transfers", Self.addTransfers),
                 ("license-server-v4-renewal", Self.addRenewal),
                 ("license-server-v5-settings", Self.addSettings),
+                ("license-server-v6-audit", AuditLog.createTable),
             ]
         )
     }
@@ -124,7 +125,14 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     public func setting(_ name: String) throws -> String? { try database.setting(name) }
 
-    public func setSetting(_ name: String, _ value: String) throws { try database.setSetting(name, value) }
+    public func setSetting(_ name: String, _ value: String, now: Date) throws {
+        try database.write { db in
+            try StoreDatabase.set(setting: name, to: value, in: db)
+            try AuditLog.append(db, at: now, event: "setting-changed", subject: name, detail: "set to \(value)")
+        }
+    }
+
+    public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
     public func install(_ pack: InstalledPack) throws {
         try database.write { db in
@@ -150,6 +158,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     arguments: [pack.count, pack.packID]
                 )
             }
+            try AuditLog.append(
+                db, at: pack.installedAt, event: "pack-installed", subject: pack.packID,
+                detail: "\(pack.count) \(pack.licenseType) \(pack.product) \(pack.productVersion), agreement \(pack.agreementNumber)"
+            )
         }
     }
 
@@ -198,8 +210,19 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     arguments: [license.serial, superseding]
                 )
             }
+            try AuditLog.append(
+                db, at: now, event: "license-issued", subject: license.serial,
+                detail: Self.auditDetail(license) + (superseding.map { "; supersedes \($0)" } ?? "")
+            )
             return license
         }
+    }
+
+    /// How an audit entry describes a license.
+    private static func auditDetail(_ license: IssuedLicense) -> String {
+        var text = "\(license.status) \(license.licenseType) \(license.product) \(license.productVersion) for \(license.subjectName)"
+        if let pack = license.packID, let seat = license.seat { text += ", pack \(pack) seat \(seat)" }
+        return text + ", until \(license.notAfter.formatted(.iso8601))"
     }
 
     /// Records a minted license and makes it the holder of its seat, inside the caller's transaction.
@@ -365,6 +388,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     arguments: [pack, seat, request.serial]
                 )
             }
+            try AuditLog.append(
+                db, at: now, event: "license-revoked", subject: request.serial,
+                detail: "reason \(request.reason), effective \(request.revokedAt.formatted(.iso8601))"
+            )
             return license
         }
     }
@@ -427,6 +454,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 sql: "INSERT INTO used_grants (grant_id, used_at, new_serial) VALUES (?, ?, ?)",
                 arguments: [transfer.grantID, now.timeIntervalSince1970, license.serial]
             )
+            try AuditLog.append(
+                db, at: now, event: "license-transferred", subject: license.serial,
+                detail: Self.auditDetail(license) + "; from \(transfer.oldSerial), grant \(transfer.grantID)"
+            )
             return license
         }
     }
@@ -447,6 +478,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             try db.cachedStatement(
                 sql: "UPDATE seats SET holder_serial = NULL, not_after = 0 WHERE pack_id = ? AND not_after > 0 AND not_after <= ?"
             ).execute(arguments: [packID, time])
+            try AuditLog.append(db, at: now, event: "seats-reclaimed", subject: packID, detail: "\(reclaimed) seats of expired licenses")
         }
         return reclaimed
     }
@@ -492,6 +524,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             let license = try mint(old, grant)
             try Self.record(license, holding: grant, in: db)
             try db.execute(sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ?", arguments: [license.serial, serial])
+            try AuditLog.append(
+                db, at: now, event: "license-renewed", subject: license.serial, detail: Self.auditDetail(license) + "; renews \(serial)"
+            )
             return license
         }
     }

@@ -70,6 +70,13 @@ struct CLIWorkspace {
     /// Whether a file exists in the folder.
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: folder.file(name)) }
 
+    /// The serial number of the first certificate in a file, as `calkit inspect` prints it.
+    func serial(of file: String) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: Data(try ok("inspect", file, "--json").output.utf8))
+        let certificates = try #require(object as? [[String: String]])
+        return try #require(certificates.first?["serial"])
+    }
+
     /// Parses a command's JSON output.
     func json(_ result: ProcessResult) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))

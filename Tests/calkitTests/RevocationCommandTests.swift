@@ -6,9 +6,7 @@ import Testing
 struct RevocationCommandTests {
     /// The serial of the first certificate of a license file, as `calkit inspect --json` prints it.
     func serial(_ workspace: CLIWorkspace, _ file: String) throws -> String {
-        let object = try JSONSerialization.jsonObject(with: Data(try workspace.ok("inspect", file, "--json").output.utf8))
-        let certificates = try #require(object as? [[String: String]])
-        return try #require(certificates.first?["serial"])
+        try workspace.serial(of: file)
     }
 
     func opensslVerify(_ workspace: CLIWorkspace, _ file: String, crl: String) throws -> ProcessResult {

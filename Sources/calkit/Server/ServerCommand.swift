@@ -8,7 +8,7 @@ struct ServerCommand: AsyncParsableCommand {
         subcommands: [
             ServerInitCommand.self, InstallCertificateCommand.self, InstallPackCommand.self, IssueCommand.self,
             ServerStatusCommand.self, RevokeCommand.self, CRLCommand.self, OCSPCommand.self, TransferCommand.self,
-            ReclaimCommand.self, ReportCommand.self, PolicyCommand.self,
+            ReclaimCommand.self, ReportCommand.self, PolicyCommand.self, ServerAuditCommand.self,
         ]
     )
 }

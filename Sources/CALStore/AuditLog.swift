@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// The append-only, hash-chained audit log every SQLite store keeps in its `audit_log` table.
+///
+/// Entries are appended inside the transaction of the change they record, so a change and its
+/// entry commit or roll back together.
+enum AuditLog {
+    /// Creates the table (a migration).
+    @Sendable static func createTable(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE audit_log (
+                    sequence INTEGER PRIMARY KEY NOT NULL,
+                    at DOUBLE NOT NULL,
+                    event TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """
+        )
+    }
+
+    /// Appends an entry inside the caller's transaction.
+    static func append(_ db: Database, at: Date, event: String, subject: String, detail: String = "") throws {
+        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
+        let sequence: Int64 = (last?["sequence"] ?? 0) + 1
+        let previous: String = last?["hash"] ?? AuditEntry.genesisHash
+        // Whole milliseconds, so the stored time hashes the same when read back.
+        let time = (at.timeIntervalSince1970 * 1000).rounded() / 1000
+        let when = Date(timeIntervalSince1970: time)
+        let hash = AuditEntry.hash(sequence: sequence, at: when, event: event, subject: subject, detail: detail, previousHash: previous)
+        try db.execute(
+            sql: "INSERT INTO audit_log (sequence, at, event, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [sequence, time, event, subject, detail, previous, hash]
+        )
+    }
+
+    /// Every entry, in order.
+    static func entries(_ db: Database) throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY sequence").map { row in
+            AuditEntry(
+                sequence: row["sequence"],
+                at: Date(timeIntervalSince1970: row["at"]),
+                event: row["event"],
+                subject: row["subject"],
+                detail: row["detail"],
+                previousHash: row["previous_hash"],
+                hash: row["hash"]
+            )
+        }
+    }
+}
