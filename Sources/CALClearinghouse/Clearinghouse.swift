@@ -86,13 +86,20 @@ public struct Clearinghouse: Sendable {
 
     /// Activates a license server: checks its request and issues its certificate.
     ///
+    /// A request from an activated server is a reactivation (re-key): it must name the server's
+    /// current certificate and carry that certificate's key's signature over the new key. When it
+    /// says the old key is compromised, the old certificate is revoked (keyCompromise) in the
+    /// same transaction, so the next root CRL lists it.
+    ///
     /// - Returns: the chain the server installs: its certificate, then the root.
     public func activate(_ request: CertificateSigningRequest, days: Int = LicenseServerProfile.defaultDays) throws -> [Certificate] {
         let accepted = try LicenseServerProfile.checkActivationRequest(request)
         let now = time.now
         let record: ActivationRecord
+        let revokeReason = accepted.continuity?.compromised == true ? RevocationReason.keyCompromise.rawValue : nil
         do {
-            record = try store.activate(serverID: accepted.serverID) {
+            record = try store.activate(serverID: accepted.serverID, at: now, revokingPrevious: revokeReason) { current in
+                try Self.checkReactivation(accepted, current: current)
                 let certificate = try LicenseServerProfile.makeCertificate(
                     for: accepted,
                     issuer: root,
@@ -109,12 +116,34 @@ public struct Clearinghouse: Sendable {
                     certificate: try certificate.derBytes()
                 )
             }
-        } catch StoreError.serverAlreadyActivated(let id) {
-            throw CALError.alreadyActivated(serverID: id)
+        } catch StoreError.alreadyRevoked(let serial) {
+            throw CALError.reactivationRefused("the certificate \(serial) it replaces is revoked; a revoked server is not re-keyed")
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
         return [try Certificate(derEncoded: record.certificate), root]
+    }
+
+    /// Refuses a second activation without a reactivation, and a reactivation that does not
+    /// continue from the server's current, unrevoked certificate.
+    private static func checkReactivation(_ request: LicenseServerProfile.ActivationRequest, current: ActivationRecord?) throws {
+        guard let current else {
+            if request.continuity != nil {
+                throw CALError.reactivationRefused("license server \(request.serverID) was never activated here; activate it first")
+            }
+            return
+        }
+        guard let continuity = request.continuity else { throw CALError.alreadyActivated(serverID: request.serverID) }
+        let previous = try PEMBundle.certificateFromDER(current.certificate)
+        guard continuity.previousKey == previous.publicKey else {
+            throw CALError.reactivationRefused("it continues from a key that is not the key of the server's current certificate \(current.certificateSerial)")
+        }
+        guard current.revokedAt == nil else {
+            throw CALError.reactivationRefused("the server's certificate \(current.certificateSerial) is revoked")
+        }
+        guard continuity.isValid(for: request.publicKey) else {
+            throw CALError.reactivationRefused("the current key's signature over the new key does not verify")
+        }
     }
 
     /// Sells a key pack to an activated license server, signed by the root.
@@ -160,8 +189,8 @@ public struct Clearinghouse: Sendable {
         return pack
     }
 
-    /// The license-server id of a certificate this clearinghouse issued and recorded.
-    private func activatedServerID(of certificate: Certificate) throws -> String {
+    /// The license-server id of a license-server certificate this clearinghouse signed.
+    private func issuedServerID(of certificate: Certificate) throws -> String {
         guard let serverID = LicenseServerProfile.serverID(of: certificate) else {
             throw CALError.invalidArgument("the certificate is not a license-server certificate")
         }
@@ -169,6 +198,12 @@ public struct Clearinghouse: Sendable {
         else {
             throw CALError.chainDoesNotVerify("the license-server certificate was not issued by this clearinghouse")
         }
+        return serverID
+    }
+
+    /// The license-server id of a server's current certificate, as recorded at its last (re)activation.
+    private func activatedServerID(of certificate: Certificate) throws -> String {
+        let serverID = try issuedServerID(of: certificate)
         let activation: ActivationRecord?
         do {
             activation = try store.activation(serverID: serverID)
@@ -176,7 +211,9 @@ public struct Clearinghouse: Sendable {
             throw CALError.storage("\(error)")
         }
         guard let activation, activation.certificateSerial == SerialNumbers.hex(certificate.serialNumber) else {
-            throw CALError.invalidArgument("license server \(serverID) has no activation on record for this certificate")
+            throw CALError.invalidArgument(
+                "license server \(serverID) has no activation on record for this certificate (was the server re-keyed? use its current server-chain.pem)"
+            )
         }
         return serverID
     }
@@ -185,7 +222,7 @@ public struct Clearinghouse: Sendable {
     /// fail with `issuer-revoked` wherever the root CRL is checked.
     @discardableResult
     public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ActivationRecord {
-        _ = try activatedServerID(of: certificate)
+        _ = try issuedServerID(of: certificate)
         let serial = SerialNumbers.hex(certificate.serialNumber)
         do {
             return try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now)
@@ -234,7 +271,7 @@ public struct Clearinghouse: Sendable {
             throw CALError.notTransferable("only permanent per-device CALs move between devices")
         }
         let activations: [ActivationRecord]
-        do { activations = try store.activations() } catch { throw CALError.storage("\(error)") }
+        do { activations = try store.serverCertificates() } catch { throw CALError.storage("\(error)") }
         let issuer = activations.lazy.compactMap { try? Certificate(derEncoded: $0.certificate) }.first { server in
             server.subject == license.issuer && server.publicKey.isValidSignature(license.signature, for: license)
         }

@@ -71,6 +71,12 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case passphraseRequired(path: String)
     /// The passphrase does not open the key file.
     case wrongPassphrase(String)
+    /// A reactivation (re-key) request cannot be accepted (the detail says why).
+    case reactivationRefused(String)
+    /// The license server's key was declared compromised and its new certificate is not installed yet.
+    case issuerCompromised
+    /// A key rotation is already waiting for its certificate.
+    case rotationPending(String)
     /// An audit-log entry was altered, removed or reordered after it was written.
     case auditChainBroken(sequence: Int64, reason: String)
 
@@ -112,6 +118,9 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .passphraseRequired: return "passphrase-required"
         case .wrongPassphrase: return "wrong-passphrase"
         case .auditChainBroken: return "audit-chain-broken"
+        case .reactivationRefused: return "reactivation-refused"
+        case .issuerCompromised: return "issuer-compromised"
+        case .rotationPending: return "rotation-pending"
         }
     }
 
@@ -164,6 +173,10 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .passphraseRequired(let path):
             return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
         case .wrongPassphrase(let path): return "the passphrase does not open \(path)"
+        case .reactivationRefused(let text): return "the reactivation request is refused: \(text)"
+        case .issuerCompromised:
+            return "this server's key was declared compromised; it signs nothing until the certificate for its new key is installed (`calkit server install-certificate`)"
+        case .rotationPending(let text): return text
         case .auditChainBroken(let sequence, let reason):
             return "the audit log is broken at entry \(sequence): \(reason); it was changed after it was written"
         }

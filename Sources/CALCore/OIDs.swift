@@ -21,6 +21,10 @@ public enum CALKitOID {
     /// id-ct-transferAuthorization: the content type that opens a transfer grant.
     public static let transferAuthorizationContentType: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 32473, 2002, 4]
 
+    /// id-aa-keyContinuity: the CSR attribute proving a new key comes from the holder of the old
+    /// one (``KeyContinuity``), for license-server reactivation and client re-key.
+    public static let keyContinuityAttribute: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 32473, 2002, 5]
+
     /// The X.520 serialNumber attribute, which carries the license-server id in a subject.
     public static let serialNumberAttribute: ASN1ObjectIdentifier = [2, 5, 4, 5]
 

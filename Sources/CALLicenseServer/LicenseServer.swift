@@ -17,6 +17,10 @@ public struct LicenseServer: Sendable {
         public static let trustAnchor = "trust-anchor.pem"
         /// The SQLite store.
         public static let store = "calkit.sqlite"
+        /// The new key a rotation created, waiting for its certificate (0600).
+        public static let pendingKey = "pending-key.pem"
+        /// The folder a rotation moves the previous key and chain to; never deleted.
+        public static let retired = "retired"
     }
 
     /// The home folder.
@@ -25,12 +29,12 @@ public struct LicenseServer: Sendable {
     public var serverID: String { home.manifest.id ?? "" }
     /// The server's display name.
     public var name: String { home.manifest.name ?? "" }
-    private let key: Certificate.PrivateKey
     /// The passphrase the server's keys are encrypted under, if they are.
     let passphrase: Passphrase?
-    private let store: any LicenseServerStore
+    let store: any LicenseServerStore
     let time: any TimeSource
     private let chainCache = ParsedFileCache<[Certificate]>()
+    private let keyCache = ParsedFileCache<Certificate.PrivateKey>()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
     public static func create(
@@ -56,7 +60,6 @@ public struct LicenseServer: Sendable {
     /// Opens an existing license-server home; `passphrase` opens its key when it is encrypted.
     public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .server)
-        key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase)
         self.passphrase = passphrase
         do {
             store = try SQLiteLicenseServerStore(path: home.file(Files.store))
@@ -64,6 +67,18 @@ public struct LicenseServer: Sendable {
             throw CALError.storage("\(error)")
         }
         self.time = time
+        let key = try currentKey()
+        // A home activated before issuers were recorded: its one key is the active issuer.
+        if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,
+            certificate.publicKey == key.publicKey, try records({ try $0.issuer(keyID: key.publicKey.keyIdentifier) }) == nil
+        {
+            try registerIssuer(certificate, previousMovedTo: nil)
+        }
+    }
+
+    /// The key in `server-key.pem`, read once and again only when the file is replaced.
+    func currentKey() throws -> Certificate.PrivateKey {
+        try keyCache.value(at: home.file(Files.key)) { try PrivateKeyFile.read(from: $0, passphrase: passphrase) }
     }
 
     // MARK: Activation
@@ -72,12 +87,24 @@ public struct LicenseServer: Sendable {
     ///
     /// Refuses a certificate for another key or another server id, and a chain that does not
     /// verify up to the root it carries; that root becomes the server's trust anchor.
+    ///
+    /// A certificate for the key a rotation left in `pending-key.pem` completes the rotation: the
+    /// previous key and chain move to `retired/`, the new key becomes the active issuer, and the
+    /// previous issuer retires (it keeps signing CRLs and OCSP for its licenses).
     public func installCertificate(chain: [Certificate]) async throws -> Certificate {
         guard let certificate = chain.first, let root = chain.last, chain.count >= 2 else {
             throw CALError.chainDoesNotVerify("the file must hold the server certificate followed by the root")
         }
-        guard certificate.publicKey == key.publicKey else {
-            throw CALError.certificateKeyMismatch("the certificate is not for this server's key")
+        let pendingPath = home.file(Files.pendingKey)
+        let completesRotation: Bool
+        if certificate.publicKey == (try currentKey()).publicKey {
+            completesRotation = false
+        } else if FileManager.default.fileExists(atPath: pendingPath),
+            try PrivateKeyFile.read(from: pendingPath, passphrase: passphrase).publicKey == certificate.publicKey
+        {
+            completesRotation = true
+        } else {
+            throw CALError.certificateKeyMismatch("the certificate is for neither this server's key nor the key a rotation is waiting with")
         }
         guard LicenseServerProfile.serverID(of: certificate) == serverID else {
             throw CALError.certificateKeyMismatch("the certificate does not name this server's id \(serverID)")
@@ -92,9 +119,26 @@ public struct LicenseServer: Sendable {
         guard case .validCertificate = result else {
             throw CALError.chainDoesNotVerify("the server certificate does not verify up to the root in the file")
         }
+        var retiredFiles: RetiredFiles?
+        if completesRotation { retiredFiles = try retireActiveKey(replacingWith: pendingPath) }
         try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.trustAnchor))
         try SecureFile.write(Array(try PEMBundle.pem(of: chain).utf8), to: home.file(Files.chain))
+        try registerIssuer(certificate, previousMovedTo: retiredFiles)
         return certificate
+    }
+
+    /// Records `certificate` (for the key in `server-key.pem`) as the active issuer.
+    private func registerIssuer(_ certificate: Certificate, previousMovedTo retiredFiles: RetiredFiles?) throws {
+        let record = IssuerRecord(
+            keyID: certificate.publicKey.keyIdentifier,
+            certificateSerial: SerialNumbers.hex(certificate.serialNumber),
+            certificate: try certificate.derBytes(),
+            keyFile: Files.key,
+            chainFile: Files.chain,
+            status: .active,
+            activatedAt: time.now
+        )
+        try records { try $0.activateIssuer(record, previousMovedTo: retiredFiles, now: time.now) }
     }
 
     /// The installed chain (server certificate, then root); throws if the server is not activated.
@@ -103,11 +147,13 @@ public struct LicenseServer: Sendable {
         return try chainCache.value(at: home.file(Files.chain), parse: PEMBundle.certificates(at:))
     }
 
-    private func activeCertificate() throws -> Certificate {
+    /// The active issuer: the key in `server-key.pem` and the certificate of `server-chain.pem`.
+    func activeIssuer() throws -> Issuer {
+        let key = try currentKey()
         guard let certificate = try chain().first, certificate.publicKey == key.publicKey else {
             throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
         }
-        return certificate
+        return Issuer(certificate: certificate, key: key)
     }
 
     // MARK: Key packs
@@ -117,7 +163,7 @@ public struct LicenseServer: Sendable {
     /// Refuses a pack not signed by the root this server was activated under, bound to another
     /// server, altered in any byte, or installed before (which changes nothing).
     public func installPack(_ bytes: [UInt8]) async throws -> KeyPackContent {
-        _ = try activeCertificate()
+        _ = try activeIssuer()
         let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
         let pack = try await KeyPack.verify(bytes, root: anchor, at: time.now)
         guard pack.content.licenseServerID == serverID else {
@@ -174,7 +220,7 @@ public struct LicenseServer: Sendable {
                 throw CALError.requestNotAcceptable("the request names a user; issue it with --type per-user")
             }
         }
-        let issuer = try activeCertificate()
+        let issuer = try activeIssuer()
         let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
         let now = time.now
         let days = temporary ? ClientLicenseProfile.temporaryDays : Int.random(in: ClientLicenseProfile.permanentDays)
@@ -211,11 +257,13 @@ public struct LicenseServer: Sendable {
             throw CALError.perUserLimitReached(product: product, purchased: purchased)
         } catch StoreError.noPack(let product, let type) {
             throw CALError.noPackForProduct(product: product, type: type)
+        } catch StoreError.issuerNotActive {
+            throw CALError.issuerCompromised
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
         guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// Signs a license certificate and the store record that goes with it.
@@ -223,7 +271,7 @@ public struct LicenseServer: Sendable {
         _ license: LicenseExtension,
         for subject: LicenseSubject,
         key publicKey: Certificate.PublicKey,
-        issuer: Certificate,
+        issuer: Issuer,
         now: Date,
         days: Int
     ) throws -> (Certificate, IssuedLicense) {
@@ -235,7 +283,7 @@ public struct LicenseServer: Sendable {
             notBefore: now,
             notAfter: now.addingDays(days)
         )
-        let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer, issuerKey: key)
+        let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer.certificate, issuerKey: issuer.key)
         let record = IssuedLicense(
             serial: SerialNumbers.hex(certificate.serialNumber),
             licenseType: license.licenseType.rawValue,
@@ -247,7 +295,8 @@ public struct LicenseServer: Sendable {
             seat: license.seat,
             notBefore: certificate.notValidBefore,
             notAfter: certificate.notValidAfter,
-            certificate: try certificate.derBytes()
+            certificate: try certificate.derBytes(),
+            issuerKeyID: issuer.keyID
         )
         return (certificate, record)
     }
@@ -278,7 +327,7 @@ public struct LicenseServer: Sendable {
     /// superseded. The request must name the same device or user as the license.
     public func renew(serial: String, request: CertificateSigningRequest) throws -> IssuedCertificate {
         let subject = try ClientLicenseRequest.subject(of: request)
-        let issuer = try activeCertificate()
+        let issuer = try activeIssuer()
         let now = time.now
         let days = Int.random(in: ClientLicenseProfile.permanentDays)
         var minted: Certificate?
@@ -321,11 +370,13 @@ public struct LicenseServer: Sendable {
             throw CALError.notRenewable("\(serial) was renewed before, by \(newer)")
         } catch StoreError.seatLost(let serial) {
             throw CALError.notRenewable("the seat of \(serial) went to another license after it expired")
+        } catch StoreError.issuerNotActive {
+            throw CALError.issuerCompromised
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
         guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// Frees the seats of expired permanent licenses and says how many (issuing does it too).
@@ -340,7 +391,7 @@ public struct LicenseServer: Sendable {
     /// this server, not used before), revokes the old CAL as superseded, and issues a permanent
     /// CAL for the new device on the same seat, naming the serial it came from — in one transaction.
     public func transfer(grant grantBytes: [UInt8], request: CertificateSigningRequest) async throws -> IssuedCertificate {
-        let issuer = try activeCertificate()
+        let issuer = try activeIssuer()
         let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
         let grant = try await TransferGrant.verify(grantBytes, root: anchor, at: time.now).content
         guard grant.licenseServerID == serverID else {
@@ -382,11 +433,13 @@ public struct LicenseServer: Sendable {
             throw CALError.alreadyRevoked(serial)
         } catch StoreError.grantMismatch(let text) {
             throw CALError.notTransferable(text)
+        } catch StoreError.issuerNotActive {
+            throw CALError.issuerCompromised
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
         guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer, record: record)
+        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// The product to issue for: the one named, or the only one installed for this license type.
@@ -434,15 +487,17 @@ public struct LicenseServer: Sendable {
         }
     }
 
-    /// Issues the next CRL: every revoked license that has not yet expired, signed by the server key.
-    public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
-        let issuer = try activeCertificate()
+    /// Issues the next CRL of one issuer — the active one, or the retired issuer whose key id
+    /// (or a unique prefix of it) is given: every license it signed that is revoked and not yet
+    /// expired, signed by that issuer's key. A compromised issuer signs no CRL.
+    public func revocationList(issuerKeyID: String? = nil, nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+        let issuer = try signingIssuer(keyID: issuerKeyID)
         let now = time.now
         do {
-            return try store.publishRevocations(now: now) { entries, number in
+            return try store.publishRevocations(issuerKeyID: issuer.keyID, now: now) { entries, number in
                 try CertificateRevocationList.sign(
-                    issuer: issuer,
-                    key: key,
+                    issuer: issuer.certificate,
+                    key: issuer.key,
                     records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
                     number: number,
                     now: now,
@@ -466,12 +521,27 @@ public struct LicenseServer: Sendable {
         } catch {
             throw CALError.malformed(what: "the OCSP request", reason: "\(error)")
         }
-        let responder = OCSPResponder(issuer: try activeCertificate(), key: key, store: store)
+        let issuer = try responderIssuer(for: request)
+        let responder = OCSPResponder(issuer: issuer.certificate, key: issuer.key, store: store)
         do {
             return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }
+    }
+
+    /// The issuer that answers an OCSP request: the one its first CertID names, active or retired.
+    private func responderIssuer(for request: OCSPRequest) throws -> Issuer {
+        let active = try? activeIssuer()
+        guard let first = request.certificateIDs.first, active.map({ first.isIssued(by: $0.certificate) }) != true else {
+            return try signingIssuer(keyID: nil)
+        }
+        for record in try records({ try $0.issuers() }) where record.status == .retired {
+            if let certificate = try? PEMBundle.certificateFromDER(record.certificate), first.isIssued(by: certificate) {
+                return try signingIssuer(keyID: record.keyID)
+            }
+        }
+        return try signingIssuer(keyID: nil)
     }
 
     /// Runs a store read, turning store failures into ``CALError/storage(_:)``.
@@ -500,7 +570,7 @@ public struct LicenseServer: Sendable {
 
     /// The server's packs, their use, and counts of what it issued.
     public func status() throws -> ServerStatus {
-        let certificate = try? activeCertificate()
+        let certificate = (try? activeIssuer())?.certificate
         do {
             let packs = try store.packUsage(at: time.now)
             return ServerStatus(
@@ -510,7 +580,9 @@ public struct LicenseServer: Sendable {
                 certificateNotAfter: certificate?.notValidAfter,
                 packs: packs,
                 products: ProductUsage.summing(packs),
-                licensesIssued: try store.issuanceCounts()
+                licensesIssued: try store.issuanceCounts(),
+                issuers: try store.issuers().map { IssuerStatus($0, now: time.now) },
+                rotationPending: FileManager.default.fileExists(atPath: home.file(Files.pendingKey))
             )
         } catch {
             throw CALError.storage("\(error)")

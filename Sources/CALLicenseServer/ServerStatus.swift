@@ -17,4 +17,8 @@ public struct ServerStatus: Codable, Sendable {
     public var products: [ProductUsage]
     /// Counts of the licenses issued.
     public var licensesIssued: IssuanceCounts
+    /// Every key the server has issued with: the active one, retired ones, compromised ones.
+    public var issuers: [IssuerStatus]
+    /// Whether a rotation's new key is waiting for its certificate.
+    public var rotationPending: Bool
 }

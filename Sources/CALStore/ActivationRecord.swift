@@ -1,6 +1,7 @@
 import Foundation
 
-/// A license server the clearinghouse activated.
+/// A license-server certificate the clearinghouse issued: at a first activation or at a
+/// reactivation (re-key) of the same server.
 public struct ActivationRecord: Hashable, Sendable, Codable {
     /// The license-server id.
     public var serverID: String
@@ -14,14 +15,29 @@ public struct ActivationRecord: Hashable, Sendable, Codable {
     public var notAfter: Date
     /// The certificate, DER.
     public var certificate: [UInt8]
+    /// When the certificate was revoked, if it was.
+    public var revokedAt: Date?
+    /// The RFC 5280 reason code of the revocation, if revoked.
+    public var revocationReason: Int?
 
     /// Creates a record.
-    public init(serverID: String, name: String, certificateSerial: String, activatedAt: Date, notAfter: Date, certificate: [UInt8]) {
+    public init(
+        serverID: String,
+        name: String,
+        certificateSerial: String,
+        activatedAt: Date,
+        notAfter: Date,
+        certificate: [UInt8],
+        revokedAt: Date? = nil,
+        revocationReason: Int? = nil
+    ) {
         self.serverID = serverID
         self.name = name
         self.certificateSerial = certificateSerial
         self.activatedAt = activatedAt
         self.notAfter = notAfter
         self.certificate = certificate
+        self.revokedAt = revokedAt
+        self.revocationReason = revocationReason
     }
 }

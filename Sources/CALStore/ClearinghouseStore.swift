@@ -2,15 +2,25 @@ import Foundation
 
 /// What a clearinghouse keeps: activations and the packs it sold.
 public protocol ClearinghouseStore: Sendable {
-    /// Records an activation, minting the certificate inside the same transaction; refuses a
-    /// server id activated before with ``StoreError/serverAlreadyActivated(_:)``.
-    func activate(serverID: String, mint: () throws -> ActivationRecord) throws -> ActivationRecord
+    /// Records an activation or a reactivation in one transaction. `mint` sees the server's
+    /// current certificate (nil at a first activation) and returns the new one, or throws to
+    /// refuse. With `revokingPrevious`, the certificate it replaces is revoked with that reason
+    /// code in the same transaction.
+    func activate(
+        serverID: String,
+        at now: Date,
+        revokingPrevious reason: Int?,
+        mint: (_ current: ActivationRecord?) throws -> ActivationRecord
+    ) throws -> ActivationRecord
 
-    /// The activation of a server id, if any.
+    /// The current certificate of a server id, if it was activated.
     func activation(serverID: String) throws -> ActivationRecord?
 
-    /// Every activation, oldest first.
+    /// The current certificate of every activated server, oldest activation first.
     func activations() throws -> [ActivationRecord]
+
+    /// Every license-server certificate ever issued (first activations and reactivations), oldest first.
+    func serverCertificates() throws -> [ActivationRecord]
 
     /// Records a sold pack.
     func recordSale(_ pack: SoldPack) throws

@@ -24,11 +24,15 @@ public struct IssuedLicense: Hashable, Sendable, Codable {
     public var notAfter: Date
     /// The certificate, DER.
     public var certificate: [UInt8]
+    /// The subject key identifier (hex) of the server certificate that signed it; nil in
+    /// records made before key rotation existed.
+    public var issuerKeyID: String?
 
     /// Creates a record.
     public init(
         serial: String, licenseType: String, status: String, product: String, productVersion: String,
-        subjectName: String, packID: String?, seat: Int?, notBefore: Date, notAfter: Date, certificate: [UInt8]
+        subjectName: String, packID: String?, seat: Int?, notBefore: Date, notAfter: Date, certificate: [UInt8],
+        issuerKeyID: String? = nil
     ) {
         self.serial = serial
         self.licenseType = licenseType
@@ -41,5 +45,6 @@ public struct IssuedLicense: Hashable, Sendable, Codable {
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.certificate = certificate
+        self.issuerKeyID = issuerKeyID
     }
 }

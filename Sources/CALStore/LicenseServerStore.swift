@@ -53,8 +53,31 @@ public protocol LicenseServerStore: Sendable {
     func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense
 
     /// Takes the next CRL number and the current entries (revoked licenses not yet expired at
-    /// `now`) in one transaction, and hands them to `sign`; nothing is consumed if it throws.
-    func publishRevocations<Result>(now: Date, sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result) throws -> Result
+    /// `now`) of one issuer in one transaction, and hands them to `sign`; nothing is consumed if it
+    /// throws. Licenses recorded without an issuer count as the first issuer's.
+    func publishRevocations<Result>(
+        issuerKeyID: String,
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result
+
+    // MARK: Issuers
+
+    /// Every issuer, oldest first, with how many licenses each signed and when the last expires.
+    func issuers() throws -> [IssuerRecord]
+
+    /// One issuer, without its usage counts; nil if unknown.
+    func issuer(keyID: String) throws -> IssuerRecord?
+
+    /// Makes `issuer` the active issuer in one transaction. The issuer whose key file it takes
+    /// over retires (a compromised one stays compromised) and is recorded at `previousFiles`,
+    /// where its files were moved. The first issuer registered adopts the licenses recorded
+    /// without one.
+    func activateIssuer(_ issuer: IssuerRecord, previousMovedTo previousFiles: RetiredFiles?, now: Date) throws
+
+    /// Records that a rotation to the key `newKeyID` was requested; with `compromisedKeyID`, that
+    /// issuer is marked compromised in the same transaction and signs nothing from then on.
+    func requestRotation(newKeyID: String, compromisedKeyID: String?, now: Date) throws
 
     /// The revocation of a serial, if it was revoked.
     func revocation(of serial: String) throws -> RevocationEntry?

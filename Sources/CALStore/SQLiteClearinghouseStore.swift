@@ -13,6 +13,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation),
                 ("clearinghouse-v3-transfers", Self.addTransfers),
                 ("clearinghouse-v4-audit", AuditLog.createTable),
+                ("clearinghouse-v5-reactivation", Self.addReactivation),
             ]
         )
     }
@@ -68,27 +69,79 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         )
     }
 
-    public func activate(serverID: String, mint: () throws -> ActivationRecord) throws -> ActivationRecord {
+    /// Every certificate ever issued lives in `server_certificates` (with its revocation);
+    /// `activations` keeps one row per server pointing at its current certificate.
+    @Sendable private static func addReactivation(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE server_certificates (
+                    certificate_serial TEXT PRIMARY KEY NOT NULL,
+                    server_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    activated_at DOUBLE NOT NULL,
+                    not_after DOUBLE NOT NULL,
+                    certificate BLOB NOT NULL,
+                    revoked_at DOUBLE,
+                    revocation_reason INTEGER
+                );
+                CREATE INDEX server_certificates_by_server ON server_certificates(server_id);
+                INSERT INTO server_certificates
+                SELECT certificate_serial, server_id, name, activated_at, not_after, certificate, revoked_at, revocation_reason
+                FROM activations;
+                """
+        )
+    }
+
+    public func activate(
+        serverID: String,
+        at now: Date,
+        revokingPrevious reason: Int?,
+        mint: (_ current: ActivationRecord?) throws -> ActivationRecord
+    ) throws -> ActivationRecord {
         try database.write { db in
-            guard try Self.activation(db, serverID: serverID) == nil else {
-                throw StoreError.serverAlreadyActivated(serverID)
-            }
-            let record = try mint()
+            let current = try Self.activation(db, serverID: serverID)
+            let record = try mint(current)
+            try db.execute(
+                sql: """
+                    INSERT INTO server_certificates (certificate_serial, server_id, name, activated_at, not_after, certificate)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.certificateSerial, record.serverID, record.name, record.activatedAt.timeIntervalSince1970,
+                    record.notAfter.timeIntervalSince1970, Data(record.certificate),
+                ]
+            )
             try db.execute(
                 sql: """
                     INSERT INTO activations (server_id, name, certificate_serial, activated_at, not_after, certificate)
                     VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(server_id) DO UPDATE SET name = excluded.name, certificate_serial = excluded.certificate_serial,
+                        activated_at = excluded.activated_at, not_after = excluded.not_after, certificate = excluded.certificate
                     """,
                 arguments: [
                     record.serverID, record.name, record.certificateSerial, record.activatedAt.timeIntervalSince1970,
                     record.notAfter.timeIntervalSince1970, Data(record.certificate),
                 ]
             )
-            try AuditLog.append(
-                db, at: record.activatedAt, event: "server-activated", subject: record.serverID,
-                detail: "\(record.name), certificate \(record.certificateSerial) until \(record.notAfter.formatted(.iso8601))"
-            )
+            let detail = "\(record.name), certificate \(record.certificateSerial) until \(record.notAfter.formatted(.iso8601))"
+            if let current {
+                try AuditLog.append(
+                    db, at: now, event: "server-reactivated", subject: record.serverID,
+                    detail: detail + ", replacing \(current.certificateSerial)"
+                )
+                if let reason {
+                    try Self.revoke(db, certificateSerial: current.certificateSerial, reason: reason, at: now)
+                }
+            } else {
+                try AuditLog.append(db, at: now, event: "server-activated", subject: record.serverID, detail: detail)
+            }
             return record
+        }
+    }
+
+    public func serverCertificates() throws -> [ActivationRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM server_certificates ORDER BY activated_at, rowid").map(Self.activation(row:))
         }
     }
 
@@ -98,13 +151,25 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
 
     public func activations() throws -> [ActivationRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM activations ORDER BY activated_at, rowid").map(Self.activation(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.* FROM activations a JOIN server_certificates c ON c.certificate_serial = a.certificate_serial
+                    ORDER BY a.rowid
+                    """
+            ).map(Self.activation(row:))
         }
     }
 
     private static func activation(_ db: Database, serverID: String) throws -> ActivationRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM activations WHERE server_id = ?", arguments: [serverID])
-            .map(activation(row:))
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT c.* FROM activations a JOIN server_certificates c ON c.certificate_serial = a.certificate_serial
+                WHERE a.server_id = ?
+                """,
+            arguments: [serverID]
+        ).map(activation(row:))
     }
 
     private static func activation(row: Row) -> ActivationRecord {
@@ -114,7 +179,9 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
             certificateSerial: row["certificate_serial"],
             activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            certificate: Array(row["certificate"] as Data)
+            certificate: Array(row["certificate"] as Data),
+            revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            revocationReason: row["revocation_reason"]
         )
     }
 
@@ -156,32 +223,37 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
     }
 
     public func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord {
-        try database.write { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: "SELECT * FROM activations WHERE certificate_serial = ?",
-                arguments: [certificateSerial]
-            ) else {
-                throw StoreError.unknownSerial(certificateSerial)
-            }
-            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
-            try db.execute(
-                sql: "UPDATE activations SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
-                arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
-            )
-            let record = Self.activation(row: row)
-            try AuditLog.append(
-                db, at: revokedAt, event: "server-revoked", subject: certificateSerial, detail: "\(record.serverID), reason \(reason)"
-            )
-            return record
+        try database.write { db in try Self.revoke(db, certificateSerial: certificateSerial, reason: reason, at: revokedAt) }
+    }
+
+    /// Revokes a server certificate inside the caller's transaction.
+    private static func revoke(_ db: Database, certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM server_certificates WHERE certificate_serial = ?",
+            arguments: [certificateSerial]
+        ) else {
+            throw StoreError.unknownSerial(certificateSerial)
         }
+        guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
+        try db.execute(
+            sql: "UPDATE server_certificates SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
+            arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
+        )
+        var record = activation(row: row)
+        record.revokedAt = revokedAt
+        record.revocationReason = reason
+        try AuditLog.append(
+            db, at: revokedAt, event: "server-revoked", subject: certificateSerial, detail: "\(record.serverID), reason \(reason)"
+        )
+        return record
     }
 
     public func publishRevocations<Result>(
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
-        try database.publishRevocations(table: "activations", serialColumn: "certificate_serial", now: now, sign: sign)
+        try database.publishRevocations(table: "server_certificates", serialColumn: "certificate_serial", now: now, sign: sign)
     }
 
     public func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result {

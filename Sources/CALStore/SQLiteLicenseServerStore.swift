@@ -15,6 +15,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v4-renewal", Self.addRenewal),
                 ("license-server-v5-settings", Self.addSettings),
                 ("license-server-v6-audit", AuditLog.createTable),
+                ("license-server-v7-issuers", Self.addIssuers),
             ]
         )
     }
@@ -96,6 +97,26 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     expired_at DOUBLE NOT NULL,
                     reclaimed_at DOUBLE NOT NULL
                 );
+                """
+        )
+    }
+
+    @Sendable private static func addIssuers(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE issuers (
+                    key_id TEXT PRIMARY KEY NOT NULL,
+                    certificate_serial TEXT NOT NULL,
+                    certificate BLOB NOT NULL,
+                    key_file TEXT NOT NULL,
+                    chain_file TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'retired', 'compromised')),
+                    activated_at DOUBLE NOT NULL,
+                    retired_at DOUBLE
+                );
+                CREATE UNIQUE INDEX one_active_issuer ON issuers(status) WHERE status = 'active';
+                ALTER TABLE licenses ADD COLUMN issuer_key_id TEXT;
+                CREATE INDEX licenses_by_issuer ON licenses(issuer_key_id, not_after);
                 """
         )
     }
@@ -232,6 +253,11 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             arguments: [license.serial]
         )
         guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
+        if let keyID = license.issuerKeyID {
+            // Checked inside the issuing transaction, so a key declared compromised mints nothing more.
+            let status = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM issuers WHERE key_id = ?"), arguments: [keyID])
+            guard status == IssuerRecord.Status.active.rawValue else { throw StoreError.issuerNotActive(keyID) }
+        }
         if let pack = grant.pack, let seat = grant.seat {
             try db.cachedStatement(sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?")
                 .execute(arguments: [license.serial, license.notAfter.timeIntervalSince1970, pack.packID, seat])
@@ -239,14 +265,14 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO licenses (serial, license_type, status, product, product_version, subject_name,
-                                      pack_id, seat, not_before, not_after, certificate)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      pack_id, seat, not_before, not_after, certificate, issuer_key_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 license.serial, license.licenseType, license.status, license.product, license.productVersion,
                 license.subjectName, license.packID, license.seat, license.notBefore.timeIntervalSince1970,
-                license.notAfter.timeIntervalSince1970, Data(license.certificate),
+                license.notAfter.timeIntervalSince1970, Data(license.certificate), license.issuerKeyID,
             ]
         )
     }
@@ -304,7 +330,8 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             seat: row["seat"],
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            certificate: Array(row["certificate"] as Data)
+            certificate: Array(row["certificate"] as Data),
+            issuerKeyID: row["issuer_key_id"]
         )
     }
 
@@ -397,10 +424,102 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     }
 
     public func publishRevocations<Result>(
+        issuerKeyID: String,
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
-        try database.publishRevocations(table: "licenses", serialColumn: "serial", now: now, sign: sign)
+        try database.publishRevocations(
+            table: "licenses", serialColumn: "serial", scope: ("issuer_key_id", issuerKeyID), now: now, sign: sign
+        )
+    }
+
+    // MARK: Issuers
+
+    public func issuers() throws -> [IssuerRecord] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.*, COUNT(l.serial) AS issued, MAX(l.not_after) AS last_expiry
+                    FROM issuers i LEFT JOIN licenses l ON l.issuer_key_id = i.key_id
+                    GROUP BY i.key_id ORDER BY i.activated_at, i.rowid
+                    """
+            ).map(Self.issuer(row:))
+        }
+    }
+
+    public func issuer(keyID: String) throws -> IssuerRecord? {
+        try database.read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT *, 0 AS issued, NULL AS last_expiry FROM issuers WHERE key_id = ?"),
+                arguments: [keyID]
+            ).map(Self.issuer(row:))
+        }
+    }
+
+    private static func issuer(row: Row) -> IssuerRecord {
+                IssuerRecord(
+                    keyID: row["key_id"],
+                    certificateSerial: row["certificate_serial"],
+                    certificate: Array(row["certificate"] as Data),
+                    keyFile: row["key_file"],
+                    chainFile: row["chain_file"],
+                    status: IssuerRecord.Status(rawValue: row["status"]) ?? .retired,
+                    activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
+                    retiredAt: (row["retired_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    licensesIssued: row["issued"],
+                    lastLicenseExpires: (row["last_expiry"] as Double?).map(Date.init(timeIntervalSince1970:))
+                )
+    }
+
+    public func activateIssuer(_ issuer: IssuerRecord, previousMovedTo previousFiles: RetiredFiles?, now: Date) throws {
+        try database.write { db in
+            let first = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issuers") == 0
+            let previous = try String.fetchOne(
+                db, sql: "SELECT key_id FROM issuers WHERE key_file = ? AND key_id != ?", arguments: [issuer.keyFile, issuer.keyID]
+            )
+            if let previous {
+                try db.execute(
+                    sql: """
+                        UPDATE issuers SET status = CASE status WHEN 'active' THEN 'retired' ELSE status END,
+                            retired_at = COALESCE(retired_at, ?), key_file = ?, chain_file = ?
+                        WHERE key_id = ?
+                        """,
+                    arguments: [now.timeIntervalSince1970, previousFiles?.keyFile ?? "", previousFiles?.chainFile ?? "", previous]
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO issuers (key_id, certificate_serial, certificate, key_file, chain_file, status, activated_at)
+                    VALUES (?, ?, ?, ?, ?, 'active', ?)
+                    ON CONFLICT(key_id) DO UPDATE SET certificate_serial = excluded.certificate_serial,
+                        certificate = excluded.certificate, key_file = excluded.key_file, chain_file = excluded.chain_file
+                    """,
+                arguments: [
+                    issuer.keyID, issuer.certificateSerial, Data(issuer.certificate), issuer.keyFile, issuer.chainFile,
+                    now.timeIntervalSince1970,
+                ]
+            )
+            if first {
+                try db.execute(sql: "UPDATE licenses SET issuer_key_id = ? WHERE issuer_key_id IS NULL", arguments: [issuer.keyID])
+            }
+            let event = previous == nil ? "certificate-installed" : "key-rotated"
+            let detail = "certificate \(issuer.certificateSerial)" + (previous.map { ", replacing key \($0)" } ?? "")
+            try AuditLog.append(db, at: now, event: event, subject: issuer.keyID, detail: detail)
+        }
+    }
+
+    public func requestRotation(newKeyID: String, compromisedKeyID: String?, now: Date) throws {
+        try database.write { db in
+            if let compromisedKeyID {
+                try db.execute(
+                    sql: "UPDATE issuers SET status = 'compromised', retired_at = COALESCE(retired_at, ?) WHERE key_id = ?",
+                    arguments: [now.timeIntervalSince1970, compromisedKeyID]
+                )
+                try AuditLog.append(db, at: now, event: "key-compromised", subject: compromisedKeyID, detail: "signs nothing from now on")
+            }
+            try AuditLog.append(db, at: now, event: "key-rotation-requested", subject: newKeyID, detail: compromisedKeyID == nil ? "" : "compromise recovery")
+        }
     }
 
     public func revocation(of serial: String) throws -> RevocationEntry? {

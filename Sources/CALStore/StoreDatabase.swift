@@ -80,22 +80,30 @@ public final class StoreDatabase: Sendable {
 
     /// Takes the next CRL number and the revoked rows of `table` not yet expired at `now`, in one
     /// transaction, and hands them to `sign`; nothing is consumed if it throws. Entries stay until
-    /// the revoked certificate has expired, never less.
+    /// the revoked certificate has expired, never less. With `scope`, only rows whose column holds
+    /// the value count (one CRL issuer's certificates).
     func publishRevocations<Result>(
         table: String,
         serialColumn: String,
+        scope: (column: String, value: String)? = nil,
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
         try write { db in
             let number = try Self.next(counter: "crl-number", in: db)
+            var arguments: StatementArguments = [now.timeIntervalSince1970]
+            var condition = ""
+            if let scope {
+                condition = " AND \(scope.column) = ?"
+                arguments += [scope.value]
+            }
             let entries = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(serialColumn) AS serial, revoked_at, revocation_reason FROM \(table)
-                    WHERE revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, \(serialColumn)
+                    WHERE revoked_at IS NOT NULL AND not_after > ?\(condition) ORDER BY revoked_at, \(serialColumn)
                     """,
-                arguments: [now.timeIntervalSince1970]
+                arguments: arguments
             ).map(RevocationEntry.init(row:))
             return try sign(entries, number)
         }

@@ -2,8 +2,8 @@
 public enum StoreError: Error, Hashable, Sendable {
     /// A key pack with this id is already installed.
     case packAlreadyInstalled(String)
-    /// This license-server id is already activated.
-    case serverAlreadyActivated(String)
+    /// The issuer that signed a license is not the active issuer (retired or compromised).
+    case issuerNotActive(String)
     /// No pack of the product and type is installed.
     case noPack(product: String, licenseType: String)
     /// Every seat of every matching pack is taken.

@@ -122,6 +122,18 @@ public enum SecureFile {
         }
     }
 
+    /// Moves a file by rename, never over an existing file (for retiring keys: nothing is lost).
+    public static func move(_ path: String, to destination: String) throws {
+        // link(2) then unlink(2): the destination is never clobbered, and the file exists under
+        // at least one name at every moment.
+        guard link(path, destination) == 0 else {
+            throw CALError.fileAccess(path: destination, reason: "cannot move \(path) here: \(String(cString: strerror(errno)))")
+        }
+        guard unlink(path) == 0 else {
+            throw CALError.fileAccess(path: path, reason: "moved to \(destination) but cannot remove it: \(String(cString: strerror(errno)))")
+        }
+    }
+
     /// Creates a folder (and its parents) with mode 0700 if it does not exist yet.
     public static func makeFolder(_ path: String) throws {
         do {

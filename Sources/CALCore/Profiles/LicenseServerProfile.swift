@@ -10,16 +10,18 @@ public enum LicenseServerProfile {
     public static let defaultDays = 365
 
     /// The activation request a license server sends to the clearinghouse.
+    /// A re-key request carries the `continuity` from the server's current key.
     public static func makeActivationRequest(
         name: String,
         serverID: String,
-        key: Certificate.PrivateKey
+        key: Certificate.PrivateKey,
+        continuity: KeyContinuity? = nil
     ) throws -> CertificateSigningRequest {
         try CertificateSigningRequest(
             version: .v1,
             subject: try SubjectNames.licenseServer(name: name, serverID: serverID),
             privateKey: key,
-            attributes: CertificateSigningRequest.Attributes()
+            attributes: CertificateSigningRequest.Attributes(try continuity.map { [try $0.attribute()] } ?? [])
         )
     }
 
@@ -31,6 +33,8 @@ public enum LicenseServerProfile {
         public var serverID: String
         /// The server's public key.
         public var publicKey: Certificate.PublicKey
+        /// Present when an activated server asks for a certificate for a new key.
+        public var continuity: KeyContinuity?
     }
 
     /// Checks an activation request's signature and profile.
@@ -47,7 +51,7 @@ public enum LicenseServerProfile {
                 "the subject carries no valid license-server id in its serialNumber (is this a client's request?)"
             )
         }
-        return ActivationRequest(name: name, serverID: serverID, publicKey: request.publicKey)
+        return ActivationRequest(name: name, serverID: serverID, publicKey: request.publicKey, continuity: try KeyContinuity(of: request))
     }
 
     /// The license-server certificate for an accepted activation request, signed by the root.
