@@ -36,7 +36,7 @@ let package = Package(
         ),
         // swift-crypto only for the audit log's SHA-256 hash chain.
         .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), crypto]),
-        .target(name: "CALClient", dependencies: ["CALCore", x509, crypto]),
+        .target(name: "CALClient", dependencies: ["CALCore", x509, crypto, asn1]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALClient", "CALStore", x509]),

@@ -1,5 +1,6 @@
 import CALCore
 import Foundation
+import SwiftASN1
 import X509
 
 /// A client: its key pair, its device id, and its local license store.
@@ -10,6 +11,10 @@ public struct ClientIdentity: Sendable {
         public static let key = "client-key.pem"
         /// The folder of stored licenses.
         public static let licenses = "licenses"
+        /// After a re-key: the previous key's signature over the current one (DER `KeyContinuity`).
+        public static let continuity = "key-continuity.der"
+        /// The folder a re-key moves the previous key and its licenses to; never deleted.
+        public static let retired = "retired"
     }
 
     /// The home folder.
@@ -21,6 +26,7 @@ public struct ClientIdentity: Sendable {
     /// The licenses stored on this client.
     public var store: LicenseStore { LicenseStore(folder: home.file(Files.licenses), holderKey: key.publicKey) }
     private let key: Certificate.PrivateKey
+    private let passphrase: Passphrase?
 
     /// Creates a client in a new home with a new key and a device id (default: this machine's).
     public static func create(
@@ -42,6 +48,7 @@ public struct ClientIdentity: Sendable {
     public init(home path: String, passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .client)
         key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase)
+        self.passphrase = passphrase
     }
 
     /// A license request signed by the client key, for this device or, with `user`, for that user.
@@ -53,7 +60,43 @@ public struct ClientIdentity: Sendable {
         } else {
             subject = .device(deviceID)
         }
-        return try ClientLicenseRequest.make(for: subject, key: key)
+        return try ClientLicenseRequest.make(for: subject, key: key, continuity: try continuity())
+    }
+
+    /// The continuity from the previous key to this one, if the client re-keyed and it holds.
+    private func continuity() throws -> KeyContinuity? {
+        let path = home.file(Files.continuity)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let continuity: KeyContinuity
+        do {
+            continuity = try KeyContinuity(derEncoded: try SecureFile.read(path))
+        } catch {
+            throw CALError.malformed(what: path, reason: "\(error)")
+        }
+        return continuity.isValid(for: key.publicKey) ? continuity : nil
+    }
+
+    /// Replaces the client's key: the previous key and the licenses for it move to `retired/`,
+    /// and the previous key's signature over the new one is kept, so the next logon gets the
+    /// client's license for the new key on the same seat. Returns the new identity.
+    public func rotate(keyType: KeyType? = nil) throws -> ClientIdentity {
+        let newKey = try (keyType ?? KeyType(of: key.publicKey)).generate()
+        let continuity = try KeyContinuity(from: key, to: newKey.publicKey, compromised: false)
+        var serializer = DER.Serializer()
+        try serializer.serialize(continuity)
+        let oldID = key.publicKey.keyIdentifier
+        let pending = home.file("pending-" + Files.key)
+        try PrivateKeyFile.write(newKey, to: pending, passphrase: passphrase)
+        try SecureFile.makeFolder(home.file(Files.retired))
+        let retiredLicenses = home.file(Files.retired + "/" + oldID + "-licenses")
+        try SecureFile.makeFolder(retiredLicenses)
+        for case .success(let entry) in try store.entries() where entry.license.publicKey == key.publicKey {
+            try SecureFile.move(entry.path, to: retiredLicenses + "/" + URL(fileURLWithPath: entry.path).lastPathComponent)
+        }
+        try SecureFile.move(home.file(Files.key), to: home.file(Files.retired + "/" + oldID + "-" + Files.key))
+        try SecureFile.move(pending, to: home.file(Files.key))
+        try SecureFile.write(serializer.serializedBytes, to: home.file(Files.continuity))
+        return try ClientIdentity(home: home.path, passphrase: passphrase)
     }
 
     /// Signs a challenge with the client key, proving possession at logon.

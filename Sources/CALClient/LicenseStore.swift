@@ -19,8 +19,13 @@ public struct LicenseStore: Sendable {
     /// The key every stored license must certify.
     public let holderKey: Certificate.PublicKey
 
+    /// The subfolder licenses replaced on their seat move to (a renewal, a replacement after a
+    /// re-key or a compromise); kept, not deleted, but no longer presented.
+    public static let superseded = "superseded"
+
     /// Stores a license file's certificates (license first). Refuses a license for another key
-    /// or a file that is not a client license.
+    /// or a file that is not a client license. Stored licenses of the same server and seat that
+    /// the new one replaces move to ``superseded``.
     @discardableResult
     public func install(_ certificates: [Certificate]) throws -> Entry {
         guard let license = certificates.first else {
@@ -35,7 +40,21 @@ public struct LicenseStore: Sendable {
         try SecureFile.makeFolder(folder)
         let path = folder + "/" + SerialNumbers.hex(license.serialNumber) + ".pem"
         try SecureFile.write(Array(try PEMBundle.pem(of: certificates).utf8), to: path)
+        try retireReplaced(by: license, storedAt: path)
         return Entry(path: path, license: license, chain: Array(certificates.dropFirst()))
+    }
+
+    /// Moves the stored licenses of the same server, key pack and seat as `license` aside.
+    private func retireReplaced(by license: Certificate, storedAt path: String) throws {
+        guard let value = try? LicenseExtension(of: license), let pack = value.keyPackID, let seat = value.seat else { return }
+        for case .success(let entry) in try entries() where entry.path != path {
+            guard let other = try? LicenseExtension(of: entry.license), other.licenseServerID == value.licenseServerID,
+                other.keyPackID == pack, other.seat == seat, entry.license.notValidBefore <= license.notValidBefore
+            else { continue }
+            let folder = self.folder + "/" + Self.superseded
+            try SecureFile.makeFolder(folder)
+            try SecureFile.move(entry.path, to: folder + "/" + URL(fileURLWithPath: entry.path).lastPathComponent)
+        }
     }
 
     /// Every stored license, in file-name order. A stored file that no longer parses is reported

@@ -10,6 +10,9 @@ import X509
 /// superseded), or keeps it until it expires. A permanent CAL in its last 7 days is renewed on
 /// its seat. Per user: a per-user license (tracked, not decremented), renewed the same way;
 /// temporary licenses are not upgraded. A client that lost its store gets its standing license again.
+/// A license signed by a key declared compromised is replaced on its seat, from the active
+/// issuer; a client that re-keyed (its request proves the old key signed the new one) gets its
+/// license moved to the new key on the same seat, the old one revoked as superseded.
 extension LicenseServer: LicenseSource {
     public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
         let subject: LicenseSubject
@@ -33,10 +36,31 @@ extension LicenseServer: LicenseSource {
         }
 
         // Nothing usable presented: the standing license of this subject and key, if any.
-        let standing = try records { try $0.currentLicenses(subjectName: subject.name, licenseType: request.mode.rawValue, now: now) }
-            .filter { (try? PEMBundle.certificateFromDER($0.certificate).publicKey) == request.csr.publicKey }
+        let current = try records { try $0.currentLicenses(subjectName: subject.name, licenseType: request.mode.rawValue, now: now) }
+        let standing = current.filter { (try? PEMBundle.certificateFromDER($0.certificate).publicKey) == request.csr.publicKey }
         if let permanent = standing.last(where: { $0.status == LicenseStatus.permanent.rawValue }) {
-            return .issued(license: try PEMBundle.certificateFromDER(permanent.certificate), chain: [try chain()[0]])
+            if try isCompromised(issuerKeyID: permanent.issuerKeyID) {
+                return try grant { try reissue(serial: permanent.serial, request: request.csr, as: .replacement(revokingOldWith: nil)) }
+            }
+            return .issued(license: try PEMBundle.certificateFromDER(permanent.certificate), chain: [try issuerCertificate(of: permanent)])
+        }
+
+        // A client that re-keyed: the license of its previous key moves to the new one.
+        let continuity = (try? KeyContinuity(of: request.csr)).flatMap { $0 }.flatMap { $0.isValid(for: request.csr.publicKey) ? $0 : nil }
+        if let continuity,
+            let previous = current.last(where: {
+                $0.status == LicenseStatus.permanent.rawValue
+                    && (try? PEMBundle.certificateFromDER($0.certificate).publicKey) == continuity.previousKey
+            })
+        {
+            do {
+                let moved = try reissue(
+                    serial: previous.serial, request: request.csr, as: .replacement(revokingOldWith: RevocationReason.superseded.rawValue)
+                )
+                return .issued(license: moved.certificate, chain: [moved.issuer])
+            } catch CALError.notRenewable {
+                // Its seat went elsewhere meanwhile: the client is treated as any other.
+            }
         }
         switch request.mode {
         case .perUser:
@@ -46,9 +70,13 @@ extension LicenseServer: LicenseSource {
                 return .refused(LicenseRefusal(.temporaryAlreadyIssued, "this device already holds an unexpired temporary license"))
             }
             let history = try records { try $0.licenses(subjectName: subject.name, licenseType: LicenseType.perDevice.rawValue) }
+            // A re-keyed client's previous key counts as its own: re-keying earns no second temporary.
+            let keys = [request.csr.publicKey] + (continuity.map { [$0.previousKey] } ?? [])
             let hadTemporary = history.contains { record in
-                record.status == LicenseStatus.temporary.rawValue
-                    && (try? PEMBundle.certificateFromDER(record.certificate).publicKey) == request.csr.publicKey
+                guard record.status == LicenseStatus.temporary.rawValue,
+                    let key = try? PEMBundle.certificateFromDER(record.certificate).publicKey
+                else { return false }
+                return keys.contains(key)
             }
             if hadTemporary {
                 // The one temporary license is spent: only a permanent CAL remains.
@@ -66,6 +94,14 @@ extension LicenseServer: LicenseSource {
         switch value.status {
         case .permanent:
             guard valid else { return nil }
+            if try isCompromised(issuerKeyID: presented.issuerKeyIdentifier) {
+                do {
+                    let replaced = try reissue(serial: serial, request: request.csr, as: .replacement(revokingOldWith: nil))
+                    return .issued(license: replaced.certificate, chain: [replaced.issuer])
+                } catch CALError.notRenewable {
+                    return nil  // replaced before: the standing replacement is handed out below
+                }
+            }
             let window = TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400
             guard presented.notValidAfter.timeIntervalSince(now) <= window else { return .keepCurrent }
             do {
@@ -88,6 +124,22 @@ extension LicenseServer: LicenseSource {
                     : .refused(LicenseRefusal(.noLicenseAvailable, "the temporary license has expired and no CAL is free"))
             }
         }
+    }
+
+    /// Whether the issuer with this key id was declared compromised. Licenses of the active
+    /// issuer answer without a store read.
+    private func isCompromised(issuerKeyID: String?) throws -> Bool {
+        guard let issuerKeyID, issuerKeyID != (try? activeIssuer())?.keyID else { return false }
+        return try records { try $0.issuer(keyID: issuerKeyID) }?.status == .compromised
+    }
+
+    /// The certificate of the issuer that signed a recorded license.
+    private func issuerCertificate(of license: IssuedLicense) throws -> Certificate {
+        let active = try activeIssuer()
+        guard let keyID = license.issuerKeyID, keyID != active.keyID,
+            let record = try records({ try $0.issuer(keyID: keyID) })
+        else { return active.certificate }
+        return try PEMBundle.certificateFromDER(record.certificate)
     }
 
     /// Runs an issuance and turns "nothing free" into a refusal.

@@ -247,7 +247,7 @@ public struct LicenseServer: Sendable {
                     keyPackID: temporary ? nil : grant.pack?.packID,
                     seat: grant.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: now.addingDays(days))
                 minted = certificate
                 return record
             }
@@ -273,7 +273,7 @@ public struct LicenseServer: Sendable {
         key publicKey: Certificate.PublicKey,
         issuer: Issuer,
         now: Date,
-        days: Int
+        notAfter: Date
     ) throws -> (Certificate, IssuedLicense) {
         let contents = ClientLicenseProfile.Contents(
             publicKey: publicKey,
@@ -281,7 +281,7 @@ public struct LicenseServer: Sendable {
             license: license,
             serialNumber: SerialNumbers.random(),
             notBefore: now,
-            notAfter: now.addingDays(days)
+            notAfter: notAfter
         )
         let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer.certificate, issuerKey: issuer.key)
         let record = IssuedLicense(
@@ -326,6 +326,13 @@ public struct LicenseServer: Sendable {
     /// requester's key, a new random 52–89 days, the same seat; the old serial is marked
     /// superseded. The request must name the same device or user as the license.
     public func renew(serial: String, request: CertificateSigningRequest) throws -> IssuedCertificate {
+        try reissue(serial: serial, request: request, as: .renewal)
+    }
+
+    /// Reissues a standing permanent license on its seat for the requester's key, from the
+    /// active issuer: a renewal (in the last 7 days, for a new 52–89 days), or a replacement
+    /// (any time, same expiry) when the key that signed it was compromised or the client re-keyed.
+    func reissue(serial: String, request: CertificateSigningRequest, as kind: Reissue) throws -> IssuedCertificate {
         let subject = try ClientLicenseRequest.subject(of: request)
         let issuer = try activeIssuer()
         let now = time.now
@@ -333,7 +340,7 @@ public struct LicenseServer: Sendable {
         var minted: Certificate?
         let record: IssuedLicense
         do {
-            record = try store.renew(serial: serial.lowercased(), now: now) { old, seat in
+            record = try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
                 guard old.status == LicenseStatus.permanent.rawValue else {
                     throw CALError.notRenewable("temporary licenses are not renewed; the next logon replaces them")
                 }
@@ -341,7 +348,9 @@ public struct LicenseServer: Sendable {
                     throw CALError.notRenewable("the request names \(subject), the license \(old.subjectName)")
                 }
                 guard old.notAfter > now else { throw CALError.notRenewable("it expired at \(old.notAfter.iso8601)") }
-                guard old.notAfter.timeIntervalSince(now) <= TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400 else {
+                if kind == .renewal,
+                    old.notAfter.timeIntervalSince(now) > TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400
+                {
                     throw CALError.notRenewable(
                         "it is renewed in its last \(ClientLicenseProfile.renewalWindowDays) days; it expires at \(old.notAfter.iso8601)"
                     )
@@ -358,7 +367,8 @@ public struct LicenseServer: Sendable {
                     transferredFrom: try LicenseExtension(of: previous)?.transferredFrom,
                     seat: seat.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
+                let notAfter = kind == .renewal ? now.addingDays(days) : old.notAfter
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
                 minted = certificate
                 return record
             }
@@ -421,7 +431,7 @@ public struct LicenseServer: Sendable {
                     transferredFrom: grant.oldSerial,
                     seat: seat.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, days: days)
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: now.addingDays(days))
                 minted = certificate
                 return record
             }

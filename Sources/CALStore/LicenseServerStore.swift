@@ -99,9 +99,15 @@ public protocol LicenseServerStore: Sendable {
     /// How many seats have been reclaimed from expired licenses, ever.
     func reclaimedSeatCount() throws -> Int
 
-    /// Renews a license in one transaction: `mint`'s new license keeps the old one's seat (the
-    /// seat must still be the old license's), and the old serial is marked superseded by it.
-    func renew(serial: String, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense) throws -> IssuedLicense
+    /// Reissues a license in one transaction: `mint`'s new license keeps the old one's seat (the
+    /// seat must still be the old license's), and the old serial is marked superseded by it; a
+    /// replacement may also revoke the old license (outside the revocation quota).
+    func reissue(
+        serial: String,
+        as kind: Reissue,
+        now: Date,
+        mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense
 
     /// Usage per product and license type: issuance and reclaims in [from, to), state at `now`.
     func report(from: Date?, to: Date?, now: Date) throws -> [ProductReport]
@@ -116,7 +122,21 @@ public protocol LicenseServerStore: Sendable {
     func activeUserCount(product: String, now: Date) throws -> Int
 }
 
+/// Why a license is reissued on its seat.
+public enum Reissue: Sendable, Hashable {
+    /// Renewal near the end of its validity.
+    case renewal
+    /// A replacement: the client's key changed, or the key that signed it was compromised; with
+    /// a reason code, the old license is revoked with it.
+    case replacement(revokingOldWith: Int?)
+}
+
 extension LicenseServerStore {
+    /// Renews a license (see ``reissue(serial:as:now:mint:)``).
+    public func renew(serial: String, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense) throws -> IssuedLicense {
+        try reissue(serial: serial, as: .renewal, now: now, mint: mint)
+    }
+
     /// Issues a license that replaces none.
     public func issue(
         product: String,

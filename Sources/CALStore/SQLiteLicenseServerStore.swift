@@ -614,8 +614,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seat_reclaims") ?? 0 }
     }
 
-    public func renew(
+    public func reissue(
         serial: String,
+        as kind: Reissue,
         now: Date,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
@@ -643,9 +644,24 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             let license = try mint(old, grant)
             try Self.record(license, holding: grant, in: db)
             try db.execute(sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ?", arguments: [license.serial, serial])
-            try AuditLog.append(
-                db, at: now, event: "license-renewed", subject: license.serial, detail: Self.auditDetail(license) + "; renews \(serial)"
-            )
+            switch kind {
+            case .renewal:
+                try AuditLog.append(
+                    db, at: now, event: "license-renewed", subject: license.serial, detail: Self.auditDetail(license) + "; renews \(serial)"
+                )
+            case .replacement(let reason):
+                if let reason {
+                    // Outside the administrative quota, like a transfer: the seat stays in use.
+                    try db.execute(
+                        sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = ?, revoked_for_transfer = 1 WHERE serial = ?",
+                        arguments: [now.timeIntervalSince1970, reason, serial]
+                    )
+                }
+                try AuditLog.append(
+                    db, at: now, event: "license-replaced", subject: license.serial,
+                    detail: Self.auditDetail(license) + "; replaces \(serial)" + (reason.map { ", revoked with reason \($0)" } ?? "")
+                )
+            }
             return license
         }
     }

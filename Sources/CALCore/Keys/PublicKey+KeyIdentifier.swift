@@ -8,3 +8,12 @@ extension Certificate.PublicKey {
         SerialNumbers.hex(SubjectKeyIdentifier(hash: self).keyIdentifier)
     }
 }
+
+extension Certificate {
+    /// The key identifier of the key that signed this certificate, from its authority key
+    /// identifier extension; nil when it has none.
+    public var issuerKeyIdentifier: String? {
+        guard let identifier = try? extensions.authorityKeyIdentifier?.keyIdentifier else { return nil }
+        return SerialNumbers.hex(identifier)
+    }
+}

@@ -4,9 +4,15 @@ import X509
 /// The certificate signing request a client sends for a license: proof that it holds its key,
 /// and the device id (subject CN) or user principal (subject CN plus a UPN subjectAltName).
 public enum ClientLicenseRequest {
-    /// A signed request for a license bound to `subject`.
-    public static func make(for subject: LicenseSubject, key: Certificate.PrivateKey) throws -> CertificateSigningRequest {
+    /// A signed request for a license bound to `subject`; after a re-key it carries the
+    /// `continuity` from the client's previous key, so its license can follow it.
+    public static func make(
+        for subject: LicenseSubject,
+        key: Certificate.PrivateKey,
+        continuity: KeyContinuity? = nil
+    ) throws -> CertificateSigningRequest {
         var attributes = CertificateSigningRequest.Attributes()
+        if let continuity { attributes.insert(try continuity.attribute()) }
         if case .user(let upn) = subject {
             let name = GeneralName.otherName(
                 GeneralName.OtherName(typeID: CALKitOID.userPrincipalName, value: try ASN1Any(erasing: ASN1UTF8String(upn)))

@@ -10,8 +10,13 @@ struct ActivateCommand: ParsableCommand {
         discussion: """
             Reads the activation request a license server wrote (`calkit server init`), checks its \
             signature and profile, issues the license-server certificate (CA, pathLen 0) and writes \
-            the chain — server certificate, then root — for `calkit server install-certificate`. \
-            A server id can be activated once.
+            the chain — server certificate, then root — for `calkit server install-certificate`.
+
+            A server id is activated once. After that, only a re-key request from \
+            `calkit server rotate` is accepted (a reactivation): it must be signed over by the \
+            server's current key. When it says the current key is compromised, the current \
+            certificate is revoked (keyCompromise) in the same step; publish the root CRL \
+            (`calkit clearinghouse crl`) so verifiers refuse licenses chained to it.
             """
     )
 
@@ -25,17 +30,26 @@ struct ActivateCommand: ParsableCommand {
         let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(out)
         let csr = try PEMBundle.request(at: request)
+        let continuity = try LicenseServerProfile.checkActivationRequest(csr).continuity
         let chain = try clearinghouse.activate(csr, days: days)
         try SecureFile.write(try PEMBundle.pem(of: chain).fileBytes, to: out)
         let certificate = chain[0]
         let serverID = LicenseServerProfile.serverID(of: certificate) ?? ""
         if json {
-            Output.json([
-                "chain": out, "serverID": serverID, "serial": SerialNumbers.hex(certificate.serialNumber),
-                "notAfter": Output.date(certificate.notValidAfter),
-            ])
+            Output.json(
+                [
+                    "chain": out, "serverID": serverID, "serial": SerialNumbers.hex(certificate.serialNumber),
+                    "notAfter": Output.date(certificate.notValidAfter),
+                    "reactivation": continuity == nil ? "false" : "true",
+                    "previousCertificateRevoked": continuity?.compromised == true ? "true" : "false",
+                ]
+            )
         } else {
-            print("Activated license server \(serverID) until \(Output.date(certificate.notValidAfter))")
+            let verb = continuity == nil ? "Activated" : "Reactivated (new key)"
+            print("\(verb) license server \(serverID) until \(Output.date(certificate.notValidAfter))")
+            if continuity?.compromised == true {
+                print("the previous certificate is revoked (keyCompromise); publish the root CRL with `calkit clearinghouse crl`")
+            }
             print("chain: \(out)")
         }
     }

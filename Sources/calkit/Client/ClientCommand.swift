@@ -5,6 +5,6 @@ struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
         abstract: "A client: its key, license requests, and its local license store.",
-        subcommands: [ClientInitCommand.self, RequestCommand.self, ClientInstallCommand.self, ClientVerifyCommand.self]
+        subcommands: [ClientInitCommand.self, RequestCommand.self, ClientInstallCommand.self, ClientVerifyCommand.self, ClientRotateCommand.self]
     )
 }

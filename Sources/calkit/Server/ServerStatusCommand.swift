@@ -40,6 +40,20 @@ struct ServerStatusCommand: ParsableCommand {
         print(
             "licenses issued: \(counts.total) (\(counts.permanentPerDevice) permanent per-device, \(counts.permanentPerUser) per-user, \(counts.temporary) temporary)"
         )
+        if !status.issuers.isEmpty {
+            print("")
+            print("issuers:")
+            for issuer in status.issuers {
+                var line = "  \(issuer.keyID)  \(issuer.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(issuer.licensesIssued) licenses"
+                if let last = issuer.lastLicenseExpires { line += ", last expires \(Output.date(last))" }
+                if issuer.status == "retired" { line += issuer.signsRevocation ? ", still signs CRL and OCSP" : ", nothing left to sign for" }
+                print(line)
+            }
+        }
+        if status.rotationPending {
+            print("")
+            print("a key rotation is waiting: send activation-request.pem to the clearinghouse and install the chain it returns")
+        }
     }
 
     private func pad(_ value: Int) -> String {

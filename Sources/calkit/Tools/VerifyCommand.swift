@@ -19,7 +19,13 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("The license (PEM; certificates after the first are used as chain).", valueName: "file"))
     var file: String
-    @Option(help: ArgumentHelp("The license server's chain (PEM).", valueName: "server-chain.pem")) var chain: String
+    @Option(
+        help: ArgumentHelp(
+            "More untrusted certificates (PEM): the license server's chain, cross-certificates. The license file's own certificates are always used.",
+            valueName: "file"
+        )
+    )
+    var chain: [String] = []
     @Option(help: "The device the license is presented on.") var deviceID: String?
     @Option(help: "The user presenting the license.") var user: String?
     @Option(help: "The product the license must be for.") var product: String?
@@ -32,7 +38,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chainCertificates = try PEMBundle.certificates(at: chain)
+        let chainCertificates = try chain.flatMap { try PEMBundle.certificates(at: $0) }
         let report: VerificationReport
         do {
             let certificates = try PEMBundle.certificates(at: file)
