@@ -176,7 +176,9 @@ public struct LicenseVerifier: Sendable {
 
     /// Checks `certificate` against the CRLs that `issuer` issued: a CRL naming the issuer must be
     /// signed by its key and fresh, or the verdict says so; nil when none of them revokes it.
-    /// `checked` tells whether any CRL of that issuer was consulted.
+    /// `checked` tells whether any CRL of that issuer was consulted. A CRL whose authority key
+    /// identifier names another key is another issuer's of the same name (a license server
+    /// before or after a key rotation) and is passed over.
     private func revocationStatus(
         of certificate: Certificate,
         issuer: Certificate,
@@ -185,7 +187,9 @@ public struct LicenseVerifier: Sendable {
         role: String
     ) -> (rejection: LicenseRejection?, checked: Bool) {
         var checked = false
+        let issuerKeyID = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         for list in revocationLists where list.issuer == issuer.subject {
+            if let listKeyID = list.authorityKeyIdentifier, let issuerKeyID, listKeyID != Array(issuerKeyID) { continue }
             guard list.isSigned(by: issuer) else {
                 return (LicenseRejection(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
             }
