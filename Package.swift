@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CALHostTests",
-            dependencies: ["CALHost", "CALLicenseServer", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
+            dependencies: ["CALHost", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
         .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALLicenseServer", "CALTestSupport", x509, asn1]),

@@ -44,13 +44,19 @@ public struct LicenseStore: Sendable {
         return Entry(path: path, license: license, chain: Array(certificates.dropFirst()))
     }
 
-    /// Moves the stored licenses of the same server, key pack and seat as `license` aside.
+    /// Moves aside the stored licenses `license` replaces: those of the same server, key pack and
+    /// seat (renewed or replaced), and, when it is permanent, the temporary licenses of the same
+    /// server, subject and product it upgrades.
     private func retireReplaced(by license: Certificate, storedAt path: String) throws {
-        guard let value = try? LicenseExtension(of: license), let pack = value.keyPackID, let seat = value.seat else { return }
+        guard let value = try? LicenseExtension(of: license), value.status == .permanent else { return }
         for case .success(let entry) in try entries() where entry.path != path {
             guard let other = try? LicenseExtension(of: entry.license), other.licenseServerID == value.licenseServerID,
-                other.keyPackID == pack, other.seat == seat, entry.license.notValidBefore <= license.notValidBefore
+                entry.license.notValidBefore <= license.notValidBefore
             else { continue }
+            let sameSeat = value.keyPackID != nil && value.seat != nil && other.keyPackID == value.keyPackID && other.seat == value.seat
+            let upgradedTemporary =
+                other.status == .temporary && other.subjectHash == value.subjectHash && other.product == value.product
+            guard sameSeat || upgradedTemporary else { continue }
             let folder = self.folder + "/" + Self.superseded
             try SecureFile.makeFolder(folder)
             try SecureFile.move(entry.path, to: folder + "/" + URL(fileURLWithPath: entry.path).lastPathComponent)
