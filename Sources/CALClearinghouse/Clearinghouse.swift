@@ -17,18 +17,22 @@ public struct Clearinghouse: Sendable {
         public static let signer = "signer.pem"
         /// The SQLite store.
         public static let store = "calkit.sqlite"
+        /// The folder a root rollover moves the previous root, signer and their keys to.
+        public static let retired = "retired"
+        /// The folder of cross-certificates between successive roots.
+        public static let cross = "cross"
     }
 
     /// The home folder.
     public let home: RoleHome
-    /// The root certificate.
-    public let root: Certificate
-    /// The certificate that signs key packs.
-    public let signer: Certificate
-    private let rootKey: Certificate.PrivateKey
-    private let signerKey: Certificate.PrivateKey
-    private let store: any ClearinghouseStore
-    private let time: any TimeSource
+    /// The active root certificate: new activations happen under it.
+    public var root: Certificate { active.root }
+    /// The active root's signing certificate.
+    public var signer: Certificate { active.signer }
+    let active: RootGeneration
+    let passphrase: Passphrase?
+    let store: any ClearinghouseStore
+    let time: any TimeSource
 
     /// Creates a clearinghouse in a new home: root key and self-signed root certificate.
     public static func create(
@@ -62,18 +66,21 @@ public struct Clearinghouse: Sendable {
     /// Opens an existing clearinghouse home; `passphrase` opens its keys when they are encrypted.
     public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .clearinghouse)
-        root = try PEMBundle.certificate(at: home.file(Files.root))
-        rootKey = try PrivateKeyFile.read(from: home.file(Files.rootKey), passphrase: passphrase)
-        guard rootKey.publicKey == root.publicKey else {
-            throw CALError.certificateKeyMismatch("\(home.file(Files.rootKey)) is not the key of \(home.file(Files.root))")
-        }
-        signer = try PEMBundle.certificate(at: home.file(Files.signer))
-        signerKey = try PrivateKeyFile.read(from: home.file(Files.signerKey), passphrase: passphrase)
-        guard signerKey.publicKey == signer.publicKey else {
-            throw CALError.certificateKeyMismatch("\(home.file(Files.signerKey)) is not the key of \(home.file(Files.signer))")
-        }
+        active = try RootGeneration.load(from: home, prefix: "", passphrase: passphrase)
+        self.passphrase = passphrase
         store = try Self.openStore(home)
         self.time = time
+        // A home made before roots were recorded: its one root is the active root.
+        let keyID = active.keyID
+        if try !records({ try $0.roots() }).contains(where: { $0.keyID == keyID }) {
+            let record = RootRecord(keyID: keyID, certificate: try active.root.derBytes(), filePrefix: "", status: .active, activatedAt: time.now)
+            try records { try $0.activateRoot(record, previousPrefix: nil, now: time.now) }
+        }
+    }
+
+    /// Runs a store call, turning store failures into ``CALError/storage(_:)``.
+    func records<Result>(_ body: (any ClearinghouseStore) throws -> Result) throws -> Result {
+        do { return try body(store) } catch let error as StoreError { throw CALError.storage("\(error)") }
     }
 
     private static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
@@ -102,8 +109,8 @@ public struct Clearinghouse: Sendable {
                 try Self.checkReactivation(accepted, current: current)
                 let certificate = try LicenseServerProfile.makeCertificate(
                     for: accepted,
-                    issuer: root,
-                    issuerKey: rootKey,
+                    issuer: active.root,
+                    issuerKey: active.rootKey,
                     notBefore: now,
                     days: days
                 )
@@ -113,7 +120,8 @@ public struct Clearinghouse: Sendable {
                     certificateSerial: SerialNumbers.hex(certificate.serialNumber),
                     activatedAt: now,
                     notAfter: certificate.notValidAfter,
-                    certificate: try certificate.derBytes()
+                    certificate: try certificate.derBytes(),
+                    rootKeyID: active.keyID
                 )
             }
         } catch StoreError.alreadyRevoked(let serial) {
@@ -164,6 +172,8 @@ public struct Clearinghouse: Sendable {
             throw CALError.invalidArgument("--agreement must be 1 to 64 characters")
         }
         let serverID = try activatedServerID(of: serverCertificate)
+        // Signed under the root the server's certificate chains to: the root it trusts.
+        let generation = try self.generation(issuing: serverCertificate)
         let content = KeyPackContent(
             keyPackID: CALIdentifier.random(),
             licenseServerID: serverID,
@@ -174,7 +184,7 @@ public struct Clearinghouse: Sendable {
             agreementNumber: agreementNumber,
             issuedAt: time.now
         )
-        let pack = try KeyPack.sign(content, signer: signer, signerKey: signerKey)
+        let pack = try KeyPack.sign(content, signer: generation.signer, signerKey: generation.signerKey)
         do {
             try store.recordSale(
                 SoldPack(
@@ -194,10 +204,7 @@ public struct Clearinghouse: Sendable {
         guard let serverID = LicenseServerProfile.serverID(of: certificate) else {
             throw CALError.invalidArgument("the certificate is not a license-server certificate")
         }
-        guard certificate.issuer == root.subject, root.publicKey.isValidSignature(certificate.signature, for: certificate)
-        else {
-            throw CALError.chainDoesNotVerify("the license-server certificate was not issued by this clearinghouse")
-        }
+        _ = try generation(issuing: certificate)
         return serverID
     }
 
@@ -235,14 +242,17 @@ public struct Clearinghouse: Sendable {
         }
     }
 
-    /// Issues the next root CRL: every revoked license-server certificate not yet expired.
-    public func revocationList(nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+    /// Issues the next CRL of one root — the active one, or the retired root whose key id (or a
+    /// unique prefix of it) is given: every license-server certificate it issued that is revoked
+    /// and not yet expired.
+    public func revocationList(rootKeyID: String? = nil, nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+        let generation = try rootKeyID.map { try self.generation(keyID: $0) } ?? active
         let now = time.now
         do {
-            return try store.publishRevocations(now: now) { entries, number in
+            return try store.publishRevocations(rootKeyID: generation.keyID, now: now) { entries, number in
                 try CertificateRevocationList.sign(
-                    issuer: root,
-                    key: rootKey,
+                    issuer: generation.root,
+                    key: generation.rootKey,
                     records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
                     number: number,
                     now: now,
@@ -290,8 +300,13 @@ public struct Clearinghouse: Sendable {
             serverID: value.licenseServerID, keyPackID: packID, seat: seat, oldSerial: SerialNumbers.hex(license.serialNumber),
             grantID: content.grantID, grantedAt: content.issuedAt
         )
+        // Signed under the root of the server's current certificate, the root the server trusts.
+        let current = try records { try $0.activation(serverID: value.licenseServerID) }
+        let generation = try current.map { try self.generation(issuing: try PEMBundle.certificateFromDER($0.certificate)) } ?? active
         do {
-            return try store.recordTransfer(record) { try TransferGrant.sign(content, signer: signer, signerKey: signerKey) }
+            return try store.recordTransfer(record) {
+                try TransferGrant.sign(content, signer: generation.signer, signerKey: generation.signerKey)
+            }
         } catch StoreError.seatAlreadyTransferred(let pack, let seat) {
             throw CALError.seatAlreadyTransferred(keyPackID: pack, seat: seat)
         } catch let error as StoreError {

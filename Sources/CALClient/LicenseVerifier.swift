@@ -89,10 +89,16 @@ public struct LicenseVerifier: Sendable {
         guard issuerID == extensionValue.licenseServerID else {
             return .failure(LicenseRejection(.notALicenseServer, "the license names server \(extensionValue.licenseServerID), its issuer is \(issuerID)"))
         }
-        let roots = trustRoots.filter { $0.subject == issuer.issuer }
-        guard !roots.isEmpty else {
+        // Its issuer is a trusted root, or (after a root rollover) a root that a given
+        // cross-certificate connects to a trusted one.
+        let directRoots = trustRoots.filter { $0.subject == issuer.issuer }
+        let crossed = intermediates.contains { cross in
+            cross.subject == issuer.issuer && trustRoots.contains { $0.subject == cross.issuer }
+        }
+        guard !directRoots.isEmpty || crossed else {
             return .failure(LicenseRejection(.untrustedRoot, "the license server's issuer is not a trusted root"))
         }
+        let roots = directRoots.isEmpty ? trustRoots : directRoots
 
         // The RFC 5280 path check verifies every signature once, with names, constraints and key
         // usage. Validity is judged separately below, with the clock-skew allowance, so the path is
@@ -105,10 +111,14 @@ public struct LicenseVerifier: Sendable {
         }
         let root: Certificate
         let pathIssuer: Certificate
+        // Who signed the server certificate: the root, or on a path through a cross-certificate
+        // the cross-certificate, which carries the name and key of the root that signed it.
+        let serverIssuer: Certificate
         switch await pathVerifier.validate(leaf: license, intermediates: CertificateStore(intermediates)) {
         case .validCertificate(let chain):
             root = chain.root
             pathIssuer = chain.count > 1 ? chain[1] : issuer
+            serverIssuer = chain.count > 2 ? chain[2] : chain.root
         case .couldNotValidate(let failures):
             return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
         }
@@ -122,7 +132,7 @@ public struct LicenseVerifier: Sendable {
         }
 
         // Revocation: the server's CRL for the license, the root's CRL for the server certificate.
-        if let rejection = revocationRejection(license, issuer: pathIssuer, root: root, at: time) {
+        if let rejection = revocationRejection(license, issuer: pathIssuer, root: serverIssuer, at: time) {
             return .failure(rejection)
         }
 

@@ -19,6 +19,8 @@ public struct ActivationRecord: Hashable, Sendable, Codable {
     public var revokedAt: Date?
     /// The RFC 5280 reason code of the revocation, if revoked.
     public var revocationReason: Int?
+    /// The key id of the root that issued the certificate; nil in records made before root rollover existed.
+    public var rootKeyID: String?
 
     /// Creates a record.
     public init(
@@ -29,7 +31,8 @@ public struct ActivationRecord: Hashable, Sendable, Codable {
         notAfter: Date,
         certificate: [UInt8],
         revokedAt: Date? = nil,
-        revocationReason: Int? = nil
+        revocationReason: Int? = nil,
+        rootKeyID: String? = nil
     ) {
         self.serverID = serverID
         self.name = name
@@ -39,5 +42,6 @@ public struct ActivationRecord: Hashable, Sendable, Codable {
         self.certificate = certificate
         self.revokedAt = revokedAt
         self.revocationReason = revocationReason
+        self.rootKeyID = rootKeyID
     }
 }

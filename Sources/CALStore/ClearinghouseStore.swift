@@ -32,9 +32,21 @@ public protocol ClearinghouseStore: Sendable {
     /// refuses an unknown serial or one revoked before.
     func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord
 
-    /// Takes the next root CRL number and the revoked server certificates not yet expired at `now`
-    /// in one transaction, and hands them to `sign`; nothing is consumed if it throws.
-    func publishRevocations<Result>(now: Date, sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result) throws -> Result
+    /// Takes the next root CRL number and the revoked server certificates of one root not yet
+    /// expired at `now` in one transaction, and hands them to `sign`; nothing is consumed if it throws.
+    func publishRevocations<Result>(
+        rootKeyID: String,
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result
+
+    /// Every root, oldest first, with how many server certificates each issued and when the last expires.
+    func roots() throws -> [RootRecord]
+
+    /// Makes `root` the active root in one transaction; the previous one retires, its files
+    /// recorded at `previousPrefix`. The first root registered adopts the server certificates
+    /// recorded without one.
+    func activateRoot(_ root: RootRecord, previousPrefix: String?, now: Date) throws
 
     /// Records a transfer in the ledger, signing the grant inside the same transaction; refuses
     /// a seat that is in the ledger already with ``StoreError/seatAlreadyTransferred(keyPackID:seat:)``.

@@ -14,6 +14,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v3-transfers", Self.addTransfers),
                 ("clearinghouse-v4-audit", AuditLog.createTable),
                 ("clearinghouse-v5-reactivation", Self.addReactivation),
+                ("clearinghouse-v6-roots", Self.addRoots),
             ]
         )
     }
@@ -92,6 +93,74 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         )
     }
 
+    @Sendable private static func addRoots(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE roots (
+                    key_id TEXT PRIMARY KEY NOT NULL,
+                    certificate BLOB NOT NULL,
+                    file_prefix TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+                    activated_at DOUBLE NOT NULL,
+                    retired_at DOUBLE
+                );
+                CREATE UNIQUE INDEX one_active_root ON roots(status) WHERE status = 'active';
+                ALTER TABLE server_certificates ADD COLUMN root_key_id TEXT;
+                """
+        )
+    }
+
+    public func roots() throws -> [RootRecord] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, COUNT(c.certificate_serial) AS issued, MAX(c.not_after) AS last_expiry
+                    FROM roots r LEFT JOIN server_certificates c ON c.root_key_id = r.key_id
+                    GROUP BY r.key_id ORDER BY r.activated_at, r.rowid
+                    """
+            ).map { row in
+                RootRecord(
+                    keyID: row["key_id"],
+                    certificate: Array(row["certificate"] as Data),
+                    filePrefix: row["file_prefix"],
+                    status: RootRecord.Status(rawValue: row["status"]) ?? .retired,
+                    activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
+                    retiredAt: (row["retired_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    serverCertificates: row["issued"],
+                    lastServerCertificateExpires: (row["last_expiry"] as Double?).map(Date.init(timeIntervalSince1970:))
+                )
+            }
+        }
+    }
+
+    public func activateRoot(_ root: RootRecord, previousPrefix: String?, now: Date) throws {
+        try database.write { db in
+            let first = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM roots") == 0
+            let previous = try String.fetchOne(db, sql: "SELECT key_id FROM roots WHERE status = 'active' AND key_id != ?", arguments: [root.keyID])
+            if let previous {
+                try db.execute(
+                    sql: "UPDATE roots SET status = 'retired', retired_at = ?, file_prefix = ? WHERE key_id = ?",
+                    arguments: [now.timeIntervalSince1970, previousPrefix ?? "", previous]
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO roots (key_id, certificate, file_prefix, status, activated_at) VALUES (?, ?, ?, 'active', ?)
+                    ON CONFLICT(key_id) DO NOTHING
+                    """,
+                arguments: [root.keyID, Data(root.certificate), root.filePrefix, now.timeIntervalSince1970]
+            )
+            if first {
+                try db.execute(sql: "UPDATE server_certificates SET root_key_id = ? WHERE root_key_id IS NULL", arguments: [root.keyID])
+            }
+            try AuditLog.append(
+                db, at: now, event: previous == nil ? "root-registered" : "root-rotated", subject: root.keyID,
+                detail: previous.map { "replacing root \($0)" } ?? ""
+            )
+        }
+    }
+
     public func activate(
         serverID: String,
         at now: Date,
@@ -103,12 +172,12 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
             let record = try mint(current)
             try db.execute(
                 sql: """
-                    INSERT INTO server_certificates (certificate_serial, server_id, name, activated_at, not_after, certificate)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO server_certificates (certificate_serial, server_id, name, activated_at, not_after, certificate, root_key_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.certificateSerial, record.serverID, record.name, record.activatedAt.timeIntervalSince1970,
-                    record.notAfter.timeIntervalSince1970, Data(record.certificate),
+                    record.notAfter.timeIntervalSince1970, Data(record.certificate), record.rootKeyID,
                 ]
             )
             try db.execute(
@@ -181,7 +250,8 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
             notAfter: Date(timeIntervalSince1970: row["not_after"]),
             certificate: Array(row["certificate"] as Data),
             revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            revocationReason: row["revocation_reason"]
+            revocationReason: row["revocation_reason"],
+            rootKeyID: row["root_key_id"]
         )
     }
 
@@ -250,10 +320,13 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
     }
 
     public func publishRevocations<Result>(
+        rootKeyID: String,
         now: Date,
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result {
-        try database.publishRevocations(table: "server_certificates", serialColumn: "certificate_serial", now: now, sign: sign)
+        try database.publishRevocations(
+            table: "server_certificates", serialColumn: "certificate_serial", scope: ("root_key_id", rootKeyID), now: now, sign: sign
+        )
     }
 
     public func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result {

@@ -35,6 +35,35 @@ public enum RootProfile {
         )
     }
 
+    /// A cross-certificate: `subject`'s name and key, certified by `issuer` with `issuerKey`, so a
+    /// party that trusts `issuer` reaches `subject` (and what it issued) through it. Valid from
+    /// `notBefore` for as long as both roots are.
+    public static func makeCrossCertificate(
+        for subject: Certificate,
+        issuer: Certificate,
+        issuerKey: Certificate.PrivateKey,
+        notBefore: Date
+    ) throws -> Certificate {
+        let extensions = try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            SubjectKeyIdentifier(hash: subject.publicKey)
+            AuthorityKeyIdentifier(keyIdentifier: try issuer.extensions.subjectKeyIdentifier?.keyIdentifier)
+        }
+        return try Certificate(
+            version: .v3,
+            serialNumber: SerialNumbers.random(),
+            publicKey: subject.publicKey,
+            notValidBefore: notBefore.wholeSeconds,
+            notValidAfter: min(subject.notValidAfter, issuer.notValidAfter),
+            issuer: issuer.subject,
+            subject: subject.subject,
+            signatureAlgorithm: try issuerKey.calkitSignatureAlgorithm,
+            extensions: extensions,
+            issuerPrivateKey: issuerKey
+        )
+    }
+
     /// Whether a certificate is a CA that may sign certificates (a root or cross-certificate).
     public static func isCertificateAuthority(_ certificate: Certificate) -> Bool {
         guard let constraints = try? certificate.extensions.basicConstraints,
