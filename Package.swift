@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALLicenseServer", "CALTestSupport", x509]),
         .testTarget(
             name: "CALClearinghouseTests",
-            dependencies: ["CALClearinghouse", "CALLicenseServer", "CALCore", "CALTestSupport", x509]
+            dependencies: ["CALClearinghouse", "CALLicenseServer", "CALClient", "CALCore", "CALTestSupport", x509]
         ),
         .testTarget(
             name: "CALLicenseServerTests",

@@ -106,4 +106,52 @@ struct RotationCommandTests {
         let crl = try workspace.ok("inspect", "server.crl").output
         #expect(crl.contains(oldSerial) && crl.contains("superseded"))
     }
+
+    @Test("Root rollover: the four trust combinations verify with calkit and with openssl verify -CAfile ROOT -untrusted CROSS -untrusted SERVER")
+    func rootRollover() throws {
+        let workspace = try CLIWorkspace.activated(seats: 3)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "old-cal.pem")
+        _ = try workspace.folder.write("old-root.pem", try workspace.folder.read("ch/root.pem"))
+        let rollover = try workspace.json(try workspace.ok("clearinghouse", "rotate", "--home", "ch", "--json"))
+        let newByOld = try #require(rollover["newRootByPrevious"] as? String)
+        let oldByNew = try #require(rollover["previousRootByNew"] as? String)
+        _ = try workspace.folder.write("new-root.pem", try workspace.folder.read("ch/root.pem"))
+        try workspace.ok("server", "init", "--home", "ls2", "--name", "Second")
+        try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls2/activation-request.pem", "--out", "chain2.pem")
+        try workspace.ok("server", "install-certificate", "--home", "ls2", "chain2.pem")
+        try workspace.ok(
+            "clearinghouse", "issue-pack", "--home", "ch", "--server-certificate", "ls2/server-chain.pem", "--type", "per-device",
+            "--count", "2", "--product", "Desk", "--agreement", "A-9", "--out", "new.keypack"
+        )
+        try workspace.ok("server", "install-pack", "--home", "ls2", "new.keypack")
+        try workspace.ok("server", "issue", "--home", "ls2", "--request", "c1.csr", "--type", "per-device", "--out", "new-cal.pem")
+        // The server under the old root still gets packs it verifies.
+        try workspace.ok(
+            "clearinghouse", "issue-pack", "--home", "ch", "--server-certificate", "ls/server-chain.pem", "--type", "per-device",
+            "--count", "1", "--product", "Desk", "--agreement", "A-10", "--out", "old.keypack"
+        )
+        try workspace.ok("server", "install-pack", "--home", "ls", "old.keypack")
+
+        for (root, cross) in [("old-root.pem", newByOld), ("new-root.pem", oldByNew)] {
+            for (cal, server) in [("old-cal.pem", "ls/server-chain.pem"), ("new-cal.pem", "ls2/server-chain.pem")] {
+                let openssl = try ExternalTool.openssl([
+                    "verify", "-CAfile", workspace.file(root), "-untrusted", workspace.file(cross), "-untrusted", workspace.file(server), workspace.file(cal),
+                ])
+                #expect(openssl.status == 0, "openssl, trusting \(root): \(cal): \(openssl.error)")
+                try workspace.ok("verify", cal, "--trust", root, "--chain", cross)
+            }
+        }
+        // Across roots without the cross-certificate, both refuse.
+        let without = try ExternalTool.openssl(["verify", "-CAfile", workspace.file("old-root.pem"), "-untrusted", workspace.file("ls2/server-chain.pem"), workspace.file("new-cal.pem")])
+        #expect(without.status != 0)
+        try workspace.refused("untrusted-root", "verify", "new-cal.pem", "--trust", "old-root.pem")
+
+        // The retired root signs its own CRL, which revokes a server it certified.
+        let previousID = try #require(rollover["previousRootKeyID"] as? String)
+        try workspace.ok("clearinghouse", "revoke-server", "--home", "ch", "--certificate", "ls/server-chain.pem", "--reason", "keyCompromise")
+        try workspace.ok("clearinghouse", "crl", "--home", "ch", "--root", String(previousID.prefix(12)), "--out", "old-root.crl")
+        let crl = try ExternalTool.openssl(["crl", "-in", workspace.file("old-root.crl"), "-CAfile", workspace.file("old-root.pem"), "-noout"])
+        #expect(crl.error.contains("verify OK"))
+        try workspace.refused("issuer-revoked", "verify", "old-cal.pem", "--trust", "new-root.pem", "--chain", oldByNew, "--crl", "old-root.crl")
+    }
 }
