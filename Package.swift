@@ -73,6 +73,8 @@ let package = Package(
             dependencies: ["CALHost", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
-        .testTarget(name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALLicenseServer", "CALTestSupport", x509, asn1]),
+        .testTarget(
+            name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALTestSupport", x509, asn1]
+        ),
     ]
 )
