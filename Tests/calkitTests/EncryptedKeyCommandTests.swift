@@ -34,6 +34,20 @@ struct EncryptedKeyCommandTests {
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
         try workspace.ok("client", "install", "--home", "c1", "cal.pem")
         try workspace.ok("server", "crl", "--home", "ls", "--out", "ls.crl")
+        // Keys made by rotations are encrypted too, and retired keys stay readable for what they still sign.
+        try workspace.ok("server", "rotate", "--home", "ls")
+        #expect(try isEncryptedKey(workspace, "ls/pending-key.pem"))
+        try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls/activation-request.pem", "--out", "chain2.pem")
+        try workspace.ok("server", "install-certificate", "--home", "ls", "chain2.pem")
+        let status = try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))
+        let retired = try #require((status["issuers"] as? [[String: Any]])?.first?["keyID"] as? String)
+        try workspace.ok("server", "crl", "--home", "ls", "--issuer", retired, "--out", "retired.crl")
+        try workspace.ok("client", "rotate", "--home", "c1")
+        try workspace.ok("clearinghouse", "rotate", "--home", "ch")
+        for key in ["ch/root-key.pem", "ch/signer-key.pem", "ls/server-key.pem", "c1/client-key.pem"] {
+            #expect(try isEncryptedKey(workspace, key), "\(key) is not encrypted after rotation")
+        }
+        try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1")
 
         // The same passphrase from a file works as the environment variable did.
         var fromFile = workspace

@@ -10,6 +10,8 @@ struct HelpTests {
             ["server"], ["server", "init"], ["server", "install-certificate"], ["server", "install-pack"], ["server", "issue"],
             ["server", "status"], ["server", "revoke"], ["server", "crl"], ["server", "ocsp"], ["server", "transfer"], ["server", "reclaim"], ["server", "report"], ["server", "policy"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
             ["client", "verify"], ["host"], ["host", "init"], ["host", "set-mode"], ["host", "logon"], ["host", "status"], ["verify"], ["inspect"],
+            ["clearinghouse", "rotate"], ["clearinghouse", "audit"], ["server", "rotate"], ["server", "audit"], ["client", "rotate"],
+            ["key"], ["key", "encrypt"], ["key", "decrypt"], ["key", "passwd"],
         ]
     )
     func help(verb: [String]) throws {
