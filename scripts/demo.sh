@@ -102,7 +102,42 @@ echo "(three days before the CAL expires: the logon renews it on the same seat)"
 show host logon --home session-host --client-home office-pc --now "$renew_at" --json
 show host status --home session-host --now "$renew_at"
 
-step "10. The license server's books"
+step "10. Every key rotates: license server, client, clearinghouse root; keys are encrypted at rest"
+export CALKIT_NOW="$renew_at"
+echo "(the rest of the story happens on the day of that renewal: CALKIT_NOW=$renew_at; openssl -attime likewise)"
+attime=$(date -u -d "$renew_at" +%s)
+echo "(the license server re-keys; its current key keeps issuing until the clearinghouse answers)"
+show client init --home reception-pc --device-id RECEPTION-PC
+show client request --home reception-pc --out reception.csr
+show server rotate --home license-server
+show server issue --home license-server --request reception.csr --type per-device --product "Remote Desktop" --out reception-cal.pem
+show clearinghouse activate --home clearinghouse --request license-server/activation-request.pem --out license-server-rekeyed.pem
+show server install-certificate --home license-server license-server-rekeyed.pem
+echo "(a CAL signed by the retired key still verifies, with calkit and with openssl)"
+show verify reception-cal.pem --trust clearinghouse/root.pem --device-id RECEPTION-PC
+openssl verify -attime "$attime" -CAfile clearinghouse/root.pem -untrusted reception-cal.pem reception-cal.pem
+show server status --home license-server
+echo "(the office PC replaces its key; at its next logon its CAL follows the new key on the same seat)"
+show client rotate --home office-pc
+show host logon --home session-host --client-home office-pc
+echo "(the clearinghouse rolls its root over; cross-certificates link the old and new roots both ways)"
+cp clearinghouse/root.pem root-before-rollover.pem
+show clearinghouse rotate --home clearinghouse
+echo "(trusting only the new root, a CAL under the old root verifies through the cross-certificate)"
+openssl verify -attime "$attime" -CAfile clearinghouse/root.pem -untrusted clearinghouse/cross/g1-by-g2.pem -untrusted reception-cal.pem reception-cal.pem
+show verify reception-cal.pem --trust clearinghouse/root.pem --chain clearinghouse/cross/g1-by-g2.pem
+echo "(the license server's key is encrypted at rest; the passphrase comes from a file or CALKIT_PASSPHRASE, never an argument)"
+printf 'demo passphrase\n' > passphrase.txt
+chmod 600 passphrase.txt
+show key encrypt --in license-server/server-key.pem --passphrase-file passphrase.txt
+head -1 license-server/server-key.pem
+openssl pkey -in license-server/server-key.pem -passin file:passphrase.txt -noout && echo "openssl opens it with the passphrase"
+export CALKIT_PASSPHRASE="demo passphrase"
+echo "(every change is in a hash-chained audit log)"
+show server audit --home license-server --verify
+show clearinghouse audit --home clearinghouse --verify
+
+step "11. The license server's books"
 show server status --home license-server
 echo
 echo "All state is in $state. Inspect any file with: calkit inspect FILE"
