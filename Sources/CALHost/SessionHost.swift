@@ -215,7 +215,8 @@ public struct SessionHost: Sendable {
         switch grant {
         case .issued(let license, let chain):
             let verifier = LicenseVerifier(trustRoots: roots, intermediates: chain)
-            switch await verifier.verify(license, at: now, expecting: expectation) {
+            // Checked at the time it arrives: the server may have stamped it after this logon began.
+            switch await verifier.verify(license, at: max(now, time.now), expecting: expectation) {
             case .failure(let rejection):
                 return Outcome(decision: .denied(reason: rejection.code.rawValue), graceMayAdmit: false, newPermanent: false)
             case .success(let value):

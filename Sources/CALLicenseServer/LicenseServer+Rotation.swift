@@ -64,6 +64,11 @@ extension LicenseServer {
         return retired
     }
 
+    /// Whether the issuer `keyID` retired (a rotation completed) rather than being declared compromised.
+    func retiredMeanwhile(_ keyID: String) -> Bool {
+        (try? store.issuer(keyID: keyID))??.status == .retired
+    }
+
     /// Every issuer this server has had, oldest first, with its licenses' count and last expiry.
     public func issuers() throws -> [IssuerRecord] { try records { try $0.issuers() } }
 

@@ -67,7 +67,7 @@ public struct LicenseServer: Sendable {
             throw CALError.storage("\(error)")
         }
         self.time = time
-        let key = try currentKey()
+        let key = try Self.acrossRotation { try currentKey() }
         // A home activated before issuers were recorded: its one key is the active issuer.
         if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,
             certificate.publicKey == key.publicKey, try records({ try $0.issuer(keyID: key.publicKey.keyIdentifier) }) == nil
@@ -149,11 +149,27 @@ public struct LicenseServer: Sendable {
 
     /// The active issuer: the key in `server-key.pem` and the certificate of `server-chain.pem`.
     func activeIssuer() throws -> Issuer {
-        let key = try currentKey()
-        guard let certificate = try chain().first, certificate.publicKey == key.publicKey else {
-            throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
+        try Self.acrossRotation {
+            let key = try currentKey()
+            guard let certificate = try chain().first, certificate.publicKey == key.publicKey else {
+                throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
+            }
+            return Issuer(certificate: certificate, key: key)
         }
-        return Issuer(certificate: certificate, key: key)
+    }
+
+    /// Runs `body`, trying again for a moment when it finds the key and chain files missing or
+    /// mismatched: another process may be completing a rotation, which replaces them by renames.
+    static func acrossRotation<Result>(_ body: () throws -> Result) throws -> Result {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as CALError where (error.code == "key-mismatch" || error.code == "file-not-found") && attempt < 20 {
+                attempt += 1
+                usleep(25_000)
+            }
+        }
     }
 
     // MARK: Key packs
@@ -257,6 +273,9 @@ public struct LicenseServer: Sendable {
             throw CALError.perUserLimitReached(product: product, purchased: purchased)
         } catch StoreError.noPack(let product, let type) {
             throw CALError.noPackForProduct(product: product, type: type)
+        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
+            // Another process completed a rotation between reading the key and recording: again, with the new key.
+            return try issue(request: request, licenseType: licenseType, temporary: temporary, product: product, superseding: superseding)
         } catch StoreError.issuerNotActive {
             throw CALError.issuerCompromised
         } catch let error as StoreError {
@@ -380,6 +399,8 @@ public struct LicenseServer: Sendable {
             throw CALError.notRenewable("\(serial) was renewed before, by \(newer)")
         } catch StoreError.seatLost(let serial) {
             throw CALError.notRenewable("the seat of \(serial) went to another license after it expired")
+        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
+            return try reissue(serial: serial, request: request, as: kind)
         } catch StoreError.issuerNotActive {
             throw CALError.issuerCompromised
         } catch let error as StoreError {
@@ -443,6 +464,8 @@ public struct LicenseServer: Sendable {
             throw CALError.alreadyRevoked(serial)
         } catch StoreError.grantMismatch(let text) {
             throw CALError.notTransferable(text)
+        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
+            return try await self.transfer(grant: grantBytes, request: request)
         } catch StoreError.issuerNotActive {
             throw CALError.issuerCompromised
         } catch let error as StoreError {

@@ -51,4 +51,38 @@ struct ConcurrentIssuanceTests {
         #expect(perDevice["issued"] as? Int == 5)
         #expect(perDevice["free"] as? Int == 0)
     }
+
+    @Test("Issuance goes on while another process completes a key rotation: every concurrent issue succeeds, under one key or the other")
+    func issuanceDuringRotation() async throws {
+        let workspace = try CLIWorkspace.activated(seats: 30)
+        for index in 0..<16 {
+            try workspace.ok("client", "init", "--home", "client\(index)", "--device-id", "PC-\(index)")
+            try workspace.ok("client", "request", "--home", "client\(index)", "--out", "client\(index).csr")
+        }
+        try workspace.ok("server", "rotate", "--home", "ls")
+        try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls/activation-request.pem", "--out", "chain2.pem")
+        let path = workspace.folder.path
+        let results = await withTaskGroup(of: (Int, ProcessResult?).self) { group in
+            group.addTask { (-1, try? ExternalTool.calkit(["server", "install-certificate", "--home", "ls", "chain2.pem"], in: path)) }
+            for index in 0..<16 {
+                group.addTask {
+                    let arguments = ["server", "issue", "--home", "ls", "--request", "client\(index).csr", "--type", "per-device", "--out", "cal\(index).pem", "--json"]
+                    return (index, try? ExternalTool.calkit(arguments, in: path))
+                }
+            }
+            var all: [(Int, ProcessResult?)] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        for (index, result) in results {
+            #expect(result?.status == 0, "process \(index): \(result?.error ?? "did not run")")
+        }
+        var serials = Set<String>()
+        for index in 0..<16 {
+            try workspace.ok("verify", "cal\(index).pem", "--trust", "ch/root.pem")
+            serials.insert(try workspace.serial(of: "cal\(index).pem"))
+        }
+        #expect(serials.count == 16)
+        try workspace.ok("server", "audit", "--home", "ls", "--verify")
+    }
 }
