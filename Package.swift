@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CALLicenseServerTests",
-            dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
+            dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509, asn1]
         ),
         .testTarget(
             name: "CALHostTests",

@@ -31,8 +31,10 @@ extension Clearinghouse {
         let now = time.now
         let type = try keyType ?? KeyType(of: active.root.publicKey)
         let generationNumber = try records { try $0.roots() }.count + 1
-        let baseName = home.manifest.name ?? "CALKit Clearinghouse"
-        let name = "\(baseName) G\(generationNumber)"
+        let suffix = " G\(generationNumber)"
+        // X.520 allows 64 characters in a common name.
+        let baseName = String((home.manifest.name ?? "CALKit Clearinghouse").prefix(64 - suffix.count))
+        let name = baseName + suffix
         let newKey = try type.generate()
         let newRoot = try RootProfile.makeCertificate(name: name, key: newKey, notBefore: now, years: years)
         let signerKey = try type.cmsSigningKeyType.generate()

@@ -5,6 +5,7 @@ import CALLicenseServer
 import CALStore
 import CALTestSupport
 import Foundation
+import SwiftASN1
 import Testing
 import X509
 
@@ -163,6 +164,14 @@ struct RotationTests {
             continuity: try KeyContinuity(from: current, to: stranger.publicKey, compromised: false)
         )
         #expect { try deployment.clearinghouse.activate(swapped) } throws: { ($0 as? CALError)?.code == "reactivation-refused" }
+        // A continuity attribute that does not parse.
+        let garbled = try CertificateSigningRequest(
+            version: .v1, subject: try SubjectNames.licenseServer(name: server.name, serverID: server.serverID), privateKey: newKey,
+            attributes: CertificateSigningRequest.Attributes([
+                CertificateSigningRequest.Attribute(oid: CALKitOID.keyContinuityAttribute, values: [try ASN1Any(erasing: ASN1OctetString(contentBytes: [1, 2, 3]))])
+            ])
+        )
+        #expect { try deployment.clearinghouse.activate(garbled) } throws: { ($0 as? CALError)?.code == "request-not-acceptable" }
         // A stale request: made before a rotation completed, replayed after it.
         let first = try server.rotate()
         let replay = try PEMBundle.request(at: first.requestPath)

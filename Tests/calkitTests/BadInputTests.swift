@@ -65,6 +65,11 @@ struct BadInputTests {
         ("verify --trust", "ch/root.pem", { ["verify", "cal.pem", "--trust", $0, "--chain", "ls/server-chain.pem"] }),
         ("verify --chain", "ls/server-chain.pem", { ["verify", "cal.pem", "--trust", "ch/root.pem", "--chain", $0] }),
         ("inspect", "cal.pem", { ["inspect", $0] }),
+        ("key encrypt --in", "c1/client-key.pem", { ["key", "encrypt", "--in", $0, "--passphrase-file", "passphrase", "--out", "out.pem"] }),
+        ("key decrypt --in", "encrypted-key.pem", { ["key", "decrypt", "--in", $0, "--passphrase-file", "passphrase", "--out", "out.pem"] }),
+        ("key passwd --in", "encrypted-key.pem", {
+            ["key", "passwd", "--in", $0, "--passphrase-file", "passphrase", "--new-passphrase-file", "passphrase", "--out", "out.pem"]
+        }),
     ]
 
     @Test("Every reading command refuses missing, empty, garbage, truncated, folder and wrong-kind files")
@@ -92,6 +97,8 @@ struct BadInputTests {
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1b.csr", "--type", "per-device", "--out", "second.pem")
         try workspace.ok("clearinghouse", "authorize-transfer", "--home", "ch", "--license", "second.pem", "--out", "spare-grant.der")
         try FileManager.default.copyItem(atPath: workspace.file("spare-grant.der"), toPath: workspace.file("grant.der"))
+        _ = try workspace.folder.write("passphrase", "bad input test\n")
+        try workspace.ok("key", "encrypt", "--in", "c1/client-key.pem", "--passphrase-file", "passphrase", "--out", "encrypted-key.pem")
         let statusBefore = try workspace.ok("server", "status", "--home", "ls", "--json").output
         let storeBefore = try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).sorted()
 

@@ -65,6 +65,8 @@ struct RotationCommandTests {
         // The CRL the server published before the compromise was discovered.
         try workspace.ok("server", "crl", "--home", "ls", "--out", "before.crl")
         try workspace.ok("server", "rotate", "--home", "ls", "--compromised")
+        let inspected = try workspace.ok("inspect", "ls/activation-request.pem").output
+        #expect(inspected.contains("re-key from") && inspected.contains("signed by it") && inspected.contains("declared compromised"))
         try workspace.refused("issuer-compromised", "server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "x.pem")
         try workspace.refused("issuer-compromised", "server", "crl", "--home", "ls", "--out", "x.crl")
         #expect(!workspace.exists("x.pem") && !workspace.exists("x.crl"))

@@ -124,6 +124,11 @@ public struct ArtifactDescription: Sendable {
             fields.insert(("purpose", "client license request"), at: 0)
             fields.append(("asks for", subject.description))
         }
+        if let continuity = try? KeyContinuity(of: request) {
+            let holds = continuity.isValid(for: request.publicKey) ? "signed by it" : "signature INVALID"
+            fields.append(("re-key from", "\(continuity.previousKey.keyIdentifier) (\(holds))"))
+            if continuity.compromised { fields.append(("previous key", "declared compromised")) }
+        }
         return ArtifactDescription(kind: "certificate-request", fields: fields, more: [])
     }
 
