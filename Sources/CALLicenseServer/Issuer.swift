@@ -8,7 +8,17 @@ struct Issuer: Sendable {
     let certificate: Certificate
     /// Its private key.
     let key: Certificate.PrivateKey
-
     /// The key identifier the store records licenses against.
-    var keyID: String { certificate.publicKey.keyIdentifier }
+    let keyID: String
+
+    init(certificate: Certificate, key: Certificate.PrivateKey) {
+        self.certificate = certificate
+        self.key = key
+        // The certificate's own subject key identifier when it has one (CALKit's always do).
+        if let identifier = try? certificate.extensions.subjectKeyIdentifier?.keyIdentifier {
+            keyID = SerialNumbers.hex(identifier)
+        } else {
+            keyID = certificate.publicKey.keyIdentifier
+        }
+    }
 }

@@ -84,17 +84,23 @@ extension LicenseServer {
         } else {
             throw CALError.notActivated
         }
+        if let active, active.keyID == id { return try signingIssuer(active) }
         guard let record = try records({ try $0.issuer(keyID: id) }) else {
             throw CALError.invalidArgument("no issuer has key id \(id); `calkit server status` lists them")
         }
         guard record.status != .compromised else { throw CALError.issuerCompromised }
-        if let active, active.keyID == id { return active }
         let certificate = try PEMBundle.certificateFromDER(record.certificate)
         let key = try PrivateKeyFile.read(from: home.file(record.keyFile), passphrase: passphrase)
         guard key.publicKey == certificate.publicKey else {
             throw CALError.certificateKeyMismatch("\(record.keyFile) is not the key of issuer \(id)")
         }
         return Issuer(certificate: certificate, key: key)
+    }
+
+    /// `issuer` if it may sign revocation information: not declared compromised.
+    func signingIssuer(_ issuer: Issuer) throws -> Issuer {
+        guard try records({ try $0.issuer(keyID: issuer.keyID) })?.status != .compromised else { throw CALError.issuerCompromised }
+        return issuer
     }
 
     /// The full key id an operator named by a prefix of at least 8 hex digits.

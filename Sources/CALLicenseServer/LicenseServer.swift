@@ -35,6 +35,7 @@ public struct LicenseServer: Sendable {
     let time: any TimeSource
     private let chainCache = ParsedFileCache<[Certificate]>()
     private let keyCache = ParsedFileCache<Certificate.PrivateKey>()
+    private let issuerCache = DerivedValueCache<Issuer>()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
     public static func create(
@@ -143,18 +144,26 @@ public struct LicenseServer: Sendable {
 
     /// The installed chain (server certificate, then root); throws if the server is not activated.
     public func chain() throws -> [Certificate] {
+        try chainAndGeneration().value
+    }
+
+    private func chainAndGeneration() throws -> (value: [Certificate], generation: Int) {
         guard FileManager.default.fileExists(atPath: home.file(Files.chain)) else { throw CALError.notActivated }
-        return try chainCache.value(at: home.file(Files.chain), parse: PEMBundle.certificates(at:))
+        return try chainCache.valueAndGeneration(at: home.file(Files.chain), parse: PEMBundle.certificates(at:))
     }
 
     /// The active issuer: the key in `server-key.pem` and the certificate of `server-chain.pem`.
     func activeIssuer() throws -> Issuer {
         try Self.acrossRotation {
-            let key = try currentKey()
-            guard let certificate = try chain().first, certificate.publicKey == key.publicKey else {
-                throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
+            let key = try keyCache.valueAndGeneration(at: home.file(Files.key)) { try PrivateKeyFile.read(from: $0, passphrase: passphrase) }
+            let chain = try chainAndGeneration()
+            // Matched once per version of the two files, not on every signature.
+            return try issuerCache.value(for: [key.generation, chain.generation]) {
+                guard let certificate = chain.value.first, certificate.publicKey == key.value.publicKey else {
+                    throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
+                }
+                return Issuer(certificate: certificate, key: key.value)
             }
-            return Issuer(certificate: certificate, key: key)
         }
     }
 
@@ -555,7 +564,7 @@ public struct LicenseServer: Sendable {
             throw CALError.malformed(what: "the OCSP request", reason: "\(error)")
         }
         let issuer = try responderIssuer(for: request)
-        let responder = OCSPResponder(issuer: issuer.certificate, key: issuer.key, store: store)
+        let responder = OCSPResponder(issuer: issuer, store: store)
         do {
             return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
         } catch let error as StoreError {
@@ -565,10 +574,9 @@ public struct LicenseServer: Sendable {
 
     /// The issuer that answers an OCSP request: the one its first CertID names, active or retired.
     private func responderIssuer(for request: OCSPRequest) throws -> Issuer {
-        let active = try? activeIssuer()
-        guard let first = request.certificateIDs.first, active.map({ first.isIssued(by: $0.certificate) }) != true else {
-            return try signingIssuer(keyID: nil)
-        }
+        let active = try activeIssuer()
+        // The active issuer's compromise is checked in the same read as the serials it answers for.
+        guard let first = request.certificateIDs.first, !first.isIssued(by: active.certificate) else { return active }
         for record in try records({ try $0.issuers() }) where record.status == .retired {
             if let certificate = try? PEMBundle.certificateFromDER(record.certificate), first.isIssued(by: certificate) {
                 return try signingIssuer(keyID: record.keyID)

@@ -4,28 +4,30 @@ import Foundation
 import X509
 
 /// Answers OCSP requests about the licenses a server issued, from its store: good, revoked
-/// (with time and reason) or unknown, signed by the server key, echoing the request's nonce.
+/// (with time and reason) or unknown, signed by the issuer's key, echoing the request's nonce.
+/// An issuer declared compromised answers nothing.
 struct OCSPResponder {
-    let issuer: Certificate
-    let key: Certificate.PrivateKey
+    let issuer: Issuer
     let store: any LicenseServerStore
 
     /// The signed response to `request` at `now`, valid for `validity` seconds.
     func respond(to request: OCSPRequest, now: Date, validity: TimeInterval) throws -> OCSPResponse {
-        let responses = try request.certificateIDs.map { id in
+        let ours = request.certificateIDs.filter { $0.isIssued(by: issuer.certificate) }
+        let known = try store.revocationStatus(of: ours.map { SerialNumbers.hex($0.serial) }, issuerKeyID: issuer.keyID)
+        guard known.issuerStatus != .compromised else { throw CALError.issuerCompromised }
+        let responses = request.certificateIDs.map { id in
             OCSPResponse.SingleResponse(
                 certificateID: id,
-                status: try status(of: id),
+                status: Self.status(id.isIssued(by: issuer.certificate) ? known.licenses[SerialNumbers.hex(id.serial)] : nil),
                 thisUpdate: now,
                 nextUpdate: now.addingTimeInterval(validity)
             )
         }
-        return try OCSPResponse.sign(responses, responder: issuer, key: key, producedAt: now, nonce: request.nonce)
+        return try OCSPResponse.sign(responses, responder: issuer.certificate, key: issuer.key, producedAt: now, nonce: request.nonce)
     }
 
-    private func status(of id: OCSPCertificateID) throws -> OCSPResponse.CertificateStatus {
-        guard id.isIssued(by: issuer) else { return .unknown }
-        guard let record = try store.status(of: SerialNumbers.hex(id.serial)) else { return .unknown }
+    private static func status(_ record: LicenseRecordStatus?) -> OCSPResponse.CertificateStatus {
+        guard let record else { return .unknown }
         guard let revocation = record.revocation else { return .good }
         return .revoked(at: revocation.revokedAt, reason: RevocationReason(rawValue: revocation.reason))
     }

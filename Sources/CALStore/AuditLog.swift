@@ -25,17 +25,16 @@ enum AuditLog {
 
     /// Appends an entry inside the caller's transaction.
     static func append(_ db: Database, at: Date, event: String, subject: String, detail: String = "") throws {
-        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
+        let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (last?["sequence"] ?? 0) + 1
         let previous: String = last?["hash"] ?? AuditEntry.genesisHash
         // Whole milliseconds, so the stored time hashes the same when read back.
         let time = (at.timeIntervalSince1970 * 1000).rounded() / 1000
         let when = Date(timeIntervalSince1970: time)
         let hash = AuditEntry.hash(sequence: sequence, at: when, event: event, subject: subject, detail: detail, previousHash: previous)
-        try db.execute(
-            sql: "INSERT INTO audit_log (sequence, at, event, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [sequence, time, event, subject, detail, previous, hash]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_log (sequence, at, event, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [sequence, time, event, subject, detail, previous, hash])
     }
 
     /// Every entry, in order.

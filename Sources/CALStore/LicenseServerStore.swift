@@ -85,6 +85,9 @@ public protocol LicenseServerStore: Sendable {
     /// Whether a serial was issued here, and its revocation if it was revoked; nil if never issued.
     func status(of serial: String) throws -> LicenseRecordStatus?
 
+    /// An issuer's state and what the store knows of each serial, read together (an OCSP answer).
+    func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus
+
     /// Carries out a verified transfer in one transaction: the grant is marked used, the old CAL
     /// is revoked as superseded (outside the quota), and `mint`'s new CAL takes the same seat.
     func transfer(

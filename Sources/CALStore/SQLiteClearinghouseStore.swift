@@ -192,7 +192,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     record.notAfter.timeIntervalSince1970, Data(record.certificate),
                 ]
             )
-            let detail = "\(record.name), certificate \(record.certificateSerial) until \(record.notAfter.formatted(.iso8601))"
+            let detail = "\(record.name), certificate \(record.certificateSerial) until \(AuditEntry.timestamp(record.notAfter))"
             if let current {
                 try AuditLog.append(
                     db, at: now, event: "server-reactivated", subject: record.serverID,

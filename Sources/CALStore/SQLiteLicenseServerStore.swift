@@ -243,7 +243,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     private static func auditDetail(_ license: IssuedLicense) -> String {
         var text = "\(license.status) \(license.licenseType) \(license.product) \(license.productVersion) for \(license.subjectName)"
         if let pack = license.packID, let seat = license.seat { text += ", pack \(pack) seat \(seat)" }
-        return text + ", until \(license.notAfter.formatted(.iso8601))"
+        return text + ", until \(AuditEntry.timestamp(license.notAfter))"
     }
 
     /// Records a minted license and makes it the holder of its seat, inside the caller's transaction.
@@ -417,7 +417,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             }
             try AuditLog.append(
                 db, at: now, event: "license-revoked", subject: request.serial,
-                detail: "reason \(request.reason), effective \(request.revokedAt.formatted(.iso8601))"
+                detail: "reason \(request.reason), effective \(AuditEntry.timestamp(request.revokedAt))"
             )
             return license
         }
@@ -533,14 +533,25 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     }
 
     public func status(of serial: String) throws -> LicenseRecordStatus? {
+        try database.read { db in try Self.status(of: serial, in: db) }
+    }
+
+    private static func status(of serial: String, in db: Database) throws -> LicenseRecordStatus? {
+        try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
+            arguments: [serial]
+        ).map { row in
+            guard (row["revoked_at"] as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
+            return LicenseRecordStatus(revocation: RevocationEntry(row: row))
+        }
+    }
+
+    public func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus {
         try database.read { db in
-            try Row.fetchOne(
-                try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
-                arguments: [serial]
-            ).map { row in
-                guard (row["revoked_at"] as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
-                return LicenseRecordStatus(revocation: RevocationEntry(row: row))
-            }
+            let issuer = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM issuers WHERE key_id = ?"), arguments: [issuerKeyID])
+            var licenses: [String: LicenseRecordStatus] = [:]
+            for serial in serials { licenses[serial] = try Self.status(of: serial, in: db) }
+            return IssuerRevocationStatus(issuerStatus: issuer.flatMap(IssuerRecord.Status.init(rawValue:)), licenses: licenses)
         }
     }
 

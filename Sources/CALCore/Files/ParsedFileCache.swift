@@ -13,27 +13,34 @@ public final class ParsedFileCache<Value: Sendable>: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var entry: (stamp: Stamp, value: Value)?
+    private var entry: (stamp: Stamp, value: Value, generation: Int)?
+    private var parses = 0
 
     /// An empty cache.
     public init() {}
 
     /// The value parsed from `path`, parsing again with `parse` only when the file changed.
     public func value(at path: String, parse: (String) throws -> Value) throws -> Value {
+        try valueAndGeneration(at: path, parse: parse).value
+    }
+
+    /// The value, with a number that changes whenever it was parsed anew, so that what is
+    /// derived from it can be cached in turn.
+    public func valueAndGeneration(at path: String, parse: (String) throws -> Value) throws -> (value: Value, generation: Int) {
         let stamp = Self.stamp(of: path)
         if let stamp {
             lock.lock()
             let cached = entry
             lock.unlock()
-            if let cached, cached.stamp == stamp { return cached.value }
+            if let cached, cached.stamp == stamp { return (cached.value, cached.generation) }
         }
         let value = try parse(path)
-        if let stamp {
-            lock.lock()
-            entry = (stamp, value)
-            lock.unlock()
-        }
-        return value
+        lock.lock()
+        parses += 1
+        let generation = parses
+        if let stamp { entry = (stamp, value, generation) }
+        lock.unlock()
+        return (value, generation)
     }
 
     private static func stamp(of path: String) -> Stamp? {
