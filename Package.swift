@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "CALLicenseServer", targets: ["CALLicenseServer"]),
         .library(name: "CALStore", targets: ["CALStore"]),
         .library(name: "CALHost", targets: ["CALHost"]),
+        .library(name: "CALHTTP", targets: ["CALHTTP"]),
         .executable(name: "calkit", targets: ["calkit"]),
     ],
     dependencies: [
@@ -23,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -40,10 +44,19 @@ let package = Package(
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALClient", "CALStore", x509]),
+        .target(
+            name: "CALHTTP",
+            dependencies: [
+                "CALCore", "CALLicenseServer", "CALClearinghouse", "CALStore", x509,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "calkit",
             dependencies: [
-                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", x509,
+                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", "CALHTTP", x509,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -585,6 +585,10 @@ public struct LicenseServer: Sendable {
         return try signingIssuer(keyID: nil)
     }
 
+    /// A value that changes whenever a license is revoked or an issuer changes: a published CRL
+    /// stays current while it is the same.
+    public func revocationStamp() throws -> String { try records { try $0.revocationStamp() } }
+
     /// Runs a store read, turning store failures into ``CALError/storage(_:)``.
     func records<Result>(_ body: (any LicenseServerStore) throws -> Result) throws -> Result {
         do { return try body(store) } catch let error as StoreError { throw CALError.storage("\(error)") }

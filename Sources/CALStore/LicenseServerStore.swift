@@ -85,6 +85,9 @@ public protocol LicenseServerStore: Sendable {
     /// Whether a serial was issued here, and its revocation if it was revoked; nil if never issued.
     func status(of serial: String) throws -> LicenseRecordStatus?
 
+    /// A value that changes whenever a license is revoked (for caching a published CRL).
+    func revocationStamp() throws -> String
+
     /// An issuer's state and what the store knows of each serial, read together (an OCSP answer).
     func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus
 

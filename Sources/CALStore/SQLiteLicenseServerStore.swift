@@ -546,6 +546,14 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         }
     }
 
+    public func revocationStamp() throws -> String {
+        try database.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS revoked, MAX(revoked_at) AS latest FROM licenses WHERE revoked_at IS NOT NULL")
+            let issuers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issuers") ?? 0
+            return "\(row?["revoked"] as Int? ?? 0)/\(row?["latest"] as Double? ?? 0)/\(issuers)"
+        }
+    }
+
     public func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus {
         try database.read { db in
             let issuer = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM issuers WHERE key_id = ?"), arguments: [issuerKeyID])

@@ -1,0 +1,22 @@
+import CALCore
+import HTTPTypes
+
+extension APIError {
+    /// The HTTP form of a CALKit error: its code, its message, and the status that fits.
+    public init(_ error: CALError) {
+        let status: HTTPResponse.Status
+        switch error {
+        case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey:
+            status = .badRequest
+        case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated:
+            status = .conflict
+        case .unknownSerial, .notActivated:
+            status = .notFound
+        case .issuerCompromised:
+            status = .serviceUnavailable
+        default:
+            status = .internalServerError
+        }
+        self.init(status, code: error.code, message: error.description)
+    }
+}

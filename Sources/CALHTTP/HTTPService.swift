@@ -1,0 +1,23 @@
+import Hummingbird
+import Logging
+
+/// Runs a CALKit API as an HTTP service until SIGINT or SIGTERM, finishing requests in flight.
+public enum HTTPService {
+    /// Serves `router` at `address`; `onRunning` receives the port actually bound (useful with port 0).
+    public static func run(
+        _ router: Router<BasicRequestContext>,
+        at address: ListenAddress,
+        name: String,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        var logger = Logger(label: name)
+        logger.logLevel = .info
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: name),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
+            logger: logger
+        )
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

@@ -1,0 +1,83 @@
+import CALCore
+import CALLicenseServer
+import Foundation
+import Hummingbird
+import Logging
+import X509
+
+/// The license server's HTTP API: status and chain under `/v1`, the CRL at `/crl` and the OCSP
+/// responder at `/ocsp` (RFC 6960: POST, or GET with the base64 request in the path).
+public struct LicenseServerAPI: Sendable {
+    /// The largest request body accepted, in bytes.
+    public static let defaultBodyLimit = 64 * 1024
+
+    /// The license server served.
+    public let server: LicenseServer
+    /// The largest request body accepted.
+    public let bodyLimit: Int
+    private let crlCache = PublishedCRLCache()
+
+    /// An API for `server`.
+    public init(server: LicenseServer, bodyLimit: Int = Self.defaultBodyLimit) {
+        self.server = server
+        self.bodyLimit = bodyLimit
+    }
+
+    /// The routes, for an application or a test.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestLogMiddleware())
+        router.get("/v1/status") { _, _ in try Self.json(try server.status()) }
+        router.get("/v1/chain") { _, _ in
+            Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")
+        }
+        router.get("/crl") { _, _ in Self.bytes(try crl(), type: "application/pkix-crl") }
+        router.post("/ocsp") { request, _ in
+            var request = request
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/ocsp-request") == true else {
+                throw APIError(.unsupportedMediaType, code: "unsupported-media-type", message: "send the OCSP request as application/ocsp-request")
+            }
+            let body = try await request.collectBody(upTo: bodyLimit)
+            return try ocsp(Array(body.readableBytesView))
+        }
+        router.get("/ocsp/**") { _, context in
+            let encoded = context.parameters.getCatchAll().joined(separator: "/")
+            let text = encoded.removingPercentEncoding ?? encoded
+            guard let bytes = Data(base64Encoded: text) else {
+                throw APIError(.badRequest, code: "malformed", message: "the path does not hold a base64 OCSP request")
+            }
+            return try ocsp(Array(bytes))
+        }
+        return router
+    }
+
+    private func ocsp(_ bytes: [UInt8]) throws -> Response {
+        do {
+            let response = try server.ocspResponse(to: bytes)
+            return Self.bytes(response.derBytes, type: "application/ocsp-response")
+        } catch let error as CALError {
+            throw APIError(error)
+        }
+    }
+
+    /// The current CRL, made again only when a revocation (or an issuer) changed or it nears its next update.
+    private func crl() throws -> [UInt8] {
+        do {
+            let stamp = try server.revocationStamp()
+            return try crlCache.value(stamp: stamp, now: Date()) { try server.revocationList().derBytes }
+        } catch let error as CALError {
+            throw APIError(error)
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return bytes(Array(try encoder.encode(value)), type: "application/json")
+    }
+
+    static func bytes(_ bytes: [UInt8], type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import CALCore
+import CALHTTP
+import Foundation
+
+/// `calkit server serve`: the license server as an HTTP service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the license server as an HTTP service: status, chain, CRL and OCSP.",
+        discussion: """
+            Listens on loopback by default. Routes: GET /v1/status (JSON), GET /v1/chain (PEM), \
+            GET /crl (DER, application/pkix-crl; made again only when a revocation changed), \
+            POST /ocsp (application/ocsp-request) and GET /ocsp/BASE64 (RFC 6960). Errors are \
+            JSON {"error": CODE, "message": ...}. SIGINT or SIGTERM stops it after the requests \
+            in flight. One log line per request on standard error.
+
+            Example: calkit server serve --home ls --listen 127.0.0.1:8750
+              openssl ocsp -url http://127.0.0.1:8750/ocsp -issuer ls/server-chain.pem -cert cal.pem -CAfile root.pem
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "host:port"))
+    var listen = "127.0.0.1:8750"
+
+    func run() async throws {
+        let address = try ListenAddress(listen)
+        let api = LicenseServerAPI(server: try home.licenseServer())
+        try await HTTPService.run(api.router(), at: address, name: "calkit-license-server") { port in
+            // Written straight to the descriptor, so scripts and tests see it at once.
+            FileHandle.standardOutput.write(Data("listening on http://\(address.host):\(port)\n".utf8))
+        }
+    }
+}
