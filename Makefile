@@ -23,10 +23,11 @@ build: deps
 	$(SWIFT) build --product calkit
 
 ## deps: Debian packages the build and the tests need (SQLite headers for GRDB, the OpenSSL 3 CLI,
-## Python with venv); quick when they are already there
+## Python with venv, curl for the HTTP tests); quick when they are already there
 deps:
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 && command -v openssl >/dev/null && command -v python3 >/dev/null \
-		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv; }
+		&& command -v curl >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl; }
 
 ## venv: Python cryptography and pkilint, the independent verifiers, in .build/venv
 venv: $(VENV)/.installed

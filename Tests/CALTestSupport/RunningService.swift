@@ -1,0 +1,71 @@
+import Foundation
+
+/// A long-running process a test starts, such as `calkit server serve`, stopped when the test ends.
+public final class RunningService: @unchecked Sendable {
+    private let process = Process()
+    private let outputPipe = Pipe()
+    private let errorPipe = Pipe()
+    private let lock = NSLock()
+    private var output = ""
+    /// The port the service reported in its `listening on http://HOST:PORT` line.
+    public private(set) var port = 0
+
+    /// Starts `executable` and waits (up to `timeout` seconds) for it to say where it listens.
+    public init(_ executable: String, _ arguments: [String], in directory: String, timeout: TimeInterval = 60) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        process.standardInput = FileHandle.nullDevice
+        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.output += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        // Drain the log so a chatty service never blocks on a full pipe.
+        errorPipe.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            lock.lock()
+            let text = output
+            lock.unlock()
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }),
+                let port = Int(line.split(separator: ":").last ?? "")
+            {
+                self.port = port
+                return
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        stop()
+        throw RunningServiceError(message: "the service did not start: \(output)")
+    }
+
+    /// The base URL.
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops the service with SIGTERM and waits; returns its exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        outputPipe.fileHandleForReading.readabilityHandler = nil
+        errorPipe.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    deinit { stop() }
+
+    /// Why the service did not start.
+    public struct RunningServiceError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+}

@@ -1,0 +1,110 @@
+import CALTestSupport
+import Foundation
+import Testing
+
+@Suite("calkit server serve: the license server over HTTP")
+struct ServeCommandTests {
+    func curl(_ arguments: [String]) throws -> ProcessResult {
+        try ExternalTool.run("/usr/bin/curl", ["-s", "--max-time", "20"] + arguments)
+    }
+
+    @Test("CRL fetched with curl and checked by openssl crl; openssl ocsp -url answers good, then revoked; GET OCSP too")
+    func crlAndOCSP() throws {
+        let workspace = try CLIWorkspace.activated(seats: 3)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let serial = try workspace.serial(of: "cal.pem")
+        let server = try workspace.folder.write(
+            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        )
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        defer { service.stop() }
+
+        let fetched = try curl(["-o", workspace.file("fetched.crl"), "-w", "%{http_code} %{content_type}", service.url + "/crl"])
+        #expect(fetched.output == "200 application/pkix-crl")
+        let crl = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file("fetched.crl"), "-CAfile", workspace.file("ls/server-chain.pem"), "-noout"])
+        #expect(crl.error.contains("verify OK"))
+
+        func ocsp() throws -> ProcessResult {
+            try ExternalTool.openssl([
+                "ocsp", "-url", service.url + "/ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"),
+                "-CAfile", workspace.file("ch/root.pem"), "-verify_other", server,
+            ])
+        }
+        let good = try ocsp()
+        #expect(good.output.contains("cal.pem: good") && good.error.contains("Response verify OK"), "\(good.output) \(good.error)")
+
+        try workspace.ok("server", "revoke", "--home", "ls", "--serial", serial, "--reason", "keyCompromise")
+        let revoked = try ocsp()
+        #expect(revoked.output.contains("cal.pem: revoked"), "\(revoked.output)")
+        // The published CRL follows the revocation made by another process.
+        _ = try curl(["-o", workspace.file("after.crl"), service.url + "/crl"])
+        let text = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file("after.crl"), "-noout", "-text"])
+        #expect(text.output.contains(serial.uppercased()))
+        // And it is not made anew while nothing changes.
+        _ = try curl(["-o", workspace.file("again.crl"), service.url + "/crl"])
+        #expect(try workspace.folder.read("again.crl") == (try workspace.folder.read("after.crl")))
+
+        // RFC 6960 GET: the DER request, base64, in the path.
+        expectTool(try ExternalTool.openssl(["ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
+        let encoded = Data(try workspace.folder.read("req.der")).base64EncodedString()
+            .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let viaGet = try curl(["-o", workspace.file("get.der"), "-w", "%{http_code}", service.url + "/ocsp/" + encoded])
+        #expect(viaGet.output == "200")
+        let parsed = try ExternalTool.openssl([
+            "ocsp", "-respin", workspace.file("get.der"), "-issuer", server, "-cert", workspace.file("cal.pem"),
+            "-CAfile", workspace.file("ch/root.pem"), "-verify_other", server, "-no_nonce",
+        ])
+        #expect(parsed.output.contains("revoked"))
+        #expect(service.stop() == 0)
+    }
+
+    @Test("Garbage, oversize and mistyped bodies get 400, 413 and 415 with JSON errors, and the service keeps answering")
+    func hostileRequests() throws {
+        let workspace = try CLIWorkspace.activated(seats: 1)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        defer { service.stop() }
+        let ocsp = service.url + "/ocsp"
+        let garbage = try curl(["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/ocsp-request", "--data", "garbage", ocsp])
+        #expect(garbage.output.hasSuffix(" 400") && garbage.output.contains("\"error\":\"malformed\""))
+        let mistyped = try curl(["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: text/plain", "--data", "x", ocsp])
+        #expect(mistyped.output.hasSuffix(" 415"))
+        _ = try workspace.folder.write("big.bin", [UInt8](repeating: 0x30, count: 200_000))
+        let oversize = try curl([
+            "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/ocsp-request",
+            "--data-binary", "@" + workspace.file("big.bin"), ocsp,
+        ])
+        #expect(oversize.output == "413")
+        let badGet = try curl(["-w", " %{http_code}", ocsp + "/!!!not-base64!!!"])
+        #expect(badGet.output.hasSuffix(" 400"))
+        let unknown = try curl(["-o", "/dev/null", "-w", "%{http_code}", service.url + "/v1/nothing"])
+        #expect(unknown.output == "404")
+        // A slow client dribbling a request a byte a second holds nothing up.
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        slow.arguments = [
+            "-c",
+            "import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\nfor b in b'POST /ocsp HTTP/1.1\\r\\nHost: x\\r\\n':\n  s.send(bytes([b])); time.sleep(1)",
+            String(service.port),
+        ]
+        try slow.run()
+        defer { slow.terminate() }
+        Thread.sleep(forTimeInterval: 1.5)
+        let started = Date()
+        let status = try curl(["-w", " %{http_code}", service.url + "/v1/status"])
+        #expect(Date().timeIntervalSince(started) < 5, "the status request waited behind the slow client")
+        #expect(slow.isRunning, "the slow client should still be dribbling")
+        #expect(status.output.hasSuffix(" 200") && status.output.contains("\"activated\":true"))
+        let chain = try curl([service.url + "/v1/chain"])
+        #expect(chain.output.components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+    }
+
+    @Test("--listen is checked before anything starts")
+    func badListen() throws {
+        let workspace = try CLIWorkspace.activated(seats: 1)
+        try workspace.refused("invalid-argument", "server", "serve", "--home", "ls", "--listen", "nowhere")
+    }
+
+    private func expectTool(_ result: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == 0, "\(result.error)", sourceLocation: sourceLocation)
+    }
+}
