@@ -20,3 +20,16 @@ extension APIError {
         self.init(status, code: error.code, message: error.description)
     }
 }
+
+extension APIError {
+    /// The HTTP form of a license server's refusal at logon.
+    public init(_ refusal: LicenseRefusal) {
+        let status: HTTPResponse.Status
+        switch refusal.code {
+        case .noLicenseAvailable, .temporaryAlreadyIssued: status = .conflict
+        case .notActivated: status = .serviceUnavailable
+        case .badRequest: status = .badRequest
+        }
+        self.init(status, code: refusal.code.rawValue, message: refusal.detail)
+    }
+}

@@ -31,6 +31,11 @@ public struct LicenseServerAPI: Sendable {
         router.get("/v1/chain") { _, _ in
             Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")
         }
+        router.post("/v1/licenses") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: bodyLimit)
+            return try await license(Array(body.readableBytesView), contentType: request.headers[.contentType])
+        }
         router.get("/crl") { _, _ in Self.bytes(try crl(), type: "application/pkix-crl") }
         router.post("/ocsp") { request, _ in
             var request = request
@@ -49,6 +54,27 @@ public struct LicenseServerAPI: Sendable {
             return try ocsp(Array(bytes))
         }
         return router
+    }
+
+    /// The logon flow's decision for one client, as the in-process host would get it.
+    private func license(_ body: [UInt8], contentType: String?) async throws -> Response {
+        guard contentType?.lowercased().hasPrefix("application/json") == true else {
+            throw APIError(.unsupportedMediaType, code: "unsupported-media-type", message: "send the license request as application/json")
+        }
+        let message: LicenseRequestMessage
+        do {
+            message = try JSONDecoder().decode(LicenseRequestMessage.self, from: Data(body))
+        } catch {
+            throw APIError(.badRequest, code: "malformed", message: "the body is not a license request: \(error)")
+        }
+        let grant: LicenseGrant
+        do {
+            grant = try await server.requestLicense(try message.request())
+        } catch let error as CALError {
+            throw APIError(error)
+        }
+        if case .refused(let refusal) = grant { throw APIError(refusal) }
+        return try Self.json(try LicenseGrantMessage(grant))
     }
 
     private func ocsp(_ bytes: [UInt8]) throws -> Response {
