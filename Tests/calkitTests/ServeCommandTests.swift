@@ -107,4 +107,30 @@ struct ServeCommandTests {
     private func expectTool(_ result: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == 0, "\(result.error)", sourceLocation: sourceLocation)
     }
+
+    @Test("A host bound by URL logs clients on through the running service; while it is down the grace period admits")
+    func hostOverHTTP() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let url = first.url
+        try workspace.ok("host", "init", "--home", "h", "--mode", "per-device", "--license-server", url, "--trust", "ch/root.pem", "--product", "Desk")
+        try workspace.ok("clearinghouse", "init", "--home", "other-ch")
+        try workspace.refused("chain-does-not-verify", "host", "init", "--home", "h2", "--mode", "per-device", "--license-server", url, "--trust", "other-ch/root.pem")
+        #expect(!workspace.exists("h2"))
+        #expect(first.stop() == 0)
+        // The service is down: the host cannot reach it, and the grace period admits.
+        #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed grace-period"))
+        let second = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:\(first.port)"], in: workspace.folder.path
+        )
+        defer { second.stop() }
+        #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))
+        let licensed = try workspace.json(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1", "--json"))
+        #expect(licensed["detail"] as? String == "licensed")
+        let serial = try #require(licensed["serial"] as? String)
+        let status = try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))
+        let products = try #require(status["products"] as? [[String: Any]])
+        #expect(products.first { $0["licenseType"] as? String == "per-device" }?["issued"] as? Int == 1)
+        #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1", "--json").output.contains(serial))
+    }
 }

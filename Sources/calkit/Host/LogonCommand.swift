@@ -1,8 +1,10 @@
 import ArgumentParser
 import CALClient
 import CALCore
+import CALHTTP
 import CALHost
 import CALLicenseServer
+import Foundation
 
 /// `calkit host logon`: runs one logon and prints the decision.
 struct LogonCommand: AsyncParsableCommand {
@@ -28,13 +30,19 @@ struct LogonCommand: AsyncParsableCommand {
         let client = try ClientIdentity(home: clientHome, passphrase: passphrase)
         // An in-process license server; one that cannot be opened counts as unreachable,
         // except for a missing or wrong passphrase, which is the operator's to fix.
+        let bound = try host.licenseServer()
         let source: (any LicenseSource)?
-        do {
-            source = try LicenseServer(home: try host.licenseServer(), time: time, passphrase: passphrase)
-        } catch let error as CALError where error.code == "passphrase-required" || error.code == "wrong-passphrase" {
-            throw error
-        } catch {
-            source = nil
+        if let url = URL(string: bound), url.scheme == "http" || url.scheme == "https" {
+            // Over the network; an unreachable server throws at the request and counts as unreachable.
+            source = HTTPLicenseSource(baseURL: url)
+        } else {
+            do {
+                source = try LicenseServer(home: bound, time: time, passphrase: passphrase)
+            } catch let error as CALError where error.code == "passphrase-required" || error.code == "wrong-passphrase" {
+                throw error
+            } catch {
+                source = nil
+            }
         }
         let decision = try await host.logon(client, user: user, source: source)
         if json {

@@ -1,0 +1,89 @@
+import CALCore
+import X509
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A license server reached over HTTP (`POST /v1/licenses`), for a session host: the network
+/// form of ``LicenseSource``, with a timeout per attempt and retries with backoff. A server that
+/// cannot be reached throws, which the host treats as unreachable (the grace period may admit).
+public struct HTTPLicenseSource: LicenseSource {
+    /// The license server's base URL.
+    public let baseURL: URL
+    /// Seconds each attempt may take.
+    public let timeout: TimeInterval
+    /// How many attempts before giving up.
+    public let attempts: Int
+
+    /// A source for the license server at `baseURL`.
+    public init(baseURL: URL, timeout: TimeInterval = 10, attempts: Int = 3) {
+        self.baseURL = baseURL
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+    }
+
+    public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
+        let body = try JSONEncoder().encode(try LicenseRequestMessage(request))
+        var lastError: any Error = CALError.invalidArgument("no attempt was made")
+        for attempt in 0..<attempts {
+            if attempt > 0 { try await Task.sleep(nanoseconds: UInt64(200_000_000) << (attempt - 1)) }
+            do {
+                let (status, data) = try await post(body)
+                switch status {
+                case 200:
+                    return try JSONDecoder().decode(LicenseGrantMessage.self, from: data).grant()
+                case 400, 409, 503:
+                    // A decision, not a failure: no retry.
+                    let error = try? JSONDecoder().decode(ErrorMessage.self, from: data)
+                    if let error, let code = LicenseRefusal.Code(rawValue: error.error) {
+                        return .refused(LicenseRefusal(code, error.message))
+                    }
+                    if status == 503 { lastError = CALError.storage("the license server answered 503"); continue }
+                    return .refused(LicenseRefusal(.badRequest, error?.message ?? "the license server answered \(status)"))
+                default:
+                    lastError = CALError.storage("the license server answered \(status)")
+                }
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private struct ErrorMessage: Decodable {
+        let error: String
+        let message: String
+    }
+
+    /// One POST; the status and body.
+    private func post(_ body: Data) async throws -> (Int, Data) {
+        var request = URLRequest(url: baseURL.appendingPathComponent("v1/licenses"), timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        return try await send(request)
+    }
+
+    /// Sends one request; the status and body, or the transport's error.
+    private func send(_ request: URLRequest) async throws -> (Int, Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: CALError.fileAccess(path: request.url?.absoluteString ?? "", reason: error.localizedDescription))
+                } else if let response = response as? HTTPURLResponse {
+                    continuation.resume(returning: (response.statusCode, data ?? Data()))
+                } else {
+                    continuation.resume(throwing: CALError.fileAccess(path: request.url?.absoluteString ?? "", reason: "no HTTP response"))
+                }
+            }.resume()
+        }
+    }
+
+    /// The chain the license server serves at `GET /v1/chain` (its certificate, then the root).
+    public func chain() async throws -> [Certificate] {
+        let (status, data) = try await send(URLRequest(url: baseURL.appendingPathComponent("v1/chain"), timeoutInterval: timeout))
+        guard status == 200 else { throw CALError.fileAccess(path: baseURL.absoluteString, reason: "GET /v1/chain answered \(status)") }
+        return try PEMBundle.certificates(in: String(decoding: data, as: UTF8.self), path: baseURL.absoluteString + "/v1/chain")
+    }
+}
