@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "CALHTTP",
             dependencies: [
-                "CALCore", "CALLicenseServer", "CALClearinghouse", "CALStore", x509,
+                "CALCore", "CALLicenseServer", "CALClearinghouse", "CALStore", x509, crypto,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,11 +15,14 @@ public struct LicenseServerAPI: Sendable {
     public let server: LicenseServer
     /// The largest request body accepted.
     public let bodyLimit: Int
+    /// The operator's token for the admin routes; without one they are off.
+    public let adminToken: BearerToken?
     private let crlCache = PublishedCRLCache()
 
     /// An API for `server`.
-    public init(server: LicenseServer, bodyLimit: Int = Self.defaultBodyLimit) {
+    public init(server: LicenseServer, adminToken: BearerToken? = nil, bodyLimit: Int = Self.defaultBodyLimit) {
         self.server = server
+        self.adminToken = adminToken
         self.bodyLimit = bodyLimit
     }
 
@@ -36,6 +39,7 @@ public struct LicenseServerAPI: Sendable {
             let body = try await request.collectBody(upTo: bodyLimit)
             return try await license(Array(body.readableBytesView), contentType: request.headers[.contentType])
         }
+        addAdminRoutes(to: router)
         router.get("/crl") { _, _ in Self.bytes(try crl(), type: "application/pkix-crl") }
         router.post("/ocsp") { request, _ in
             var request = request
@@ -54,6 +58,55 @@ public struct LicenseServerAPI: Sendable {
             return try ocsp(Array(bytes))
         }
         return router
+    }
+
+    /// Operator routes, behind the bearer token: install a pack, revoke, report, list licenses.
+    private func addAdminRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/v1/packs") { request, _ in
+            try BearerToken.authorize(request, with: adminToken)
+            var request = request
+            let body = try await request.collectBody(upTo: bodyLimit)
+            do {
+                let content = try await server.installPack(Array(body.readableBytesView))
+                return try Self.json(
+                    ["keyPackID": content.keyPackID, "product": content.product, "licenseType": content.licenseType.rawValue,
+                     "count": String(content.count)],
+                    status: .created
+                )
+            } catch let error as CALError {
+                throw APIError(error)
+            }
+        }
+        router.post("/v1/revocations") { request, _ in
+            try BearerToken.authorize(request, with: adminToken)
+            var request = request
+            let body = try await request.collectBody(upTo: bodyLimit)
+            struct Revocation: Decodable { let serial: String; let reason: String? }
+            guard let revocation = try? JSONDecoder().decode(Revocation.self, from: Data(body.readableBytesView)) else {
+                throw APIError(.badRequest, code: "malformed", message: "send {\"serial\": HEX, \"reason\": NAME}")
+            }
+            guard let reason = RevocationReason(name: revocation.reason ?? "unspecified") else {
+                throw APIError(.badRequest, code: "invalid-argument", message: "unknown reason \(revocation.reason ?? "")")
+            }
+            do {
+                let revoked = try server.revoke(serial: revocation.serial, reason: reason)
+                return try Self.json(["serial": revoked.serial, "reason": reason.name, "subject": revoked.subjectName])
+            } catch let error as CALError {
+                throw APIError(error)
+            }
+        }
+        router.get("/v1/report") { request, _ in
+            try BearerToken.authorize(request, with: adminToken)
+            do { return try Self.json(try server.report()) } catch let error as CALError { throw APIError(error) }
+        }
+        router.get("/v1/licenses") { request, _ in
+            try BearerToken.authorize(request, with: adminToken)
+            do {
+                return try Self.json(try server.issuedLicenses().map(LicenseListing.init))
+            } catch let error as CALError {
+                throw APIError(error)
+            }
+        }
     }
 
     /// The logon flow's decision for one client, as the in-process host would get it.
@@ -96,14 +149,14 @@ public struct LicenseServerAPI: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        return bytes(Array(try encoder.encode(value)), type: "application/json")
+        return bytes(Array(try encoder.encode(value)), type: "application/json", status: status)
     }
 
-    static func bytes(_ bytes: [UInt8], type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    static func bytes(_ bytes: [UInt8], type: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -133,4 +133,38 @@ struct ServeCommandTests {
         #expect(products.first { $0["licenseType"] as? String == "per-device" }?["issued"] as? Int == 1)
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1", "--json").output.contains(serial))
     }
+
+    @Test("Admin routes: no token 401, wrong token 403, off without --admin-token-file; with it packs install, licenses revoke, report and listing answer")
+    func adminRoutes() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        try workspace.ok(
+            "clearinghouse", "issue-pack", "--home", "ch", "--server-certificate", "ls/server-chain.pem", "--type", "per-device",
+            "--count", "5", "--product", "Desk", "--agreement", "A-7", "--out", "more.keypack"
+        )
+        _ = try workspace.folder.write("token", "a-long-operator-token-0123456789\n")
+        let off = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", off.url + "/v1/report"]).output == "403")
+        off.stop()
+        let service = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--admin-token-file", "token"], in: workspace.folder.path
+        )
+        defer { service.stop() }
+        let bearer = ["-H", "Authorization: Bearer a-long-operator-token-0123456789"]
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", service.url + "/v1/report"]).output == "401")
+        #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer a-long-operator-token-012345678X", service.url + "/v1/report"]).output == "403")
+        let installed = try curl(bearer + ["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/octet-stream", "--data-binary", "@" + workspace.file("more.keypack"), service.url + "/v1/packs"])
+        #expect(installed.output.hasSuffix(" 201") && installed.output.contains("\"count\":\"5\""), "\(installed.output)")
+        let again = try curl(bearer + ["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary", "@" + workspace.file("more.keypack"), service.url + "/v1/packs"])
+        #expect(again.output == "409")
+        let serial = try workspace.serial(of: "cal.pem")
+        let revoked = try curl(bearer + ["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"serial\":\"\(serial)\",\"reason\":\"keyCompromise\"}", service.url + "/v1/revocations"])
+        #expect(revoked.output.hasSuffix(" 200"), "\(revoked.output)")
+        let unknown = try curl(bearer + ["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data", "{\"serial\":\"00ff\"}", service.url + "/v1/revocations"])
+        #expect(unknown.output == "404")
+        let report = try curl(bearer + [service.url + "/v1/report"])
+        #expect(report.output.contains("\"product\":\"Desk\""))
+        let listing = try curl(bearer + [service.url + "/v1/licenses"])
+        #expect(listing.output.contains(serial) && !listing.output.contains("certificate"))
+    }
 }

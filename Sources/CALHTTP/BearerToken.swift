@@ -1,0 +1,43 @@
+import CALCore
+import Crypto
+import Hummingbird
+
+/// The operator's bearer token for a service's admin routes, compared in constant time.
+public struct BearerToken: Sendable {
+    private let digest: [UInt8]
+
+    /// The token on the first line of `path` (at least 16 characters).
+    public init(file path: String) throws {
+        let text = try SecureFile.readText(path)
+        let token = String(text.split(whereSeparator: \.isNewline).first ?? "")
+        guard token.count >= 16 else { throw CALError.invalidArgument("the token in \(path) must be at least 16 characters") }
+        self.init(token)
+    }
+
+    /// A token from its text.
+    public init(_ token: String) {
+        digest = Array(SHA256.hash(data: Array(token.utf8)))
+    }
+
+    /// Whether `request` carries this token as `Authorization: Bearer TOKEN`. The comparison
+    /// takes the same time whatever the presented token is: both sides are hashed, then every
+    /// byte is compared.
+    func admits(_ request: Request) -> Bool {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        let presented = Array(SHA256.hash(data: Array(header.dropFirst("Bearer ".count).utf8)))
+        var difference: UInt8 = 0
+        for (left, right) in zip(presented, digest) { difference |= left ^ right }
+        return difference == 0
+    }
+
+    /// Throws 401 without a token, 403 with a wrong one, and 403 when no token was configured.
+    static func authorize(_ request: Request, with token: BearerToken?) throws {
+        guard let token else {
+            throw APIError(.forbidden, code: "admin-disabled", message: "the admin API is off; start the service with --admin-token-file")
+        }
+        guard request.headers[.authorization] != nil else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer TOKEN")
+        }
+        guard token.admits(request) else { throw APIError(.forbidden, code: "forbidden", message: "the token is not accepted") }
+    }
+}
