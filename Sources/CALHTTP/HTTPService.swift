@@ -5,7 +5,7 @@ import Logging
 public enum HTTPService {
     /// Serves `router` at `address`; `onRunning` receives the port actually bound (useful with port 0).
     public static func run(
-        _ router: Router<BasicRequestContext>,
+        _ router: Router<ServiceRequestContext>,
         at address: ListenAddress,
         name: String,
         onRunning: @escaping @Sendable (Int) async -> Void

@@ -17,24 +17,38 @@ public struct LicenseServerAPI: Sendable {
     public let bodyLimit: Int
     /// The operator's token for the admin routes; without one they are off.
     public let adminToken: BearerToken?
+    /// The limit on license requests per client address.
+    public let licenseRequestLimit: RateLimiter
     private let crlCache = PublishedCRLCache()
 
     /// An API for `server`.
-    public init(server: LicenseServer, adminToken: BearerToken? = nil, bodyLimit: Int = Self.defaultBodyLimit) {
+    public init(
+        server: LicenseServer,
+        adminToken: BearerToken? = nil,
+        licenseRequestLimit: RateLimiter = RateLimiter(limit: 60, per: 60),
+        bodyLimit: Int = Self.defaultBodyLimit
+    ) {
         self.server = server
         self.adminToken = adminToken
+        self.licenseRequestLimit = licenseRequestLimit
         self.bodyLimit = bodyLimit
     }
 
     /// The routes, for an application or a test.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.get("/v1/status") { _, _ in try Self.json(try server.status()) }
         router.get("/v1/chain") { _, _ in
             Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")
         }
-        router.post("/v1/licenses") { request, _ in
+        router.post("/v1/licenses") { request, context in
+            if let wait = licenseRequestLimit.take(for: context.clientKey) {
+                throw APIError(
+                    .tooManyRequests, code: "rate-limited",
+                    message: "too many license requests from this address; try again in \(Int(wait.rounded(.up))) s"
+                )
+            }
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
             return try await license(Array(body.readableBytesView), contentType: request.headers[.contentType])
@@ -61,7 +75,7 @@ public struct LicenseServerAPI: Sendable {
     }
 
     /// Operator routes, behind the bearer token: install a pack, revoke, report, list licenses.
-    private func addAdminRoutes(to router: Router<BasicRequestContext>) {
+    private func addAdminRoutes(to router: Router<ServiceRequestContext>) {
         router.post("/v1/packs") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
             var request = request

@@ -38,7 +38,11 @@ struct ServeLicenseTests {
     func concurrentRequests() async throws {
         let workspace = try CLIWorkspace.activated(seats: 50)
         // Each device's first request gets its one 90-day temporary license, which takes no seat.
-        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        // One test client plays 64 devices from one address: the per-address limit is raised for it.
+        let unlimited = ["--rate-limit", "100000/s"]
+        let first = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"] + unlimited, in: workspace.folder.path
+        )
         var bodies: [String] = []
         for index in 0..<64 {
             let key = try KeyType.p256.generate()
@@ -52,7 +56,8 @@ struct ServeLicenseTests {
         // only a permanent CAL is left to give.
         let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(91 * 86_400))
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", later], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", later] + unlimited,
+            in: workspace.folder.path
         )
         defer { service.stop() }
         let results = await withTaskGroup(of: Answer.self) { group in
@@ -97,5 +102,21 @@ struct ServeLicenseTests {
         let plain = try ExternalTool.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary", "@" + file, service.url + "/v1/licenses"])
         #expect(plain.output == "415")
         #expect(try post(service, file).status == 200)
+    }
+
+    @Test("License requests are rate-limited per client address: beyond the limit 429, and the service keeps answering")
+    func rateLimited() throws {
+        let workspace = try CLIWorkspace.activated(seats: 5)
+        let service = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--rate-limit", "3/min"], in: workspace.folder.path
+        )
+        defer { service.stop() }
+        let statuses = try (0..<5).map { try post(service, try body(workspace, device: "CYCLE-\($0)")).status }
+        #expect(statuses == [200, 200, 200, 429, 429])
+        let limited = try post(service, try body(workspace, device: "CYCLE-9"))
+        #expect(limited.object["error"] as? String == "rate-limited")
+        let status = try ExternalTool.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", service.url + "/v1/status"])
+        #expect(status.output == "200")
+        try workspace.refused("invalid-argument", "server", "serve", "--home", "ls", "--rate-limit", "lots")
     }
 }
