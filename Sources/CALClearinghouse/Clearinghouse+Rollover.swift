@@ -71,6 +71,10 @@ extension Clearinghouse {
         )
     }
 
+    /// A value that changes whenever a server certificate is revoked or the root rolls over: a
+    /// published root CRL stays current while it is the same.
+    public func revocationStamp() throws -> String { try records { try $0.revocationStamp() } }
+
     /// Every root, oldest first, with how many server certificates each issued.
     public func roots() throws -> [RootRecord] { try records { try $0.roots() } }
 

@@ -8,9 +8,12 @@ extension APIError {
         switch error {
         case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey:
             status = .badRequest
-        case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated:
+        case .chainDoesNotVerify:
+            status = .forbidden
+        case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated, .reactivationRefused,
+            .seatAlreadyTransferred, .notTransferable:
             status = .conflict
-        case .unknownSerial, .notActivated:
+        case .unknownSerial, .notActivated, .noPackForProduct:
             status = .notFound
         case .issuerCompromised:
             status = .serviceUnavailable

@@ -1,9 +1,6 @@
 import CALCore
 import X509
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A license server reached over HTTP (`POST /v1/licenses`), for a session host: the network
 /// form of ``LicenseSource``, with a timeout per attempt and retries with backoff. A server that
@@ -58,32 +55,14 @@ public struct HTTPLicenseSource: LicenseSource {
 
     /// One POST; the status and body.
     private func post(_ body: Data) async throws -> (Int, Data) {
-        var request = URLRequest(url: baseURL.appendingPathComponent("v1/licenses"), timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        return try await send(request)
-    }
-
-    /// Sends one request; the status and body, or the transport's error.
-    private func send(_ request: URLRequest) async throws -> (Int, Data) {
-        try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(throwing: CALError.fileAccess(path: request.url?.absoluteString ?? "", reason: error.localizedDescription))
-                } else if let response = response as? HTTPURLResponse {
-                    continuation.resume(returning: (response.statusCode, data ?? Data()))
-                } else {
-                    continuation.resume(throwing: CALError.fileAccess(path: request.url?.absoluteString ?? "", reason: "no HTTP response"))
-                }
-            }.resume()
-        }
+        let answer = try await HTTPClient(baseURL: baseURL, timeout: timeout).send("POST", "v1/licenses", body: body, contentType: "application/json")
+        return (answer.status, answer.body)
     }
 
     /// The chain the license server serves at `GET /v1/chain` (its certificate, then the root).
     public func chain() async throws -> [Certificate] {
-        let (status, data) = try await send(URLRequest(url: baseURL.appendingPathComponent("v1/chain"), timeoutInterval: timeout))
-        guard status == 200 else { throw CALError.fileAccess(path: baseURL.absoluteString, reason: "GET /v1/chain answered \(status)") }
-        return try PEMBundle.certificates(in: String(decoding: data, as: UTF8.self), path: baseURL.absoluteString + "/v1/chain")
+        let answer = try await HTTPClient(baseURL: baseURL, timeout: timeout).send("GET", "v1/chain")
+        guard answer.status == 200 else { throw CALError.fileAccess(path: baseURL.absoluteString, reason: "GET /v1/chain answered \(answer.status)") }
+        return try PEMBundle.certificates(in: String(decoding: answer.body, as: UTF8.self), path: baseURL.absoluteString + "/v1/chain")
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Runs a CALKit API as an HTTP service until SIGINT or SIGTERM, finishing requests in flight.
 public enum HTTPService {

@@ -40,6 +40,9 @@ public protocol ClearinghouseStore: Sendable {
         sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
     ) throws -> Result
 
+    /// A value that changes whenever a server certificate is revoked or a root changes.
+    func revocationStamp() throws -> String
+
     /// Every root, oldest first, with how many server certificates each issued and when the last expires.
     func roots() throws -> [RootRecord]
 

@@ -110,6 +110,16 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         )
     }
 
+    public func revocationStamp() throws -> String {
+        try database.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS revoked, MAX(revoked_at) AS latest FROM server_certificates WHERE revoked_at IS NOT NULL"
+            )
+            let roots = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM roots") ?? 0
+            return "\(row?["revoked"] as Int? ?? 0)/\(row?["latest"] as Double? ?? 0)/\(roots)"
+        }
+    }
+
     public func roots() throws -> [RootRecord] {
         try database.read { db in
             try Row.fetchAll(

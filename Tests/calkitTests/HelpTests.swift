@@ -11,7 +11,7 @@ struct HelpTests {
             ["server", "status"], ["server", "revoke"], ["server", "crl"], ["server", "ocsp"], ["server", "transfer"], ["server", "reclaim"], ["server", "report"], ["server", "policy"], ["client"], ["client", "init"], ["client", "request"], ["client", "install"],
             ["client", "verify"], ["host"], ["host", "init"], ["host", "set-mode"], ["host", "logon"], ["host", "status"], ["verify"], ["inspect"],
             ["clearinghouse", "rotate"], ["clearinghouse", "audit"], ["server", "rotate"], ["server", "audit"], ["client", "rotate"],
-            ["key"], ["key", "encrypt"], ["key", "decrypt"], ["key", "passwd"], ["server", "serve"],
+            ["key"], ["key", "encrypt"], ["key", "decrypt"], ["key", "passwd"], ["server", "serve"], ["server", "activate"], ["clearinghouse", "serve"],
         ]
     )
     func help(verb: [String]) throws {

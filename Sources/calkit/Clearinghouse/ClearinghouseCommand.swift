@@ -7,7 +7,7 @@ struct ClearinghouseCommand: AsyncParsableCommand {
         abstract: "The vendor's clearinghouse: root CA, server activation, key packs.",
         subcommands: [
             ClearinghouseInitCommand.self, ActivateCommand.self, IssuePackCommand.self, RevokeServerCommand.self,
-            ClearinghouseCRLCommand.self, AuthorizeTransferCommand.self, ClearinghouseAuditCommand.self, ClearinghouseRotateCommand.self,
+            ClearinghouseCRLCommand.self, AuthorizeTransferCommand.self, ClearinghouseAuditCommand.self, ClearinghouseRotateCommand.self, ClearinghouseServeCommand.self,
         ]
     )
 }

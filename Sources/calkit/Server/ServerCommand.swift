@@ -7,7 +7,7 @@ struct ServerCommand: AsyncParsableCommand {
         abstract: "A license server: activation, key packs, issuing client licenses.",
         subcommands: [
             ServerInitCommand.self, InstallCertificateCommand.self, InstallPackCommand.self, IssueCommand.self,
-            ServerStatusCommand.self, RevokeCommand.self, CRLCommand.self, OCSPCommand.self, TransferCommand.self, RotateCommand.self, ServeCommand.self,
+            ServerStatusCommand.self, RevokeCommand.self, CRLCommand.self, OCSPCommand.self, TransferCommand.self, RotateCommand.self, ServeCommand.self, ServerActivateCommand.self,
             ReclaimCommand.self, ReportCommand.self, PolicyCommand.self, ServerAuditCommand.self,
         ]
     )

@@ -1,0 +1,33 @@
+import ArgumentParser
+import CALCore
+import CALHTTP
+
+/// `calkit clearinghouse serve`: the clearinghouse as an HTTP service.
+struct ClearinghouseServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the clearinghouse as an HTTP service: automatic activation, key packs, transfers, the root CRL.",
+        discussion: """
+            Listens on 127.0.0.1:8760 by default. POST /v1/activations takes a license server's \
+            activation request (PEM) and answers its chain (PEM): the automatic method, used by \
+            `calkit server activate --clearinghouse URL`; limited per client address \
+            (--rate-limit, default 10/min). GET /crl serves the root's CRL (DER).
+
+            With --operator-token-file, `Authorization: Bearer TOKEN` opens POST /v1/packs \
+            (JSON: serverCertificate, licenseType, count, product, productVersion, agreement; \
+            answers the signed pack, DER) and POST /v1/transfers (a license, PEM; answers the \
+            grant, DER).
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @OptionGroup var service: ServiceOptions
+    @Option(help: ArgumentHelp("A file whose first line is the operator's bearer token (16+ characters); without it packs and transfers are off.", valueName: "file"))
+    var operatorTokenFile: String?
+
+    func run() async throws {
+        let token = try operatorTokenFile.map(BearerToken.init(file:))
+        let api = ClearinghouseAPI(clearinghouse: try home.clearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"))
+        try await service.serve(api.router(), name: "calkit-clearinghouse", defaultPort: 8760)
+    }
+}

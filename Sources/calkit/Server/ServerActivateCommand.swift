@@ -1,0 +1,40 @@
+import ArgumentParser
+import CALCore
+import CALHTTP
+import CALLicenseServer
+import Foundation
+
+/// `calkit server activate`: the automatic activation method, over HTTP.
+struct ServerActivateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activate",
+        abstract: "Activate automatically: send the activation request to the clearinghouse service and install the chain.",
+        discussion: """
+            Sends DIR/activation-request.pem (from `server init`, or a re-key request from \
+            `server rotate`) to POST /v1/activations of the running clearinghouse \
+            (`calkit clearinghouse serve`) and installs the chain it answers as DIR/server-chain.pem, \
+            as `server install-certificate` does.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(help: ArgumentHelp("The clearinghouse service's URL, for example http://127.0.0.1:8760.", valueName: "url")) var clearinghouse: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let server = try home.licenseServer()
+        let request = try SecureFile.read(server.home.file(LicenseServer.Files.activationRequest))
+        let answer = try await HTTPClient(clearinghouse).send(
+            "POST", "v1/activations", body: Data(request), contentType: "application/pkcs10"
+        )
+        guard answer.status == 201 else { throw answer.failure("the clearinghouse refused the activation") }
+        let chain = try PEMBundle.certificates(in: String(decoding: answer.body, as: UTF8.self), path: clearinghouse)
+        let certificate = try await server.installCertificate(chain: chain)
+        if json {
+            Output.json(["serverID": server.serverID, "notAfter": Output.date(certificate.notValidAfter), "chain": server.home.file(LicenseServer.Files.chain)])
+        } else {
+            print("License server \(server.serverID) is activated until \(Output.date(certificate.notValidAfter))")
+            print("chain: \(server.home.file(LicenseServer.Files.chain))")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CALTestSupport
+import Foundation
+import Testing
+
+@Suite("The whole story over HTTP: clearinghouse and license server as services")
+struct HTTPStoryTests {
+    func curl(_ arguments: [String]) throws -> ProcessResult {
+        try ExternalTool.run("/usr/bin/curl", ["-s", "--max-time", "20"] + arguments)
+    }
+
+    @Test("Automatic activation, a pack through the clearinghouse API, a host logging clients on through the license server, the root CRL with curl and openssl")
+    func wholeStory() throws {
+        let workspace = try CLIWorkspace()
+        _ = try workspace.folder.write("token", "operator-token-for-the-test-0001\n")
+        try workspace.ok("clearinghouse", "init", "--home", "ch")
+        let clearinghouse = try RunningService(
+            ExternalTool.calkitPath, ["clearinghouse", "serve", "--home", "ch", "--listen", "127.0.0.1:0", "--operator-token-file", "token"],
+            in: workspace.folder.path
+        )
+        defer { clearinghouse.stop() }
+        try workspace.ok("server", "init", "--home", "ls", "--name", "Networked")
+        let activated = try workspace.ok("server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url)
+        #expect(activated.output.contains("is activated until"))
+        try workspace.refused("request-not-acceptable", "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url)
+        // Packs are the operator's: without the token the clearinghouse refuses.
+        let order = ["--clearinghouse", clearinghouse.url, "--agreement", "A-1", "--type", "per-device", "--count", "2", "--product", "Desk"]
+        try workspace.refused("request-not-acceptable", ["server", "install-pack", "--home", "ls"] + order)
+        try workspace.ok(["server", "install-pack", "--home", "ls", "--token-file", "token"] + order)
+
+        let server = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        defer { server.stop() }
+        try workspace.ok("host", "init", "--home", "h", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem")
+        try workspace.ok("client", "init", "--home", "c1", "--device-id", "PC-1")
+        #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))
+        #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed licensed"))
+
+        // Transfers through the operator API; the root CRL through curl.
+        let license = try #require(try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).first { $0.hasSuffix(".pem") })
+        #expect(try workspace.ok("inspect", "c1/licenses/" + license).output.contains("permanent"))
+        do {
+            let grant = try curl([
+                "-o", workspace.file("grant.der"), "-w", "%{http_code}", "-X", "POST", "-H", "Authorization: Bearer operator-token-for-the-test-0001",
+                "--data-binary", "@" + workspace.file("c1/licenses/" + license), clearinghouse.url + "/v1/transfers",
+            ])
+            #expect(grant.output == "201")
+            #expect(try workspace.ok("inspect", "grant.der").output.hasPrefix("transfer-grant"))
+        }
+        let crl = try curl(["-o", workspace.file("root.crl"), "-w", "%{http_code} %{content_type}", clearinghouse.url + "/crl"])
+        #expect(crl.output == "200 application/pkix-crl")
+        let checked = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file("root.crl"), "-CAfile", workspace.file("ch/root.pem"), "-noout"])
+        #expect(checked.error.contains("verify OK"))
+        let garbage = try curl(["-w", " %{http_code}", "-X", "POST", "--data", "not a csr", clearinghouse.url + "/v1/activations"])
+        #expect(garbage.output.hasSuffix(" 400"))
+        #expect(clearinghouse.stop() == 0 && server.stop() == 0)
+    }
+}
