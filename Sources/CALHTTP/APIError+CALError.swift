@@ -10,6 +10,8 @@ extension APIError {
             status = .badRequest
         case .chainDoesNotVerify:
             status = .forbidden
+        case .notRenewable:
+            status = .conflict
         case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated, .reactivationRefused,
             .seatAlreadyTransferred, .notTransferable:
             status = .conflict

@@ -34,6 +34,7 @@ public struct ClearinghouseAPI: Sendable {
     public func router() -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/activations") { request, context in
             if let wait = activationLimit.take(for: context.clientKey) {
                 throw APIError(.tooManyRequests, code: "rate-limited", message: "too many activation requests; try again in \(Int(wait.rounded(.up))) s")

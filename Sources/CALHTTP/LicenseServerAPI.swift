@@ -38,6 +38,7 @@ public struct LicenseServerAPI: Sendable {
     public func router() -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: JSONErrorMiddleware())
         router.get("/v1/status") { _, _ in try Self.json(try server.status()) }
         router.get("/v1/chain") { _, _ in
             Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")
@@ -52,6 +53,12 @@ public struct LicenseServerAPI: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
             return try await license(Array(body.readableBytesView), contentType: request.headers[.contentType])
+        }
+        router.post("/v1/licenses/{serial}/renew") { request, context in
+            var request = request
+            let body = try await request.collectBody(upTo: bodyLimit)
+            let serial = context.parameters.get("serial") ?? ""
+            return try await renew(serial: serial, body: Array(body.readableBytesView))
         }
         addAdminRoutes(to: router)
         router.get("/crl") { _, _ in Self.bytes(try crl(), type: "application/pkix-crl") }
@@ -142,6 +149,22 @@ public struct LicenseServerAPI: Sendable {
         }
         if case .refused(let refusal) = grant { throw APIError(refusal) }
         return try Self.json(try LicenseGrantMessage(grant))
+    }
+
+    /// Renews a permanent license in its last 7 days, for the requester's key (JSON `{ "csr": PEM }`).
+    private func renew(serial: String, body: [UInt8]) async throws -> Response {
+        struct Renewal: Decodable { let csr: String }
+        guard let renewal = try? JSONDecoder().decode(Renewal.self, from: Data(body)),
+            let csr = try? CertificateSigningRequest(pemEncoded: renewal.csr)
+        else {
+            throw APIError(.badRequest, code: "malformed", message: "send {\"csr\": PEM} for the license's device or user")
+        }
+        do {
+            let renewed = try server.renew(serial: serial, request: csr)
+            return try Self.json(try LicenseGrantMessage(.issued(license: renewed.certificate, chain: [renewed.issuer])))
+        } catch let error as CALError {
+            throw APIError(error)
+        }
     }
 
     private func ocsp(_ bytes: [UInt8]) throws -> Response {

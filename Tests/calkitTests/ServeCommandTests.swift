@@ -74,10 +74,14 @@ struct ServeCommandTests {
             "--data-binary", "@" + workspace.file("big.bin"), ocsp,
         ])
         #expect(oversize.output == "413")
+        let oversizeBody = try curl([
+            "-X", "POST", "-H", "Content-Type: application/ocsp-request", "--data-binary", "@" + workspace.file("big.bin"), ocsp,
+        ])
+        #expect(oversizeBody.output.contains("\"error\":\"body-too-large\""))
         let badGet = try curl(["-w", " %{http_code}", ocsp + "/!!!not-base64!!!"])
         #expect(badGet.output.hasSuffix(" 400"))
-        let unknown = try curl(["-o", "/dev/null", "-w", "%{http_code}", service.url + "/v1/nothing"])
-        #expect(unknown.output == "404")
+        let unknown = try curl(["-w", " %{http_code}", service.url + "/v1/nothing"])
+        #expect(unknown.output.hasSuffix(" 404") && unknown.output.contains("\"error\":\"not-found\""), "\(unknown.output)")
         // A slow client dribbling a request a byte a second holds nothing up.
         let slow = Process()
         slow.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -166,5 +170,31 @@ struct ServeCommandTests {
         #expect(report.output.contains("\"product\":\"Desk\""))
         let listing = try curl(bearer + [service.url + "/v1/licenses"])
         #expect(listing.output.contains(serial) && !listing.output.contains("certificate"))
+    }
+
+    @Test("POST /v1/licenses/{serial}/renew renews in the last 7 days on the same seat, and refuses earlier or twice with 409")
+    func renewal() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        let issued = try workspace.json(try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem", "--json"))
+        let serial = try #require(issued["serial"] as? String)
+        let notAfterText = try #require(issued["notAfter"] as? String)
+        let notAfter = try #require(ISO8601DateFormatter().date(from: notAfterText))
+        let csr = String(decoding: try workspace.folder.read("c1.csr"), as: UTF8.self)
+        let body = try workspace.folder.write("renew.json", Array(try JSONSerialization.data(withJSONObject: ["csr": csr])))
+        func renew(at instant: Date) throws -> ProcessResult {
+            let service = try RunningService(
+                ExternalTool.calkitPath,
+                ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", ISO8601DateFormatter().string(from: instant)],
+                in: workspace.folder.path
+            )
+            defer { service.stop() }
+            return try curl(["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + body, service.url + "/v1/licenses/\(serial)/renew"])
+        }
+        let early = try renew(at: notAfter.addingTimeInterval(-30 * 86_400))
+        #expect(early.output.hasSuffix(" 409") && early.output.contains("not-renewable"))
+        let due = try renew(at: notAfter.addingTimeInterval(-3 * 86_400))
+        #expect(due.output.hasSuffix(" 200") && due.output.contains("\"decision\":\"issued\""), "\(due.output)")
+        let twice = try renew(at: notAfter.addingTimeInterval(-2 * 86_400))
+        #expect(twice.output.hasSuffix(" 409"))
     }
 }
