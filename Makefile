@@ -34,7 +34,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed:
 	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10" "pyyaml>=6"
 	touch $@
 
 ## certs: regenerate the sample PKI in certs/ with calkit itself
