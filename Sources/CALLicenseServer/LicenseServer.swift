@@ -33,6 +33,8 @@ public struct LicenseServer: Sendable {
     let passphrase: Passphrase?
     let store: any LicenseServerStore
     let time: any TimeSource
+    /// Where licenses say their CRL and OCSP responder are, when the server is served publicly.
+    let revocationPointers: RevocationPointers?
     private let chainCache = ParsedFileCache<[Certificate]>()
     private let keyCache = ParsedFileCache<Certificate.PrivateKey>()
     private let issuerCache = DerivedValueCache<Issuer>()
@@ -62,12 +64,16 @@ public struct LicenseServer: Sendable {
     public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .server)
         self.passphrase = passphrase
+        let opened: any LicenseServerStore
         do {
-            store = try SQLiteLicenseServerStore(path: home.file(Files.store))
+            opened = try SQLiteLicenseServerStore(path: home.file(Files.store))
         } catch {
             throw CALError.storage("\(error)")
         }
+        store = opened
         self.time = time
+        let publicURL = try Self.storeCall { try opened.setting(Self.publicURLSetting) }
+        revocationPointers = try publicURL.flatMap { $0.isEmpty ? nil : try RevocationPointers(publicURL: $0) }
         let key = try Self.acrossRotation { try currentKey() }
         // A home activated before issuers were recorded: its one key is the active issuer.
         if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,
@@ -309,7 +315,8 @@ public struct LicenseServer: Sendable {
             license: license,
             serialNumber: SerialNumbers.random(),
             notBefore: now,
-            notAfter: notAfter
+            notAfter: notAfter,
+            revocationPointers: revocationPointers
         )
         let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer.certificate, issuerKey: issuer.key)
         let record = IssuedLicense(
@@ -332,10 +339,18 @@ public struct LicenseServer: Sendable {
     // MARK: Policy
 
     private static let enforcePerUserSetting = "enforce-per-user"
+    static let publicURLSetting = "public-url"
 
     /// Whether per-user issuance stops at the purchased count (strict per-user licensing).
     public func enforcesPerUserLimit() throws -> Bool {
         try records { try $0.setting(Self.enforcePerUserSetting) } == "true"
+    }
+
+    /// Sets (or with nil clears) the public base URL licenses point to for their CRL (`/crl`)
+    /// and OCSP responder (`/ocsp`). Takes effect for servers opened afterwards.
+    public func setPublicURL(_ url: String?) throws {
+        if let url { _ = try RevocationPointers(publicURL: url) }
+        try records { try $0.setSetting(Self.publicURLSetting, url ?? "", now: time.now) }
     }
 
     /// Turns strict per-user licensing on or off.
@@ -591,7 +606,11 @@ public struct LicenseServer: Sendable {
 
     /// Runs a store read, turning store failures into ``CALError/storage(_:)``.
     func records<Result>(_ body: (any LicenseServerStore) throws -> Result) throws -> Result {
-        do { return try body(store) } catch let error as StoreError { throw CALError.storage("\(error)") }
+        try Self.storeCall { try body(store) }
+    }
+
+    private static func storeCall<Result>(_ body: () throws -> Result) throws -> Result {
+        do { return try body() } catch let error as StoreError { throw CALError.storage("\(error)") }
     }
 
     // MARK: Reports

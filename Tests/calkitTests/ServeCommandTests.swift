@@ -197,4 +197,33 @@ struct ServeCommandTests {
         let twice = try renew(at: notAfter.addingTimeInterval(-2 * 86_400))
         #expect(twice.output.hasSuffix(" 409"))
     }
+
+    @Test("--public-url: licenses issued afterwards name BASE/crl and BASE/ocsp; OpenSSL reads them, pkilint finds nothing, and openssl ocsp finds the responder by itself")
+    func publicURL() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let port = first.port
+        first.stop()
+        let base = "http://127.0.0.1:\(port)"
+        let service = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:\(port)", "--public-url", base], in: workspace.folder.path
+        )
+        defer { service.stop() }
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let text = try ExternalTool.openssl(["x509", "-in", workspace.file("cal.pem"), "-noout", "-text"])
+        #expect(text.output.contains("X509v3 CRL Distribution Points") && text.output.contains("URI:\(base)/crl"))
+        #expect(text.output.contains("OCSP - URI:\(base)/ocsp"))
+        let lint = try ExternalTool.run(ExternalTool.venvBin + "/lint_pkix_cert", ["lint", "-s", "WARNING", workspace.file("cal.pem")])
+        #expect(lint.status == 0 && lint.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "pkilint: \(lint.output)")
+        // openssl ocsp takes the responder's URL from the certificate itself.
+        let server = try workspace.folder.write(
+            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        )
+        let url = try ExternalTool.openssl(["x509", "-in", workspace.file("cal.pem"), "-noout", "-ocsp_uri"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let answer = try ExternalTool.openssl([
+            "ocsp", "-url", url, "-issuer", server, "-cert", workspace.file("cal.pem"), "-CAfile", workspace.file("ch/root.pem"), "-verify_other", server,
+        ])
+        #expect(answer.output.contains("cal.pem: good"), "\(answer.output) \(answer.error)")
+        try workspace.refused("invalid-argument", "server", "serve", "--home", "ls", "--public-url", "not a url")
+    }
 }

@@ -26,6 +26,8 @@ public enum ClientLicenseProfile {
         public var notBefore: Date
         /// End of validity.
         public var notAfter: Date
+        /// Where its revocation status is published, when the server is served at a public URL.
+        public var revocationPointers: RevocationPointers?
 
         /// Collects the contents of a license certificate.
         public init(
@@ -34,8 +36,10 @@ public enum ClientLicenseProfile {
             license: LicenseExtension,
             serialNumber: Certificate.SerialNumber,
             notBefore: Date,
-            notAfter: Date
+            notAfter: Date,
+            revocationPointers: RevocationPointers? = nil
         ) {
+            self.revocationPointers = revocationPointers
             self.publicKey = publicKey
             self.subject = subject
             self.license = license
@@ -53,7 +57,7 @@ public enum ClientLicenseProfile {
     ) throws -> Certificate {
         let issuerKeyID = try issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         let licenseExtension = try contents.license.certificateExtension()
-        let extensions = try Certificate.Extensions {
+        var extensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
             Critical(KeyUsage(digitalSignature: true))
             try ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)])
@@ -61,6 +65,7 @@ public enum ClientLicenseProfile {
             AuthorityKeyIdentifier(keyIdentifier: issuerKeyID)
             licenseExtension
         }
+        for pointer in try contents.revocationPointers?.extensions() ?? [] { try extensions.append(pointer) }
         return try Certificate(
             version: .v3,
             serialNumber: contents.serialNumber,

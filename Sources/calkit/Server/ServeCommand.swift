@@ -30,9 +30,12 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var service: ServiceOptions
     @Option(help: ArgumentHelp("A file whose first line is the operator's bearer token (16+ characters); without it the admin routes are off.", valueName: "file"))
     var adminTokenFile: String?
+    @Option(help: ArgumentHelp("The base URL relying parties reach this service at; licenses issued from now on name BASE/crl and BASE/ocsp in their CRL distribution point and OCSP access extensions.", valueName: "url"))
+    var publicURL: String?
 
     func run() async throws {
         let token = try adminTokenFile.map(BearerToken.init(file:))
+        if let publicURL { try home.licenseServer().setPublicURL(publicURL) }
         let api = LicenseServerAPI(server: try home.licenseServer(), adminToken: token, licenseRequestLimit: try service.limiter(default: "60/min"))
         try await service.serve(api.router(), name: "calkit-license-server", defaultPort: 8750)
     }

@@ -1,0 +1,49 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// Where relying parties find a license's revocation status: the CRL distribution point
+/// (`BASE/crl`) and the OCSP responder (`BASE/ocsp`) of a license server served at a public URL.
+public struct RevocationPointers: Sendable, Hashable {
+    /// The CRL's URL.
+    public let crlURL: String
+    /// The OCSP responder's URL.
+    public let ocspURL: String
+
+    /// The pointers of a license server served at `publicURL` (http or https, no query).
+    public init(publicURL: String) throws {
+        guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil, url.query == nil,
+            publicURL.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+        else {
+            throw CALError.invalidArgument("--public-url takes a base URL such as http://licenses.example.com:8750")
+        }
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        crlURL = base + "/crl"
+        ocspURL = base + "/ocsp"
+    }
+
+    static let crlDistributionPointsOID: ASN1ObjectIdentifier = [2, 5, 29, 31]
+
+    /// The two non-critical extensions: CRL distribution points and authority information access.
+    public func extensions() throws -> [Certificate.Extension] {
+        // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint { [0] DistributionPointName { fullName [0] GeneralNames } }
+        var serializer = DER.Serializer()
+        try serializer.appendConstructedNode(identifier: .sequence) { points in
+            try points.appendConstructedNode(identifier: .sequence) { point in
+                try point.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { name in
+                    try name.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { names in
+                        names.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 6, tagClass: .contextSpecific)) {
+                            $0.append(contentsOf: Array(crlURL.utf8))
+                        }
+                    }
+                }
+            }
+        }
+        let distribution = Certificate.Extension(oid: Self.crlDistributionPointsOID, critical: false, value: serializer.serializedBytes[...])
+        let access = try Certificate.Extension(
+            AuthorityInformationAccess([.init(method: .ocspServer, location: .uniformResourceIdentifier(ocspURL))]),
+            critical: false
+        )
+        return [distribution, access]
+    }
+}
