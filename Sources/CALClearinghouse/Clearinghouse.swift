@@ -248,21 +248,13 @@ public struct Clearinghouse: Sendable {
     public func revocationList(rootKeyID: String? = nil, nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
         let generation = try rootKeyID.map { try self.generation(keyID: $0) } ?? active
         let now = time.now
-        do {
-            return try store.publishRevocations(rootKeyID: generation.keyID, now: now) { entries, number in
+        return try records {
+            try $0.publishRevocations(rootKeyID: generation.keyID, now: now) { entries, number in
                 try CertificateRevocationList.sign(
-                    issuer: generation.root,
-                    key: generation.rootKey,
-                    records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
-                    number: number,
-                    now: now,
+                    issuer: generation.root, key: generation.rootKey, records: entries.map(\.crlRecord), number: number, now: now,
                     nextUpdateHours: nextUpdateHours
                 )
             }
-        } catch let error as CALError {
-            throw error
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
         }
     }
 

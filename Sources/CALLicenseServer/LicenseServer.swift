@@ -550,21 +550,13 @@ public struct LicenseServer: Sendable {
     public func revocationList(issuerKeyID: String? = nil, nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
         let issuer = try signingIssuer(keyID: issuerKeyID)
         let now = time.now
-        do {
-            return try store.publishRevocations(issuerKeyID: issuer.keyID, now: now) { entries, number in
+        return try records {
+            try $0.publishRevocations(issuerKeyID: issuer.keyID, now: now) { entries, number in
                 try CertificateRevocationList.sign(
-                    issuer: issuer.certificate,
-                    key: issuer.key,
-                    records: entries.map { ($0.serial, $0.revokedAt, $0.reason) },
-                    number: number,
-                    now: now,
+                    issuer: issuer.certificate, key: issuer.key, records: entries.map(\.crlRecord), number: number, now: now,
                     nextUpdateHours: nextUpdateHours
                 )
             }
-        } catch let error as CALError {
-            throw error
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
         }
     }
 

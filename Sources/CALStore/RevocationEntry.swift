@@ -9,6 +9,9 @@ public struct RevocationEntry: Hashable, Sendable, Codable {
     public var revokedAt: Date
     /// The RFC 5280 reason code.
     public var reason: Int
+
+    /// The entry as a CRL signer takes it.
+    public var crlRecord: (serialHex: String, revokedAt: Date, reasonCode: Int) { (serial, revokedAt, reason) }
 }
 
 extension RevocationEntry {
