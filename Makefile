@@ -41,8 +41,9 @@ $(VENV)/.installed:
 certs: build
 	scripts/make-certs.sh "$(abspath $(CALKIT))" certs
 
-## bench: release-build benchmark of signing, minting and verifying
+## bench: release-build benchmark of signing, minting, verifying, CRLs, and the license server over HTTP
 bench: deps
+	$(SWIFT) build -c release --product calkit
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench
 

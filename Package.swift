@@ -66,7 +66,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "CALBench",
-            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509, crypto],
+            dependencies: [
+                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHTTP", "CALTestSupport", x509, crypto,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Benchmarks/CALBench"
         ),
         .target(

@@ -10,12 +10,33 @@ import X509
 /// side by side in one run so the ratios hold on a noisy machine.
 @main
 struct CALBench {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("CALBench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Every row, or the one `CALBENCH_ONLY` names.
+    static func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
         // CALBENCH_ONLY=crl measures one CRL size (the report runs it in child processes).
         if environment["CALBENCH_ONLY"] == "crl" {
             try await CRLScale.measure(entries: Int(environment["CALBENCH_CRL_ENTRIES"] ?? "") ?? 100_000)
+            return
+        }
+        let levels = [1, 8, 64]
+        let devicesPerLevel = Int(environment["CALBENCH_HTTP_DEVICES"] ?? "") ?? 2_000
+        let ocspRequests = Int(environment["CALBENCH_HTTP_OCSP"] ?? "") ?? 4_000
+        // CALBENCH_ONLY=http runs the network rows (after a raw signing row for their ratio).
+        if environment["CALBENCH_ONLY"] == "http" {
+            let key = P256.Signing.PrivateKey()
+            let rawSign = try Measurement.run("raw P-256 sign (swift-crypto)", duration: duration) { _ = try key.signature(for: [1, 2, 3]) }
+            print("raw P-256 sign: \(format(rawSign.perSecond)) /s")
+            try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
             return
         }
         // CALBENCH_ONLY=store or =verify runs just that row, for a profiler.
@@ -97,6 +118,7 @@ struct CALBench {
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
         print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
+        try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
         try CRLScale.report(sizes: [100_000, 1_000_000])
     }
 
