@@ -79,6 +79,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case rotationPending(String)
     /// An audit-log entry was altered, removed or reordered after it was written.
     case auditChainBroken(sequence: Int64, reason: String)
+    /// A CALKit service gave no answer: refused, timed out, or its TLS certificate is not trusted.
+    case serviceUnreachable(url: String, reason: String)
 
     /// The stable, machine-readable code of this error.
     public var code: String {
@@ -121,6 +123,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .reactivationRefused: return "reactivation-refused"
         case .issuerCompromised: return "issuer-compromised"
         case .rotationPending: return "rotation-pending"
+        case .serviceUnreachable: return "service-unreachable"
         }
     }
 
@@ -170,6 +173,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .revocationQuotaExceeded(let product, let version, let limit):
             return "the revocation quota of \(product) \(version) is reached: at most \(limit) unexpired per-device CALs may be revoked administratively at a time (20 % of those installed)"
         case .storage(let text): return "store error: \(text)"
+        case .serviceUnreachable(let url, let reason): return "cannot reach \(url): \(reason)"
         case .passphraseRequired(let path):
             return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
         case .wrongPassphrase(let path): return "the passphrase does not open \(path)"

@@ -12,13 +12,18 @@ public struct HTTPLicenseSource: LicenseSource {
     public let timeout: TimeInterval
     /// How many attempts before giving up.
     public let attempts: Int
+    /// The CA certificates (PEM file) an https license server's certificate must chain to; nil: the system's.
+    public let tlsTrust: String?
 
     /// A source for the license server at `baseURL`.
-    public init(baseURL: URL, timeout: TimeInterval = 10, attempts: Int = 3) {
+    public init(baseURL: URL, timeout: TimeInterval = 10, attempts: Int = 3, tlsTrust: String? = nil) {
         self.baseURL = baseURL
         self.timeout = timeout
         self.attempts = max(1, attempts)
+        self.tlsTrust = tlsTrust
     }
+
+    private var client: ServiceClient { ServiceClient(baseURL: baseURL, timeout: timeout, tlsTrust: tlsTrust) }
 
     public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
         let body = try JSONEncoder().encode(try LicenseRequestMessage(request))
@@ -55,14 +60,14 @@ public struct HTTPLicenseSource: LicenseSource {
 
     /// One POST; the status and body.
     private func post(_ body: Data) async throws -> (Int, Data) {
-        let answer = try await HTTPClient(baseURL: baseURL, timeout: timeout).send("POST", "v1/licenses", body: body, contentType: "application/json")
+        let answer = try await client.send("POST", "v1/licenses", body: body, contentType: "application/json")
         return (answer.status, answer.body)
     }
 
     /// The chain the license server serves at `GET /v1/chain` (its certificate, then the root).
     public func chain() async throws -> [Certificate] {
-        let answer = try await HTTPClient(baseURL: baseURL, timeout: timeout).send("GET", "v1/chain")
-        guard answer.status == 200 else { throw CALError.fileAccess(path: baseURL.absoluteString, reason: "GET /v1/chain answered \(answer.status)") }
+        let answer = try await client.send("GET", "v1/chain")
+        guard answer.status == 200 else { throw answer.failure("GET /v1/chain") }
         return try PEMBundle.certificates(in: String(decoding: answer.body, as: UTF8.self), path: baseURL.absoluteString + "/v1/chain")
     }
 }

@@ -13,6 +13,8 @@ public struct SessionHost: Sendable {
         public static let trustRoot = "trust-root.pem"
         /// The SQLite store: settings, grace period, decisions.
         public static let store = "calkit.sqlite"
+        /// The CA certificates an https license server's TLS certificate must chain to, when given at init.
+        public static let tlsTrust = "tls-trust.pem"
     }
 
     /// The names of the host's settings in its store.
@@ -20,6 +22,7 @@ public struct SessionHost: Sendable {
         static let mode = "mode"
         static let product = "product"
         static let licenseServer = "license-server"
+        static let requestTimeout = "request-timeout"
         static let graceStart = "grace-start"
         static let graceEnd = "grace-end"
     }
@@ -40,16 +43,25 @@ public struct SessionHost: Sendable {
         licenseServer: String,
         trustRoot: [Certificate],
         product: String?,
+        tlsTrust: [Certificate] = [],
+        requestTimeout: TimeInterval? = nil,
         time: any TimeSource = SystemTimeSource()
     ) throws -> SessionHost {
+        if let requestTimeout, !(0.1...300).contains(requestTimeout) {
+            throw CALError.invalidArgument("--timeout must be 0.1 to 300 seconds")
+        }
         guard !trustRoot.isEmpty else { throw CALError.invalidArgument("the host needs a trusted root") }
         let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256))
         try SecureFile.write(Array(try PEMBundle.pem(of: trustRoot).utf8), to: home.file(Files.trustRoot), overwrite: false)
+        if !tlsTrust.isEmpty {
+            try SecureFile.write(Array(try PEMBundle.pem(of: tlsTrust).utf8), to: home.file(Files.tlsTrust), overwrite: false)
+        }
         let host = try SessionHost(home: path, time: time)
         try host.update {
             try $0.setSetting(Setting.mode, mode.rawValue)
             try $0.setSetting(Setting.licenseServer, licenseServer)
             if let product { try $0.setSetting(Setting.product, product) }
+            if let requestTimeout { try $0.setSetting(Setting.requestTimeout, String(requestTimeout)) }
         }
         return host
     }
@@ -89,6 +101,21 @@ public struct SessionHost: Sendable {
 
     /// The license server the host is bound to, as given at init.
     public func licenseServer() throws -> String { try setting(Setting.licenseServer) ?? "" }
+
+    /// Seconds each attempt to reach a networked license server may take before the host retries
+    /// or, after the last attempt, treats it as unreachable.
+    public func requestTimeout() throws -> TimeInterval {
+        try setting(Setting.requestTimeout).flatMap(TimeInterval.init) ?? Self.defaultRequestTimeout
+    }
+
+    /// The default of ``requestTimeout()``: a logon waits at most about three times this.
+    public static let defaultRequestTimeout: TimeInterval = 5
+
+    /// The file of CA certificates for the license server's TLS certificate, if the host was given one.
+    public var tlsTrustFile: String? {
+        let path = home.file(Files.tlsTrust)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     /// The product the host serves, if set.
     public func product() throws -> String? { try setting(Setting.product) }

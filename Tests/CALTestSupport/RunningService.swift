@@ -7,8 +7,10 @@ public final class RunningService: @unchecked Sendable {
     private let errorPipe = Pipe()
     private let lock = NSLock()
     private var output = ""
-    /// The port the service reported in its `listening on http://HOST:PORT` line.
+    /// The port the service reported in its `listening on http(s)://HOST:PORT` line.
     public private(set) var port = 0
+    /// `http` or `https`, as the service reported.
+    public private(set) var scheme = "http"
 
     /// Starts `executable` and waits (up to `timeout` seconds) for it to say where it listens.
     public init(_ executable: String, _ arguments: [String], in directory: String, timeout: TimeInterval = 60) throws {
@@ -33,10 +35,11 @@ public final class RunningService: @unchecked Sendable {
             lock.lock()
             let text = output
             lock.unlock()
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }),
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http") }),
                 let port = Int(line.split(separator: ":").last ?? "")
             {
                 self.port = port
+                scheme = line.hasPrefix("listening on https://") ? "https" : "http"
                 return
             }
             guard process.isRunning else { break }
@@ -47,7 +50,7 @@ public final class RunningService: @unchecked Sendable {
     }
 
     /// The base URL.
-    public var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Stops the service with SIGTERM and waits; returns its exit status.
     @discardableResult

@@ -138,6 +138,28 @@ struct ServeCommandTests {
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1", "--json").output.contains(serial))
     }
 
+    @Test("A hung license server (takes the connection, never answers): each attempt times out after --timeout, and the grace period admits")
+    func hungLicenseServer() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let port = service.port
+        try workspace.ok(
+            "host", "init", "--home", "h", "--mode", "per-device", "--license-server", service.url, "--trust", "ch/root.pem", "--timeout", "1"
+        )
+        #expect(service.stop() == 0)
+        let hung = try SilentListener(port: port)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let logon = try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1")
+        let waited = clock.now - start
+        #expect(logon.output.contains("allowed grace-period"), "\(logon.output)")
+        // Three attempts of one second each (and the backoff between them), not the default's 5 s each.
+        #expect(waited >= .seconds(3) && waited < .seconds(10), "the logon took \(waited)")
+        #expect(hung.port == port)
+        let zero = try workspace.run(["host", "init", "--home", "h2", "--mode", "per-device", "--license-server", service.url, "--timeout", "0"])
+        #expect(zero.status != 0 && zero.error.contains("--timeout must be 0.1 to 300 seconds"))
+    }
+
     @Test("Admin routes: no token 401, wrong token 403, off without --admin-token-file; with it packs install, licenses revoke, report and listing answer")
     func adminRoutes() throws {
         let workspace = try CLIWorkspace.activated(seats: 2)

@@ -34,7 +34,7 @@ struct LogonCommand: AsyncParsableCommand {
         let source: (any LicenseSource)?
         if let url = URL(string: bound), url.scheme == "http" || url.scheme == "https" {
             // Over the network; an unreachable server throws at the request and counts as unreachable.
-            source = HTTPLicenseSource(baseURL: url)
+            source = HTTPLicenseSource(baseURL: url, timeout: try host.requestTimeout(), tlsTrust: host.tlsTrustFile)
         } else {
             do {
                 source = try LicenseServer(home: bound, time: time, passphrase: passphrase)

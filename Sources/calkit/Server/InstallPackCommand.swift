@@ -31,6 +31,7 @@ struct InstallPackCommand: AsyncParsableCommand {
     @Option(help: "How many CALs (with --clearinghouse).") var count: Int?
     @Option(help: "The product (with --clearinghouse).") var product: String?
     @Option(help: "The product version (with --clearinghouse).") var productVersion: String?
+    @OptionGroup var trust: TLSTrustOption
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
@@ -49,7 +50,7 @@ struct InstallPackCommand: AsyncParsableCommand {
         let bytes: [UInt8]
         if let clearinghouse, let agreement, let type, let count, let product {
             let token = try tokenFile.map { String(try SecureFile.readText($0).split(whereSeparator: \.isNewline).first ?? "") }
-            let client = try HTTPClient(clearinghouse, token: token)
+            let client = try ServiceClient(clearinghouse, token: token, tlsTrust: trust.tlsTrust)
             let order: [String: Any] = [
                 "serverCertificate": try PEMBundle.pem(of: [try server.chain()[0]]), "licenseType": type.rawValue, "count": count,
                 "product": product, "productVersion": productVersion ?? "", "agreement": agreement,

@@ -19,12 +19,13 @@ struct ServerActivateCommand: AsyncParsableCommand {
 
     @OptionGroup var home: HomeOption
     @Option(help: ArgumentHelp("The clearinghouse service's URL, for example http://127.0.0.1:8760.", valueName: "url")) var clearinghouse: String
+    @OptionGroup var trust: TLSTrustOption
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
         let server = try home.licenseServer()
         let request = try SecureFile.read(server.home.file(LicenseServer.Files.activationRequest))
-        let answer = try await HTTPClient(clearinghouse).send(
+        let answer = try await ServiceClient(clearinghouse, tlsTrust: trust.tlsTrust).send(
             "POST", "v1/activations", body: Data(request), contentType: "application/pkcs10"
         )
         guard answer.status == 201 else { throw answer.failure("the clearinghouse refused the activation") }

@@ -3,12 +3,23 @@ import CALHTTP
 import Hummingbird
 import Foundation
 
-/// `--listen` and `--rate-limit` of the `serve` verbs, and running the service they describe.
+/// `--listen`, `--rate-limit` and `--tls-certificate`/`--tls-key` of the `serve` verbs, and
+/// running the service they describe.
 struct ServiceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Address and port to listen on (loopback by default; port 0: any free port).", valueName: "host:port"))
     var listen: String?
     @Option(help: ArgumentHelp("Requests allowed per client address on the rate-limited routes: N/s, N/min or N/h.", valueName: "rate"))
     var rateLimit: String?
+    @Option(help: ArgumentHelp("Serve https with this certificate chain (PEM, the service's certificate first); needs --tls-key.", valueName: "file"))
+    var tlsCertificate: String?
+    @Option(help: ArgumentHelp("The private key of --tls-certificate (PEM, unencrypted, readable only by the service).", valueName: "file"))
+    var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-certificate and --tls-key go together")
+        }
+    }
 
     /// The rate limiter, with `fallback` when --rate-limit is not given.
     func limiter(default fallback: String) throws -> RateLimiter { try RateLimiter(rateLimit ?? fallback) }
@@ -16,9 +27,12 @@ struct ServiceOptions: ParsableArguments {
     /// Runs `router` until SIGINT or SIGTERM, printing `listening on URL` once bound.
     func serve(_ router: Router<ServiceRequestContext>, name: String, defaultPort: Int) async throws {
         let address = try ListenAddress(listen ?? "127.0.0.1:\(defaultPort)")
-        try await HTTPService.run(router, at: address, name: name) { port in
+        var tls: TLSIdentity?
+        if let tlsCertificate, let tlsKey { tls = try TLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey) }
+        let scheme = tls == nil ? "http" : "https"
+        try await HTTPService.run(router, at: address, tls: tls, name: name) { port in
             // Written straight to the descriptor, so scripts and tests see it at once.
-            FileHandle.standardOutput.write(Data("listening on http://\(address.host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("listening on \(scheme)://\(address.host):\(port)\n".utf8))
         }
     }
 }
