@@ -52,6 +52,11 @@ public final class RunningService: @unchecked Sendable {
     /// The base URL.
     public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
+    /// Sends SIGTERM and returns at once (the service finishes what it is doing); `stop()` waits.
+    public func terminate() {
+        if process.isRunning { process.terminate() }
+    }
+
     /// Stops the service with SIGTERM and waits; returns its exit status.
     @discardableResult
     public func stop() -> Int32 {

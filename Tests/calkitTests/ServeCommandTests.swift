@@ -160,6 +160,57 @@ struct ServeCommandTests {
         #expect(zero.status != 0 && zero.error.contains("--timeout must be 0.1 to 300 seconds"))
     }
 
+    @Test("SIGTERM lets the request in flight finish (its body still arriving) and answers it before the service exits 0")
+    func gracefulShutdown() throws {
+        let workspace = try CLIWorkspace.activated(seats: 1)
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let server = try workspace.folder.write(
+            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        )
+        expectTool(try ExternalTool.openssl(["ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        defer { service.stop() }
+        // A client that sends the head and part of the body, waits, then sends the rest.
+        let client = Process()
+        let output = Pipe()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        client.arguments = [
+            "-c",
+            """
+            import socket,sys,time
+            body=open(sys.argv[2],'rb').read()
+            s=socket.create_connection(('127.0.0.1',int(sys.argv[1])))
+            head=b'POST /ocsp HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/ocsp-request\\r\\nConnection: close\\r\\nContent-Length: %d\\r\\n\\r\\n' % len(body)
+            s.sendall(head+body[:10])
+            print('half', flush=True)
+            time.sleep(1.5)
+            s.sendall(body[10:])
+            data=b''
+            while True:
+              chunk=s.recv(65536)
+              if not chunk: break
+              data+=chunk
+            print(data.split(b'\\r\\n')[0].decode(), flush=True)
+            """,
+            String(service.port), workspace.file("req.der"),
+        ]
+        client.standardOutput = output
+        try client.run()
+        var said = ""
+        while !said.contains("half") {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
+        #expect(said.contains("half"))
+        Thread.sleep(forTimeInterval: 0.3)
+        service.terminate()
+        client.waitUntilExit()
+        said += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("HTTP/1.1 200 OK"), "\(said)")
+        #expect(service.stop() == 0)
+    }
+
     @Test("Admin routes: no token 401, wrong token 403, off without --admin-token-file; with it packs install, licenses revoke, report and listing answer")
     func adminRoutes() throws {
         let workspace = try CLIWorkspace.activated(seats: 2)
