@@ -58,7 +58,7 @@ struct ServeCommandTests {
         #expect(service.stop() == 0)
     }
 
-    @Test("Garbage, oversize and mistyped bodies get 400, 413 and 415 with JSON errors, and the service keeps answering")
+    @Test("Garbage, oversize, truncated and mistyped bodies get 400, 413 and 415 with JSON errors, and the service keeps answering")
     func hostileRequests() throws {
         let workspace = try CLIWorkspace.activated(seats: 1)
         let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
@@ -78,6 +78,42 @@ struct ServeCommandTests {
             "-X", "POST", "-H", "Content-Type: application/ocsp-request", "--data-binary", "@" + workspace.file("big.bin"), ocsp,
         ])
         #expect(oversizeBody.output.contains("\"error\":\"body-too-large\""))
+        // Truncated: half a real OCSP request, half a license request's JSON, and a body cut off
+        // before its Content-Length (the client hangs up).
+        try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let issuer = try workspace.folder.write(
+            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        )
+        expectTool(try ExternalTool.openssl(["ocsp", "-issuer", issuer, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
+        let request = try workspace.folder.read("req.der")
+        _ = try workspace.folder.write("half.der", Array(request.prefix(request.count / 2)))
+        let halfOCSP = try curl([
+            "-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/ocsp-request", "--data-binary", "@" + workspace.file("half.der"), ocsp,
+        ])
+        #expect(halfOCSP.output.hasSuffix(" 400") && halfOCSP.output.contains("\"error\":\"malformed\""), "\(halfOCSP.output)")
+        let csr = String(decoding: try workspace.folder.read("c1.csr"), as: UTF8.self)
+        let message = "{\"mode\":\"per-device\",\"csr\":\(String(decoding: try JSONEncoder().encode(csr), as: UTF8.self))}"
+        _ = try workspace.folder.write("half.json", String(message.prefix(message.count / 2)))
+        let halfJSON = try curl([
+            "-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + workspace.file("half.json"),
+            service.url + "/v1/licenses",
+        ])
+        #expect(halfJSON.output.hasSuffix(" 400") && halfJSON.output.contains("\"error\":\"malformed\""), "\(halfJSON.output)")
+        let hangUp = Process()
+        hangUp.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        hangUp.arguments = [
+            "-c",
+            "import socket,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\n"
+                + "s.sendall(b'POST /ocsp HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/ocsp-request\\r\\nContent-Length: 500\\r\\n\\r\\n0123')\n"
+                + "s.close()",
+            String(service.port),
+        ]
+        try hangUp.run()
+        hangUp.waitUntilExit()
+        let afterHangUp = try ExternalTool.openssl([
+            "ocsp", "-url", ocsp, "-issuer", issuer, "-cert", workspace.file("cal.pem"), "-CAfile", workspace.file("ch/root.pem"), "-verify_other", issuer,
+        ])
+        #expect(afterHangUp.output.contains("cal.pem: good"), "\(afterHangUp.output) \(afterHangUp.error)")
         let badGet = try curl(["-w", " %{http_code}", ocsp + "/!!!not-base64!!!"])
         #expect(badGet.output.hasSuffix(" 400"))
         let unknown = try curl(["-w", " %{http_code}", service.url + "/v1/nothing"])
