@@ -7,6 +7,7 @@ public final class RunningService: @unchecked Sendable {
     private let errorPipe = Pipe()
     private let lock = NSLock()
     private var output = ""
+    private var errorOutput = ""
     /// The port the service reported in its `listening on http(s)://HOST:PORT` line.
     public private(set) var port = 0
     /// `http` or `https`, as the service reported.
@@ -27,8 +28,14 @@ public final class RunningService: @unchecked Sendable {
             self.output += String(decoding: data, as: UTF8.self)
             self.lock.unlock()
         }
-        // Drain the log so a chatty service never blocks on a full pipe.
-        errorPipe.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        // Keep the log (standard error), read as it comes so a chatty service never blocks on a full pipe.
+        errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.errorOutput += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -47,6 +54,13 @@ public final class RunningService: @unchecked Sendable {
         }
         stop()
         throw RunningServiceError(message: "the service did not start: \(output)")
+    }
+
+    /// What the service logged on standard error so far.
+    public var log: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return errorOutput
     }
 
     /// The base URL.

@@ -279,6 +279,16 @@ struct ServeCommandTests {
         #expect(report.output.contains("\"product\":\"Desk\""))
         let listing = try curl(bearer + [service.url + "/v1/licenses"])
         #expect(listing.output.contains(serial) && !listing.output.contains("certificate"))
+
+        // One log line per request, with its outcome; never the token, never a key.
+        #expect(service.stop() == 0)
+        let lines = service.log.split(separator: "\n").filter { $0.contains("method=") }
+        #expect(lines.count == 8, "\(service.log)")
+        #expect(lines.contains { $0.contains("method=POST") && $0.contains("path=/v1/revocations") && $0.contains("status=200") })
+        #expect(lines.contains { $0.contains("path=/v1/report") && $0.contains("status=401") })
+        #expect(lines.contains { $0.contains("path=/v1/packs") && $0.contains("status=409") })
+        #expect(!service.log.contains("0123456789") && !service.log.contains("012345678X") && !service.log.contains("Bearer"))
+        #expect(!service.log.contains("PRIVATE KEY"))
     }
 
     @Test("POST /v1/licenses/{serial}/renew renews in the last 7 days on the same seat, and refuses earlier or twice with 409")
