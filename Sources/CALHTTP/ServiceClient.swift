@@ -121,8 +121,8 @@ public struct ServiceClient: Sendable {
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
             return "its TLS certificate is not trusted (give the CA that issued it with --tls-trust)"
         }
-        if let ssl = error as? NIOSSLExtraError, String(describing: ssl).contains("hostname") {
-            return "its TLS certificate does not name this host: \(ssl)"
+        if let ssl = error as? NIOSSLExtraError, ssl == .failedToValidateHostname {
+            return "its TLS certificate does not name this host or address"
         }
         if let client = error as? HTTPClientError, client == .remoteConnectionClosed {
             return "the service closed the connection without answering (is it https?)"

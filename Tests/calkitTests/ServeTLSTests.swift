@@ -80,7 +80,16 @@ struct ServeTLSTests {
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed licensed"))
 
-        // curl and OpenSSL over https with the private CA.
+        // OCSP over https (openssl ocsp does its own TLS), then curl with the private CA.
+        let license = try #require(try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).first { $0.hasSuffix(".pem") })
+        let issuer = try workspace.folder.write(
+            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        )
+        let ocsp = try ExternalTool.openssl([
+            "ocsp", "-url", server.url + "/ocsp", "-issuer", issuer, "-cert", workspace.file("c1/licenses/" + license),
+            "-CAfile", workspace.file("ch/root.pem"), "-verify_other", issuer,
+        ])
+        #expect(ocsp.output.contains(": good") && ocsp.error.contains("Response verify OK"), "\(ocsp.output) \(ocsp.error)")
         let crl = try curl(["--cacert", workspace.file("tls-ca.pem"), "-o", workspace.file("ls.crl"), "-w", "%{http_code}", server.url + "/crl"])
         #expect(crl.output == "200")
         let checked = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file("ls.crl"), "-CAfile", workspace.file("ls/server-chain.pem"), "-noout"])
@@ -93,6 +102,31 @@ struct ServeTLSTests {
         let old = try ExternalTool.openssl(["s_client", "-connect", "127.0.0.1:\(server.port)", "-tls1_1", "-brief"])
         #expect(old.status != 0)  // TLS 1.2 or later only
         #expect(clearinghouse.stop() == 0 && server.stop() == 0)
+    }
+
+    @Test("A certificate from the trusted CA but for another name is refused by the clients")
+    func certificateForAnotherName() throws {
+        let workspace = try CLIWorkspace()
+        try makeTLSCertificates(in: workspace)
+        _ = try workspace.folder.write("other.ext", "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth\n")
+        let issued = try ExternalTool.openssl([
+            "x509", "-req", "-in", workspace.file("tls.csr"), "-CA", workspace.file("tls-ca.pem"), "-CAkey", workspace.file("tls-ca.key"),
+            "-set_serial", "8", "-days", "2", "-extfile", workspace.file("other.ext"), "-out", workspace.file("other.pem"),
+        ])
+        #expect(issued.status == 0, "\(issued.error)")
+        try workspace.ok("clearinghouse", "init", "--home", "ch")
+        let clearinghouse = try RunningService(
+            ExternalTool.calkitPath,
+            ["clearinghouse", "serve", "--home", "ch", "--listen", "127.0.0.1:0", "--tls-certificate", "other.pem", "--tls-key", "tls.key"],
+            in: workspace.folder.path
+        )
+        defer { clearinghouse.stop() }
+        try workspace.ok("server", "init", "--home", "ls", "--name", "Secure")
+        let refused = try workspace.refused(
+            "service-unreachable", "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url, "--tls-trust", "tls-ca.pem"
+        )
+        #expect(refused.error.contains("does not name this host"), "\(refused.error)")
+        #expect(!workspace.exists("ls/server-chain.pem"))
     }
 
     @Test("TLS settings are checked before the service starts: both flags, existing files, PEM, and a key that matches")
