@@ -63,6 +63,16 @@ public final class RunningService: @unchecked Sendable {
         return errorOutput
     }
 
+    /// Whether the log holds `text` within `timeout` seconds (the log arrives asynchronously).
+    public func logContains(_ text: String, within timeout: TimeInterval = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if log.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        return false
+    }
+
     /// The base URL.
     public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 

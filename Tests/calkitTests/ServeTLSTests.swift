@@ -34,6 +34,7 @@ struct ServeTLSTests {
         let workspace = try CLIWorkspace()
         try makeTLSCertificates(in: workspace)
         let tls = ["--tls-certificate", "tls.pem", "--tls-key", "tls.key"]
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: workspace.file("tls.key"))
         _ = try workspace.folder.write("token", "operator-token-for-the-test-0001\n")
         try workspace.ok("clearinghouse", "init", "--home", "ch")
         let clearinghouse = try RunningService(
@@ -43,6 +44,7 @@ struct ServeTLSTests {
         )
         defer { clearinghouse.stop() }
         #expect(clearinghouse.url.hasPrefix("https://"))
+        #expect(!clearinghouse.log.contains("warning"))
         try workspace.ok("server", "init", "--home", "ls", "--name", "Secure")
 
         // The private CA is not in the system's store: the client refuses, and says what to do.
@@ -65,10 +67,13 @@ struct ServeTLSTests {
             "--agreement", "A-1", "--type", "per-device", "--count", "2", "--product", "Desk",
         ])
 
+        // A key other users can read still serves, with a warning.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: workspace.file("tls.key"))
         let server = try RunningService(
             ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"] + tls, in: workspace.folder.path
         )
         defer { server.stop() }
+        #expect(server.logContains("warning: tls.key can be read by other users; chmod 600 it"), "\(server.log)")
         try workspace.refused(
             "service-unreachable", "host", "init", "--home", "h0", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem"
         )

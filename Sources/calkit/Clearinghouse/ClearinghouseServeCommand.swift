@@ -17,6 +17,9 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
             (JSON: serverCertificate, licenseType, count, product, productVersion, agreement; \
             answers the signed pack, DER) and POST /v1/transfers (a license, PEM; answers the \
             grant, DER).
+
+            With --tls-certificate and --tls-key it serves https only (TLS 1.2 or later); clients \
+            trusting a private CA name it with --tls-trust.
             """
     )
 

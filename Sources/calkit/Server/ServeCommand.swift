@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
             POST /v1/packs (a signed key pack, DER), POST /v1/revocations ({"serial", "reason"}), \
             GET /v1/report, GET /v1/licenses.
 
+            With --tls-certificate and --tls-key it serves https only (TLS 1.2 or later); hosts \
+            trusting a private CA name it with `host init --tls-trust`.
+
             Example: calkit server serve --home ls
               openssl ocsp -url http://127.0.0.1:8750/ocsp -issuer server.pem -cert cal.pem -CAfile root.pem
             """

@@ -28,7 +28,12 @@ struct ServiceOptions: ParsableArguments {
     func serve(_ router: Router<ServiceRequestContext>, name: String, defaultPort: Int) async throws {
         let address = try ListenAddress(listen ?? "127.0.0.1:\(defaultPort)")
         var tls: TLSIdentity?
-        if let tlsCertificate, let tlsKey { tls = try TLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey) }
+        if let tlsCertificate, let tlsKey {
+            tls = try TLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey)
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: tlsKey))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                FileHandle.standardError.write(Data("warning: \(tlsKey) can be read by other users; chmod 600 it\n".utf8))
+            }
+        }
         let scheme = tls == nil ? "http" : "https"
         try await HTTPService.run(router, at: address, tls: tls, name: name) { port in
             // Written straight to the descriptor, so scripts and tests see it at once.
