@@ -89,7 +89,14 @@ public final class RunningService: @unchecked Sendable {
             process.waitUntilExit()
         }
         outputPipe.fileHandleForReading.readabilityHandler = nil
-        errorPipe.fileHandleForReading.readabilityHandler = nil
+        if errorPipe.fileHandleForReading.readabilityHandler != nil {
+            errorPipe.fileHandleForReading.readabilityHandler = nil
+            // The service has exited: what it logged last is still in the pipe.
+            let rest = errorPipe.fileHandleForReading.readDataToEndOfFile()
+            lock.lock()
+            errorOutput += String(decoding: rest, as: UTF8.self)
+            lock.unlock()
+        }
         return process.terminationStatus
     }
 
