@@ -77,6 +77,13 @@ struct CLIWorkspace {
         return try #require(certificates.first?["serial"])
     }
 
+    /// Writes the license server's own certificate (the first of `ls/server-chain.pem`) to
+    /// `server.pem`, for OpenSSL's `-issuer`; returns its path.
+    func serverCertificate() throws -> String {
+        let chain = String(decoding: try folder.read("ls/server-chain.pem"), as: UTF8.self)
+        return try folder.write("server.pem", chain.components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n")
+    }
+
     /// Parses a command's JSON output.
     func json(_ result: ProcessResult) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))

@@ -13,9 +13,7 @@ struct ServeCommandTests {
         let workspace = try CLIWorkspace.activated(seats: 3)
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
         let serial = try workspace.serial(of: "cal.pem")
-        let server = try workspace.folder.write(
-            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-        )
+        let server = try workspace.serverCertificate()
         let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
 
@@ -81,9 +79,7 @@ struct ServeCommandTests {
         // Truncated: half a real OCSP request, half a license request's JSON, and a body cut off
         // before its Content-Length (the client hangs up).
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
-        let issuer = try workspace.folder.write(
-            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-        )
+        let issuer = try workspace.serverCertificate()
         expectTool(try ExternalTool.openssl(["ocsp", "-issuer", issuer, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
         let request = try workspace.folder.read("req.der")
         _ = try workspace.folder.write("half.der", Array(request.prefix(request.count / 2)))
@@ -200,9 +196,7 @@ struct ServeCommandTests {
     func gracefulShutdown() throws {
         let workspace = try CLIWorkspace.activated(seats: 1)
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
-        let server = try workspace.folder.write(
-            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-        )
+        let server = try workspace.serverCertificate()
         expectTool(try ExternalTool.openssl(["ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
         let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
@@ -335,9 +329,7 @@ struct ServeCommandTests {
         let lint = try ExternalTool.run(ExternalTool.venvBin + "/lint_pkix_cert", ["lint", "-s", "WARNING", workspace.file("cal.pem")])
         #expect(lint.status == 0 && lint.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "pkilint: \(lint.output)")
         // openssl ocsp takes the responder's URL from the certificate itself.
-        let server = try workspace.folder.write(
-            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-        )
+        let server = try workspace.serverCertificate()
         let url = try ExternalTool.openssl(["x509", "-in", workspace.file("cal.pem"), "-noout", "-ocsp_uri"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let answer = try ExternalTool.openssl([
             "ocsp", "-url", url, "-issuer", server, "-cert", workspace.file("cal.pem"), "-CAfile", workspace.file("ch/root.pem"), "-verify_other", server,

@@ -87,9 +87,7 @@ struct ServeTLSTests {
 
         // OCSP over https (openssl ocsp does its own TLS), then curl with the private CA.
         let license = try #require(try FileManager.default.contentsOfDirectory(atPath: workspace.file("c1/licenses")).first { $0.hasSuffix(".pem") })
-        let issuer = try workspace.folder.write(
-            "server.pem", String(decoding: try workspace.folder.read("ls/server-chain.pem"), as: UTF8.self).components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-        )
+        let issuer = try workspace.serverCertificate()
         let ocsp = try ExternalTool.openssl([
             "ocsp", "-url", server.url + "/ocsp", "-issuer", issuer, "-cert", workspace.file("c1/licenses/" + license),
             "-CAfile", workspace.file("ch/root.pem"), "-verify_other", issuer,
