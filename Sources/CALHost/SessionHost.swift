@@ -47,7 +47,7 @@ public struct SessionHost: Sendable {
         requestTimeout: TimeInterval? = nil,
         time: any TimeSource = SystemTimeSource()
     ) throws -> SessionHost {
-        if let requestTimeout, !(0.1...300).contains(requestTimeout) {
+        if let requestTimeout, !requestTimeoutRange.contains(requestTimeout) {
             throw CALError.invalidArgument("--timeout must be 0.1 to 300 seconds")
         }
         guard !trustRoot.isEmpty else { throw CALError.invalidArgument("the host needs a trusted root") }
@@ -110,6 +110,9 @@ public struct SessionHost: Sendable {
 
     /// The default of ``requestTimeout()``: a logon waits at most about three times this.
     public static let defaultRequestTimeout: TimeInterval = 5
+
+    /// The request timeouts a host accepts, in seconds.
+    public static let requestTimeoutRange: ClosedRange<TimeInterval> = 0.1...300
 
     /// The file of CA certificates for the license server's TLS certificate, if the host was given one.
     public var tlsTrustFile: String? {

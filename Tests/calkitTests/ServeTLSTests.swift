@@ -148,6 +148,12 @@ struct ServeTLSTests {
         let mismatch = try workspace.refused("invalid-argument", serve + ["--tls-certificate", "tls.pem", "--tls-key", "tls-ca.key"])
         #expect(mismatch.error.contains("is not the private key of the certificate"))
         try workspace.ok("server", "init", "--home", "ls", "--name", "Secure")
+        // Refused before --public-url is stored: the audit log shows no setting change.
+        try workspace.refused(
+            "malformed", "server", "serve", "--home", "ls", "--public-url", "https://licensing.example.com",
+            "--tls-certificate", "garbage.pem", "--tls-key", "tls.key"
+        )
+        #expect(!(try workspace.ok("server", "audit", "--home", "ls").output.contains("setting-changed")))
         try workspace.refused("malformed", "server", "activate", "--home", "ls", "--clearinghouse", "https://127.0.0.1:9", "--tls-trust", "garbage.pem")
     }
 }

@@ -29,8 +29,9 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
     var operatorTokenFile: String?
 
     func run() async throws {
+        let listener = try service.listener(defaultPort: 8760)
         let token = try operatorTokenFile.map(BearerToken.init(file:))
         let api = ClearinghouseAPI(clearinghouse: try home.clearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"))
-        try await service.serve(api.router(), name: "calkit-clearinghouse", defaultPort: 8760)
+        try await service.serve(api.router(), on: listener, name: "calkit-clearinghouse")
     }
 }

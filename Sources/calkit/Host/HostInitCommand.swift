@@ -37,7 +37,7 @@ struct HostInitCommand: AsyncParsableCommand {
         guard (tlsTrust.tlsTrust == nil && timeout == nil) || licenseServer != nil else {
             throw ValidationError("--tls-trust and --timeout go with --license-server URL")
         }
-        if let timeout, !(0.1...300).contains(timeout) { throw ValidationError("--timeout must be 0.1 to 300 seconds") }
+        if let timeout, !SessionHost.requestTimeoutRange.contains(timeout) { throw ValidationError("--timeout must be 0.1 to 300 seconds") }
     }
 
     func run() async throws {

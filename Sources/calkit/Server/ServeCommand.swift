@@ -37,9 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
 
     func run() async throws {
+        // Everything given is checked before --public-url changes the stored setting.
+        let listener = try service.listener(defaultPort: 8750)
         let token = try adminTokenFile.map(BearerToken.init(file:))
+        let limiter = try service.limiter(default: "60/min")
         if let publicURL { try home.licenseServer().setPublicURL(publicURL) }
-        let api = LicenseServerAPI(server: try home.licenseServer(), adminToken: token, licenseRequestLimit: try service.limiter(default: "60/min"))
-        try await service.serve(api.router(), name: "calkit-license-server", defaultPort: 8750)
+        let api = LicenseServerAPI(server: try home.licenseServer(), adminToken: token, licenseRequestLimit: limiter)
+        try await service.serve(api.router(), on: listener, name: "calkit-license-server")
     }
 }

@@ -24,20 +24,30 @@ struct ServiceOptions: ParsableArguments {
     /// The rate limiter, with `fallback` when --rate-limit is not given.
     func limiter(default fallback: String) throws -> RateLimiter { try RateLimiter(rateLimit ?? fallback) }
 
-    /// Runs `router` until SIGINT or SIGTERM, printing `listening on URL` once bound.
-    func serve(_ router: Router<ServiceRequestContext>, name: String, defaultPort: Int) async throws {
+    /// Where and how to listen, read and checked before the command changes anything.
+    struct Listener {
+        let address: ListenAddress
+        let tls: TLSIdentity?
+    }
+
+    /// Parses --listen (default `127.0.0.1:defaultPort`) and loads the TLS certificate and key.
+    func listener(defaultPort: Int) throws -> Listener {
         let address = try ListenAddress(listen ?? "127.0.0.1:\(defaultPort)")
-        var tls: TLSIdentity?
-        if let tlsCertificate, let tlsKey {
-            tls = try TLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey)
-            if let mode = (try? FileManager.default.attributesOfItem(atPath: tlsKey))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                FileHandle.standardError.write(Data("warning: \(tlsKey) can be read by other users; chmod 600 it\n".utf8))
-            }
+        guard let tlsCertificate, let tlsKey else { return Listener(address: address, tls: nil) }
+        let tls = try TLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey)
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: tlsKey))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            FileHandle.standardError.write(Data("warning: \(tlsKey) can be read by other users; chmod 600 it\n".utf8))
         }
-        let scheme = tls == nil ? "http" : "https"
-        try await HTTPService.run(router, at: address, tls: tls, name: name) { port in
+        return Listener(address: address, tls: tls)
+    }
+
+    /// Runs `router` until SIGINT or SIGTERM, printing `listening on URL` once bound.
+    func serve(_ router: Router<ServiceRequestContext>, on listener: Listener, name: String) async throws {
+        let scheme = listener.tls == nil ? "http" : "https"
+        let host = listener.address.host
+        try await HTTPService.run(router, at: listener.address, tls: listener.tls, name: name) { port in
             // Written straight to the descriptor, so scripts and tests see it at once.
-            FileHandle.standardOutput.write(Data("listening on \(scheme)://\(address.host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
         }
     }
 }
