@@ -123,7 +123,7 @@ public struct LicenseServerAPI: Sendable {
         router.get("/v1/licenses") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
             do {
-                return try Self.json(try server.issuedLicenses().map(LicenseListing.init))
+                return try Self.json(try server.issuedLicenses().map { LicenseListing($0) })
             } catch let error as CALError {
                 throw APIError(error)
             }

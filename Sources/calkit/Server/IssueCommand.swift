@@ -34,7 +34,7 @@ struct IssueCommand: ParsableCommand {
         try SecureFile.write(try PEMBundle.pem(of: [issued.certificate, issued.issuer]).fileBytes, to: out)
         let record = issued.record
         if json {
-            Output.json(LicenseSummary(record, file: out))
+            Output.json(LicenseListing(record, file: out))
         } else {
             print(
                 "Issued \(record.status) \(record.licenseType) license of \(record.product) to \(record.subjectName)"
