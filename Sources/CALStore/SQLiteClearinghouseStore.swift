@@ -209,7 +209,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     detail: detail + ", replacing \(current.certificateSerial)"
                 )
                 if let reason {
-                    try Self.revoke(db, certificateSerial: current.certificateSerial, reason: reason, at: now)
+                    _ = try Self.revoke(db, certificateSerial: current.certificateSerial, reason: reason, at: now)
                 }
             } else {
                 try AuditLog.append(db, at: now, event: "server-activated", subject: record.serverID, detail: detail)

@@ -28,10 +28,10 @@ public struct RevocationPointers: Sendable, Hashable {
     public func extensions() throws -> [Certificate.Extension] {
         // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint { [0] DistributionPointName { fullName [0] GeneralNames } }
         var serializer = DER.Serializer()
-        try serializer.appendConstructedNode(identifier: .sequence) { points in
-            try points.appendConstructedNode(identifier: .sequence) { point in
-                try point.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { name in
-                    try name.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { names in
+        serializer.appendConstructedNode(identifier: .sequence) { points in
+            points.appendConstructedNode(identifier: .sequence) { point in
+                point.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { name in
+                    name.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { names in
                         names.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 6, tagClass: .contextSpecific)) {
                             $0.append(contentsOf: Array(crlURL.utf8))
                         }
