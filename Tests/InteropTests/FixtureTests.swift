@@ -77,7 +77,11 @@ struct FixtureTests {
     func pkilint() throws {
         let folder = try TemporaryFolder()
         let server = try folder.write("server.pem", try PEMBundle.pem(of: [try PEMBundle.certificates(at: certs + "server-chain.pem")[0]]))
-        for file in [certs + "root.pem", server] + licenses.map({ certs + $0 }) {
+        // A license file holds the license, then the server certificate; pkilint reads one certificate per file.
+        let licenseFiles = try licenses.map { name in
+            try folder.write(name, try PEMBundle.pem(of: [try PEMBundle.certificates(at: certs + name)[0]]))
+        }
+        for file in [certs + "root.pem", server] + licenseFiles {
             let result = try ExternalTool.run(ExternalTool.venvBin + "/lint_pkix_cert", ["lint", "-s", "WARNING", file])
             expectSuccess(result, "pkilint \(file)")
             #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(file): \(result.output)")

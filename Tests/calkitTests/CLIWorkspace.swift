@@ -77,11 +77,17 @@ struct CLIWorkspace {
         return try #require(certificates.first?["serial"])
     }
 
+    /// Writes the first certificate of the PEM file `source` alone to `name`; returns its path.
+    /// (Tools such as pkilint read one certificate per file; a license file holds two.)
+    func firstCertificate(of source: String, to name: String) throws -> String {
+        let pem = String(decoding: try folder.read(source), as: UTF8.self)
+        return try folder.write(name, pem.components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n")
+    }
+
     /// Writes the license server's own certificate (the first of `ls/server-chain.pem`) to
     /// `server.pem`, for OpenSSL's `-issuer`; returns its path.
     func serverCertificate() throws -> String {
-        let chain = String(decoding: try folder.read("ls/server-chain.pem"), as: UTF8.self)
-        return try folder.write("server.pem", chain.components(separatedBy: "-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n")
+        try firstCertificate(of: "ls/server-chain.pem", to: "server.pem")
     }
 
     /// Parses a command's JSON output.
