@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "CALCore", targets: ["CALCore"]),
+        .library(name: "CALLicensing", targets: ["CALLicensing"]),
         .library(name: "CALClient", targets: ["CALClient"]),
         .library(name: "CALClearinghouse", targets: ["CALClearinghouse"]),
         .library(name: "CALLicenseServer", targets: ["CALLicenseServer"]),
@@ -42,12 +43,14 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Every licensing rule, as pure functions over plain values: no files, no SQL, no clock.
+        .target(name: "CALLicensing", dependencies: ["CALCore"]),
         // swift-crypto only for the audit log's SHA-256 hash chain.
-        .target(name: "CALStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), crypto]),
+        .target(name: "CALStore", dependencies: ["CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto]),
         .target(name: "CALClient", dependencies: ["CALCore", x509, crypto, asn1]),
-        .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALStore", x509]),
-        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALStore", x509]),
-        .target(name: "CALHost", dependencies: ["CALCore", "CALClient", "CALStore", x509]),
+        .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
+        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
+        .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),
         .target(
             name: "CALHTTP",
             dependencies: [
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "calkit",
             dependencies: [
-                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", "CALHTTP", x509,
+                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", "CALHTTP", x509,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,9 +86,10 @@ let package = Package(
         ),
         .target(
             name: "CALTestSupport",
-            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", x509],
+            dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALHost", "CALStore", x509],
             path: "Tests/CALTestSupport"
         ),
+        .testTarget(name: "CALLicensingTests", dependencies: ["CALLicensing", "CALCore"]),
         .testTarget(name: "CALCoreTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
         .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALTestSupport"]),
         .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALLicenseServer", "CALTestSupport", x509]),
@@ -95,11 +99,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CALLicenseServerTests",
-            dependencies: ["CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509, asn1]
+            dependencies: [
+                "CALLicenseServer", "CALLicensing", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509, asn1,
+            ]
         ),
         .testTarget(
             name: "CALHostTests",
-            dependencies: ["CALHost", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
+            dependencies: ["CALHost", "CALLicensing", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509]),
         .testTarget(

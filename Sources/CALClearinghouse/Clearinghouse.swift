@@ -1,4 +1,5 @@
 import CALCore
+import CALLicensing
 import CALStore
 import Foundation
 import X509
@@ -271,6 +272,10 @@ public struct Clearinghouse: Sendable {
         }
         guard value.licenseType == .perDevice, value.status == .permanent, let packID = value.keyPackID, let seat = value.seat else {
             throw CALError.notTransferable("only permanent per-device CALs move between devices")
+        }
+        // Only a standing CAL moves; the license server checks the rest against its ledger.
+        if let refusal = TransferEligibility.refusal(validFrom: license.notValidBefore, until: license.notValidAfter, at: time.now) {
+            throw CALError.notTransferable(refusal)
         }
         let activations: [ActivationRecord]
         do { activations = try store.serverCertificates() } catch { throw CALError.storage("\(error)") }

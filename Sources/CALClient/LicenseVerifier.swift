@@ -6,8 +6,9 @@ import Foundation
 ///
 /// In order: the license profile; the issuing license-server certificate and its profile; the
 /// chain to a trusted clearinghouse root under RFC 5280 path rules, which checks every signature;
-/// validity at the time given; then the binding to a device, user and key, and the product. The
-/// first failure is the verdict, with a stable reason code.
+/// the license servers the verifier is bound to; validity at the time given; revocation; the
+/// binding to a device, user and key, and the product; last, the signed key pack behind a
+/// permanent CAL. The first failure is the verdict, with a stable reason code.
 public struct LicenseVerifier: Sendable {
     /// The clearinghouse roots trusted.
     public var trustRoots: [Certificate]
@@ -22,6 +23,9 @@ public struct LicenseVerifier: Sendable {
     /// Whether a license whose revocation status no CRL or OCSP response establishes is refused
     /// (`revocation-unknown`).
     public var requireRevocationCheck: Bool
+    /// The key packs (verified, signed by the clearinghouse) that back permanent CALs; when
+    /// given, a permanent CAL whose pack and seat none of them holds is `unbacked-license`.
+    public var keyPacks: [KeyPackContent]?
 
     /// What the license must be bound to; nil parts are not checked.
     public struct Expectation: Sendable {
@@ -33,13 +37,20 @@ public struct LicenseVerifier: Sendable {
         public var holderKey: Certificate.PublicKey?
         /// The product the host serves.
         public var product: String?
+        /// The license servers whose licenses are accepted (a host's bound servers); nil accepts
+        /// any server under a trusted root.
+        public var licenseServerIDs: Set<String>?
 
         /// Creates an expectation.
-        public init(deviceID: String? = nil, user: String? = nil, holderKey: Certificate.PublicKey? = nil, product: String? = nil) {
+        public init(
+            deviceID: String? = nil, user: String? = nil, holderKey: Certificate.PublicKey? = nil, product: String? = nil,
+            licenseServerIDs: Set<String>? = nil
+        ) {
             self.deviceID = deviceID
             self.user = user
             self.holderKey = holderKey
             self.product = product
+            self.licenseServerIDs = licenseServerIDs
         }
     }
 
@@ -51,8 +62,10 @@ public struct LicenseVerifier: Sendable {
         clockSkew: TimeInterval = 0,
         revocationLists: [CertificateRevocationList] = [],
         ocspResponses: [OCSPResponse] = [],
-        requireRevocationCheck: Bool = false
+        requireRevocationCheck: Bool = false,
+        keyPacks: [KeyPackContent]? = nil
     ) {
+        self.keyPacks = keyPacks
         self.ocspResponses = ocspResponses
         self.trustRoots = trustRoots
         self.intermediates = intermediates
@@ -126,6 +139,16 @@ public struct LicenseVerifier: Sendable {
             return .failure(LicenseRejection(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
         }
 
+        // Who may issue: a license server the verifier is bound to.
+        if let allowed = expectation.licenseServerIDs, !allowed.contains(extensionValue.licenseServerID) {
+            return .failure(
+                LicenseRejection(
+                    .untrustedLicenseServer,
+                    "the license was issued by license server \(extensionValue.licenseServerID), which is not trusted here"
+                )
+            )
+        }
+
         // Validity, leaf first, with the clock-skew allowance.
         for (certificate, role) in [(license, "the license"), (pathIssuer, "the license-server certificate"), (root, "the clearinghouse root")] {
             if let rejection = validityRejection(certificate, role: role, at: time) { return .failure(rejection) }
@@ -153,7 +176,27 @@ public struct LicenseVerifier: Sendable {
         if let product = expectation.product, product != extensionValue.product {
             return .failure(LicenseRejection(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
         }
+        if let rejection = backingRejection(extensionValue) { return .failure(rejection) }
         return .success(extensionValue)
+    }
+
+    /// `unbacked-license` when key packs are given and none backs a permanent CAL's pack and seat.
+    private func backingRejection(_ license: LicenseExtension) -> LicenseRejection? {
+        guard let keyPacks, license.status == .permanent else { return nil }
+        guard let packID = license.keyPackID,
+            let pack = keyPacks.first(where: { $0.keyPackID == packID && $0.licenseServerID == license.licenseServerID })
+        else {
+            return LicenseRejection(.unbackedLicense, "no key pack signed for its license server backs this CAL")
+        }
+        guard pack.licenseType == license.licenseType, pack.product == license.product else {
+            return LicenseRejection(.unbackedLicense, "its key pack licenses \(pack.licenseType.rawValue) CALs of \(pack.product)")
+        }
+        if license.licenseType == .perDevice {
+            guard let seat = license.seat, (1...pack.count).contains(seat) else {
+                return LicenseRejection(.unbackedLicense, "its seat is not one of the \(pack.count) seats of key pack \(packID)")
+            }
+        }
+        return nil
     }
 
     /// Whether `license`'s authority key identifier names `issuer`'s subject key identifier

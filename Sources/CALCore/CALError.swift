@@ -81,6 +81,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case auditChainBroken(sequence: Int64, reason: String)
     /// A CALKit service gave no answer: refused, timed out, or its TLS certificate is not trusted.
     case serviceUnreachable(url: String, reason: String)
+    /// A request to move a license onto a key does not prove possession of the licensed key.
+    case noProofOfPossession(String)
 
     /// The stable, machine-readable code of this error.
     public var code: String {
@@ -124,6 +126,7 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .issuerCompromised: return "issuer-compromised"
         case .rotationPending: return "rotation-pending"
         case .serviceUnreachable: return "service-unreachable"
+        case .noProofOfPossession: return "no-proof-of-possession"
         }
     }
 
@@ -171,9 +174,10 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unknownSerial(let serial): return "no license with serial \(serial) was issued by this server"
         case .alreadyRevoked(let serial): return "\(serial) is already revoked; nothing changed"
         case .revocationQuotaExceeded(let product, let version, let limit):
-            return "the revocation quota of \(product) \(version) is reached: at most \(limit) unexpired per-device CALs may be revoked administratively at a time (20 % of those installed)"
+            return "the revocation quota of \(product) \(version) is reached: at most \(limit) unexpired per-device CALs may be revoked administratively at a time"
         case .storage(let text): return "store error: \(text)"
         case .serviceUnreachable(let url, let reason): return "cannot reach \(url): \(reason)"
+        case .noProofOfPossession(let text): return "no proof of possession of the licensed key: \(text)"
         case .passphraseRequired(let path):
             return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
         case .wrongPassphrase(let path): return "the passphrase does not open \(path)"

@@ -8,7 +8,7 @@ extension APIError {
         switch error {
         case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey:
             status = .badRequest
-        case .chainDoesNotVerify:
+        case .chainDoesNotVerify, .noProofOfPossession:
             status = .forbidden
         case .notRenewable:
             status = .conflict
@@ -31,7 +31,8 @@ extension APIError {
     public init(_ refusal: LicenseRefusal) {
         let status: HTTPResponse.Status
         switch refusal.code {
-        case .noLicenseAvailable, .temporaryAlreadyIssued: status = .conflict
+        case .noLicenseAvailable, .temporaryAlreadyIssued, .alreadyLicensed: status = .conflict
+        case .revoked, .untrustedLicense: status = .forbidden
         case .notActivated: status = .serviceUnavailable
         case .badRequest: status = .badRequest
         }

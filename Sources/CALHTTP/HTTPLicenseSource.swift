@@ -35,7 +35,7 @@ public struct HTTPLicenseSource: LicenseSource {
                 switch status {
                 case 200:
                     return try JSONDecoder().decode(LicenseGrantMessage.self, from: data).grant()
-                case 400, 409, 503:
+                case 400, 403, 409, 503:
                     // A decision, not a failure: no retry.
                     let error = try? JSONDecoder().decode(ErrorMessage.self, from: data)
                     if let error, let code = LicenseRefusal.Code(rawValue: error.error) {
@@ -62,6 +62,20 @@ public struct HTTPLicenseSource: LicenseSource {
     private func post(_ body: Data) async throws -> (Int, Data) {
         let answer = try await client.send("POST", "v1/licenses", body: body, contentType: "application/json")
         return (answer.status, answer.body)
+    }
+
+    /// The license server's CRL at `GET /crl` (its active issuer's).
+    public func revocationLists() async throws -> [CertificateRevocationList] {
+        let answer = try await client.send("GET", "crl")
+        guard answer.status == 200 else { throw answer.failure("GET /crl") }
+        return [try CertificateRevocationList(derEncoded: Array(answer.body))]
+    }
+
+    /// The signed key packs at `GET /v1/packs`.
+    public func signedKeyPacks() async throws -> [[UInt8]] {
+        let answer = try await client.send("GET", "v1/packs")
+        guard answer.status == 200 else { throw answer.failure("GET /v1/packs") }
+        return try JSONDecoder().decode(SignedKeyPacksMessage.self, from: answer.body).packs
     }
 
     /// The chain the license server serves at `GET /v1/chain` (its certificate, then the root).

@@ -60,6 +60,10 @@ public struct LicenseServerAPI: Sendable {
             let serial = context.parameters.get("serial") ?? ""
             return try await renew(serial: serial, body: Array(body.readableBytesView))
         }
+        router.get("/v1/packs") { _, _ in
+            // Public: each pack is signed by the clearinghouse, so hosts can check what backs a CAL.
+            try Self.json(SignedKeyPacksMessage(packs: try await server.signedKeyPacks()))
+        }
         addAdminRoutes(to: router)
         router.get("/crl") { _, _ in Self.bytes(try crl(), type: "application/pkix-crl") }
         router.post("/ocsp") { request, _ in

@@ -15,6 +15,12 @@ public enum LogonDecision: Hashable, Sendable, CustomStringConvertible {
         return "allowed"
     }
 
+    /// Whether the client is admitted.
+    public var isAllowed: Bool {
+        if case .denied = self { return false }
+        return true
+    }
+
     /// `licensed`, `temporary`, `grace-period`, or the reason code.
     public var detail: String {
         switch self {

@@ -1,5 +1,6 @@
 import CALClient
 import CALCore
+import CALLicensing
 import CALStore
 import Foundation
 import X509
@@ -25,51 +26,87 @@ public struct SessionHost: Sendable {
         static let requestTimeout = "request-timeout"
         static let graceStart = "grace-start"
         static let graceEnd = "grace-end"
+        static let licenseServerIDs = "license-server-ids"
+        static let revocationLists = "revocation-lists"
+        static let keyPacks = "key-packs"
     }
 
     /// The home folder.
     public let home: RoleHome
     /// The host's id, recorded with every decision.
     public var hostID: String { home.manifest.id ?? "" }
-    private let store: any HostStore
-    private let time: any TimeSource
-    private let roots: [Certificate]
+    let store: any HostStore
+    let time: any TimeSource
+    /// The clearinghouse roots trusted; none until a license server is bound.
+    let roots: [Certificate]
 
-    /// Creates a host bound to a license server (named by `licenseServer`, for example its home
-    /// folder), trusting `trustRoot`.
+    /// Creates a host with no license server: until one is bound, the grace period decides
+    /// every logon (up to 120 days from the first connection).
     public static func create(
         at path: String,
         mode: LicenseType,
-        licenseServer: String,
-        trustRoot: [Certificate],
         product: String?,
-        tlsTrust: [Certificate] = [],
-        requestTimeout: TimeInterval? = nil,
         time: any TimeSource = SystemTimeSource()
     ) throws -> SessionHost {
-        if let requestTimeout, !requestTimeoutRange.contains(requestTimeout) {
-            throw CALError.invalidArgument("--timeout must be 0.1 to 300 seconds")
-        }
-        guard !trustRoot.isEmpty else { throw CALError.invalidArgument("the host needs a trusted root") }
+        if let product, product.isEmpty || product.count > 64 { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
         let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256))
-        try SecureFile.write(Array(try PEMBundle.pem(of: trustRoot).utf8), to: home.file(Files.trustRoot), overwrite: false)
-        if !tlsTrust.isEmpty {
-            try SecureFile.write(Array(try PEMBundle.pem(of: tlsTrust).utf8), to: home.file(Files.tlsTrust), overwrite: false)
-        }
-        let host = try SessionHost(home: path, time: time)
+        let host = try SessionHost(home: home.path, time: time)
         try host.update {
             try $0.setSetting(Setting.mode, mode.rawValue)
-            try $0.setSetting(Setting.licenseServer, licenseServer)
             if let product { try $0.setSetting(Setting.product, product) }
-            if let requestTimeout { try $0.setSetting(Setting.requestTimeout, String(requestTimeout)) }
         }
         return host
+    }
+
+    /// Creates a host bound to a license server at once.
+    public static func create(
+        at path: String,
+        mode: LicenseType,
+        product: String?,
+        binding: LicenseServerBinding,
+        time: any TimeSource = SystemTimeSource()
+    ) throws -> SessionHost {
+        try validate(binding)
+        var host = try create(at: path, mode: mode, product: product, time: time)
+        try host.bind(binding)
+        host = try SessionHost(home: path, time: time)
+        return host
+    }
+
+    private static func validate(_ binding: LicenseServerBinding) throws {
+        if let timeout = binding.requestTimeout, !requestTimeoutRange.contains(timeout) {
+            throw CALError.invalidArgument("the request timeout must be 0.1 to 300 seconds")
+        }
+        guard !binding.trustRoots.isEmpty else { throw CALError.invalidArgument("the host needs a trusted root") }
+        guard !binding.serverIDs.isEmpty else { throw CALError.invalidArgument("the host needs the id of the license server it trusts") }
+    }
+
+    /// Binds the host to a license server (replacing any earlier binding): from now on it asks
+    /// that server for licenses and accepts licenses of its server ids alone. Cached CRLs and
+    /// key packs of an earlier server are dropped.
+    public func bind(_ binding: LicenseServerBinding) throws {
+        try Self.validate(binding)
+        try SecureFile.write(Array(try PEMBundle.pem(of: binding.trustRoots).utf8), to: home.file(Files.trustRoot))
+        let tlsPath = home.file(Files.tlsTrust)
+        if binding.tlsTrust.isEmpty {
+            if FileManager.default.fileExists(atPath: tlsPath) { try FileManager.default.removeItem(atPath: tlsPath) }
+        } else {
+            try SecureFile.write(Array(try PEMBundle.pem(of: binding.tlsTrust).utf8), to: tlsPath)
+        }
+        try update {
+            try $0.setSetting(Setting.licenseServer, binding.location)
+            try $0.setSetting(Setting.licenseServerIDs, binding.serverIDs.joined(separator: ","))
+            try $0.setSetting(Setting.requestTimeout, binding.requestTimeout.map { String($0) } ?? "")
+            try $0.setSetting(Setting.revocationLists, "")
+            try $0.setSetting(Setting.keyPacks, "")
+        }
     }
 
     /// Opens an existing host home.
     public init(home path: String, time: any TimeSource = SystemTimeSource()) throws {
         home = try RoleHome.open(at: path, role: .host)
-        roots = try PEMBundle.certificates(at: home.file(Files.trustRoot))
+        let rootPath = home.file(Files.trustRoot)
+        roots = FileManager.default.fileExists(atPath: rootPath) ? try PEMBundle.certificates(at: rootPath) : []
         do {
             store = try SQLiteHostStore(path: home.file(Files.store))
         } catch {
@@ -78,11 +115,11 @@ public struct SessionHost: Sendable {
         self.time = time
     }
 
-    private func update(_ body: (any HostStore) throws -> Void) throws {
+    func update(_ body: (any HostStore) throws -> Void) throws {
         do { try body(store) } catch let error as CALError { throw error } catch { throw CALError.storage("\(error)") }
     }
 
-    private func setting(_ name: String) throws -> String? {
+    func setting(_ name: String) throws -> String? {
         do { return try store.setting(name) } catch { throw CALError.storage("\(error)") }
     }
 
@@ -99,13 +136,18 @@ public struct SessionHost: Sendable {
         try update { try $0.setSetting(Setting.mode, mode.rawValue) }
     }
 
-    /// The license server the host is bound to, as given at init.
+    /// The license server the host is bound to (home folder or URL); empty when none is.
     public func licenseServer() throws -> String { try setting(Setting.licenseServer) ?? "" }
+
+    /// The license-server ids whose licenses the host accepts; empty when no server is bound.
+    public func licenseServerIDs() throws -> [String] {
+        (try setting(Setting.licenseServerIDs) ?? "").split(separator: ",").map(String.init)
+    }
 
     /// Seconds each attempt to reach a networked license server may take before the host retries
     /// or, after the last attempt, treats it as unreachable.
     public func requestTimeout() throws -> TimeInterval {
-        try setting(Setting.requestTimeout).flatMap(TimeInterval.init) ?? Self.defaultRequestTimeout
+        try setting(Setting.requestTimeout).flatMap { TimeInterval($0) } ?? Self.defaultRequestTimeout
     }
 
     /// The default of ``requestTimeout()``: a logon waits at most about three times this.
@@ -139,137 +181,5 @@ public struct SessionHost: Sendable {
     /// Every decision made, oldest first.
     public func decisions() throws -> [LogonRecord] {
         do { return try store.decisions() } catch { throw CALError.storage("\(error)") }
-    }
-
-    /// Runs one logon of `client` (as `user` in per-user mode) against `source`, records the
-    /// decision and returns it.
-    public func logon(_ client: some LogonClient, user: String?, source: (any LicenseSource)?) async throws -> LogonDecision {
-        let now = time.now
-        let mode = try mode()
-        let product = try product()
-        if mode == .perUser && user == nil { throw CALError.invalidArgument("a per-user host needs --user") }
-        let subject = user ?? client.deviceID
-        let outcome = try await decide(client, mode: mode, user: user, product: product, source: source, now: now)
-        var grace = try gracePeriod()
-        var settings: [String: String] = [:]
-        var decision = outcome.decision
-        if case .denied = decision, outcome.graceMayAdmit, grace.isActive(at: now) { decision = .gracePeriod }
-        if decision.outcome == "allowed" && grace.startedAt == nil {
-            grace.startedAt = now
-            settings[Setting.graceStart] = String(now.timeIntervalSince1970)
-        }
-        if outcome.newPermanent && grace.endedAt == nil && grace.isActive(at: now) {
-            settings[Setting.graceEnd] = String(now.timeIntervalSince1970)
-        }
-        let record = LogonRecord(host: hostID, at: now, subject: subject, outcome: decision.outcome, detail: decision.detail, serial: decision.serial)
-        do { try store.record(record, settings: settings) } catch { throw CALError.storage("\(error)") }
-        return decision
-    }
-
-    /// The decision before the grace period is applied.
-    private struct Outcome {
-        var decision: LogonDecision
-        /// Whether the refusal is one the grace period may override (no license to be had).
-        var graceMayAdmit: Bool
-        /// Whether a license server issued a permanent CAL to this host at this logon.
-        var newPermanent: Bool
-    }
-
-    private func decide(
-        _ client: some LogonClient,
-        mode: LicenseType,
-        user: String?,
-        product: String?,
-        source: (any LicenseSource)?,
-        now: Date
-    ) async throws -> Outcome {
-        // Proof of possession: the client signs a fresh challenge with its key.
-        var challenge = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in challenge.indices { challenge[index] = UInt8.random(in: 0...255, using: &generator) }
-        let signature = try client.signChallenge(challenge)
-        let algorithm = SignatureAlgorithmIdentifier(for: try KeyType(of: client.publicKey))
-        guard algorithm.isValidSignature(signature.rawRepresentation, over: challenge, by: client.publicKey) else {
-            return Outcome(decision: .denied(reason: "no-proof-of-possession"), graceMayAdmit: false, newPermanent: false)
-        }
-
-        // The license the client presents: the best valid one of this mode; else one that only expired.
-        let expectation = LicenseVerifier.Expectation(
-            deviceID: mode == .perDevice ? client.deviceID : nil, user: user, holderKey: client.publicKey, product: product
-        )
-        var valid: (Certificate, LicenseExtension)?
-        var expired: Certificate?
-        var lastRejection: LicenseRejection?
-        for stored in try client.storedLicenses() {
-            guard let value = try? LicenseExtension(of: stored.license), value.licenseType == mode else { continue }
-            if mode == .perUser, let user, value.subjectHash != LicenseSubject.user(user).hash { continue }
-            let verifier = LicenseVerifier(trustRoots: roots, intermediates: stored.chain)
-            switch await verifier.verify(stored.license, at: now, expecting: expectation) {
-            case .success(let extensionValue):
-                // Permanent before temporary; then the one that lasts longer.
-                if let current = valid {
-                    let better =
-                        extensionValue.status != current.1.status
-                        ? extensionValue.status == .permanent
-                        : stored.license.notValidAfter > current.0.notValidAfter
-                    if better { valid = (stored.license, extensionValue) }
-                } else {
-                    valid = (stored.license, extensionValue)
-                }
-            case .failure(let rejection) where rejection.code == .expired:
-                expired = stored.license
-            case .failure(let rejection):
-                lastRejection = rejection
-            }
-        }
-
-        // A license that failed verification for any other reason is never accepted: without a
-        // new license the client is denied with the verifier's reason, and no grace applies.
-        func fallback(_ reason: String) -> Outcome {
-            if let valid { return Self.allowed(valid) }
-            if let lastRejection {
-                return Outcome(decision: .denied(reason: lastRejection.code.rawValue), graceMayAdmit: false, newPermanent: false)
-            }
-            return Outcome(decision: .denied(reason: reason), graceMayAdmit: true, newPermanent: false)
-        }
-        guard let source else { return fallback("license-server-unreachable") }
-        let request = LicenseRequest(
-            csr: try client.licenseRequest(user: user), mode: mode, product: product, presented: valid?.0 ?? expired
-        )
-        let grant: LicenseGrant
-        do {
-            grant = try await source.requestLicense(request)
-        } catch {
-            return fallback("license-server-unreachable")
-        }
-        switch grant {
-        case .issued(let license, let chain):
-            let verifier = LicenseVerifier(trustRoots: roots, intermediates: chain)
-            // Checked at the time it arrives: the server may have stamped it after this logon began.
-            switch await verifier.verify(license, at: max(now, time.now), expecting: expectation) {
-            case .failure(let rejection):
-                return Outcome(decision: .denied(reason: rejection.code.rawValue), graceMayAdmit: false, newPermanent: false)
-            case .success(let value):
-                try client.storeLicense(license, chain: chain)
-                let serial = SerialNumbers.hex(license.serialNumber)
-                let isNew = license.serialNumber != valid?.0.serialNumber
-                return value.status == .permanent
-                    ? Outcome(decision: .licensed(serial: serial), graceMayAdmit: false, newPermanent: isNew)
-                    : Outcome(decision: .temporary(serial: serial), graceMayAdmit: false, newPermanent: false)
-            }
-        case .keepCurrent:
-            return fallback("no-license-available")
-        case .refused(let refusal):
-            if refusal.code == .badRequest {
-                return Outcome(decision: .denied(reason: refusal.code.rawValue), graceMayAdmit: false, newPermanent: false)
-            }
-            return fallback(refusal.code.rawValue)
-        }
-    }
-
-    private static func allowed(_ valid: (Certificate, LicenseExtension)) -> Outcome {
-        let serial = SerialNumbers.hex(valid.0.serialNumber)
-        let decision: LogonDecision = valid.1.status == .permanent ? .licensed(serial: serial) : .temporary(serial: serial)
-        return Outcome(decision: decision, graceMayAdmit: false, newPermanent: false)
     }
 }

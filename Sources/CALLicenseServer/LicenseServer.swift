@@ -1,4 +1,5 @@
 import CALCore
+import CALLicensing
 import CALStore
 import Foundation
 @_spi(FixedExpiryValidationTime) import X509
@@ -254,7 +255,7 @@ public struct LicenseServer: Sendable {
         let issuer = try activeIssuer()
         let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
         let now = time.now
-        let days = temporary ? ClientLicenseProfile.temporaryDays : Int.random(in: ClientLicenseProfile.permanentDays)
+        let notAfter = LicenseLifetime.notAfter(of: temporary ? .temporary : .permanent, issuedAt: now)
         var userLimit: String?
         if licenseType == .perUser, try enforcesPerUserLimit() { userLimit = subject.name }
         var minted: Certificate?
@@ -278,7 +279,7 @@ public struct LicenseServer: Sendable {
                     keyPackID: temporary ? nil : grant.pack?.packID,
                     seat: grant.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: now.addingDays(days))
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
                 minted = certificate
                 return record
             }
@@ -379,7 +380,8 @@ public struct LicenseServer: Sendable {
         let subject = try ClientLicenseRequest.subject(of: request)
         let issuer = try activeIssuer()
         let now = time.now
-        let days = Int.random(in: ClientLicenseProfile.permanentDays)
+        let renewedUntil = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
+        let continuity = (try? KeyContinuity(of: request)).flatMap { $0 }.flatMap { $0.isValid(for: request.publicKey) ? $0 : nil }
         var minted: Certificate?
         let record: IssuedLicense
         do {
@@ -391,14 +393,22 @@ public struct LicenseServer: Sendable {
                     throw CALError.notRenewable("the request names \(subject), the license \(old.subjectName)")
                 }
                 guard old.notAfter > now else { throw CALError.notRenewable("it expired at \(old.notAfter.iso8601)") }
-                if kind == .renewal,
-                    old.notAfter.timeIntervalSince(now) > TimeInterval(ClientLicenseProfile.renewalWindowDays) * 86_400
-                {
+                if kind == .renewal, !LicenseLifetime.isInRenewalWindow(notAfter: old.notAfter, at: now) {
                     throw CALError.notRenewable(
-                        "it is renewed in its last \(ClientLicenseProfile.renewalWindowDays) days; it expires at \(old.notAfter.iso8601)"
+                        "it is renewed in its last \(LicensingTerms.renewalWindowDays) days; it expires at \(old.notAfter.iso8601)"
                     )
                 }
                 let previous = try PEMBundle.certificateFromDER(old.certificate)
+                guard
+                    KeyPossession.proves(
+                        licenseKeyID: previous.publicKey.keyIdentifier, requestKeyID: request.publicKey.keyIdentifier,
+                        previousKeyID: continuity?.previousKey.keyIdentifier
+                    )
+                else {
+                    throw CALError.noProofOfPossession(
+                        "the request is for another key than license \(old.serial) certifies and carries no continuity signature by that key"
+                    )
+                }
                 let license = LicenseExtension(
                     licenseType: subject.licenseType,
                     status: .permanent,
@@ -410,7 +420,7 @@ public struct LicenseServer: Sendable {
                     transferredFrom: try LicenseExtension(of: previous)?.transferredFrom,
                     seat: seat.seat
                 )
-                let notAfter = kind == .renewal ? now.addingDays(days) : old.notAfter
+                let notAfter = kind == .renewal ? renewedUntil : old.notAfter
                 let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
                 minted = certificate
                 return record
@@ -457,7 +467,7 @@ public struct LicenseServer: Sendable {
             throw CALError.requestNotAcceptable("a transferred seat goes to a device; make the request without --user")
         }
         let now = time.now
-        let days = Int.random(in: ClientLicenseProfile.permanentDays)
+        let notAfter = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
         var minted: Certificate?
         let transfer = TransferRequest(
             grantID: grant.grantID, oldSerial: SerialNumbers.hex(grant.oldSerial), keyPackID: grant.keyPackID, seat: grant.seat
@@ -465,6 +475,10 @@ public struct LicenseServer: Sendable {
         let record: IssuedLicense
         do {
             record = try store.transfer(transfer, now: now) { old, seat in
+                // Only the standing CAL of the seat moves; the store checked it still holds the seat.
+                if let refusal = TransferEligibility.refusal(of: try old.ledgerLicense(), seatHolder: old.serial, at: now) {
+                    throw CALError.notTransferable(refusal)
+                }
                 let license = LicenseExtension(
                     licenseType: .perDevice,
                     status: .permanent,
@@ -476,7 +490,7 @@ public struct LicenseServer: Sendable {
                     transferredFrom: grant.oldSerial,
                     seat: seat.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: now.addingDays(days))
+                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
                 minted = certificate
                 return record
             }
@@ -522,7 +536,7 @@ public struct LicenseServer: Sendable {
     // MARK: Revocation
 
     /// Revokes a license this server issued. A permanent per-device CAL's seat returns to its pack
-    /// at once; administrative revocations of those are limited to 20 % of the product version's
+    /// at once; administrative revocations of those are limited by ``RevocationQuota`` (a share of the product version's
     /// installed per-device CALs (at least one) among revoked CALs that have not yet expired.
     @discardableResult
     public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> IssuedLicense {

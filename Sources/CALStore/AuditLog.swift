@@ -41,13 +41,13 @@ enum AuditLog {
     static func entries(_ db: Database) throws -> [AuditEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY sequence").map { row in
             AuditEntry(
-                sequence: row["sequence"],
-                at: Date(timeIntervalSince1970: row["at"]),
-                event: row["event"],
-                subject: row["subject"],
-                detail: row["detail"],
-                previousHash: row["previous_hash"],
-                hash: row["hash"]
+                sequence: try row.value("sequence"),
+                at: Date(timeIntervalSince1970: try row.value("at")),
+                event: try row.value("event"),
+                subject: try row.value("subject"),
+                detail: try row.value("detail"),
+                previousHash: try row.value("previous_hash"),
+                hash: try row.value("hash")
             )
         }
     }

@@ -27,12 +27,18 @@ public struct IssuedLicense: Hashable, Sendable, Codable {
     /// The subject key identifier (hex) of the server certificate that signed it; nil in
     /// records made before key rotation existed.
     public var issuerKeyID: String?
+    /// When it was revoked, if it was.
+    public var revokedAt: Date?
+    /// The RFC 5280 reason code of its revocation, if it was revoked.
+    public var revocationReason: Int?
+    /// The serial of the license that renewed or replaced it, if one did.
+    public var supersededBy: String?
 
     /// Creates a record.
     public init(
         serial: String, licenseType: String, status: String, product: String, productVersion: String,
         subjectName: String, packID: String?, seat: Int?, notBefore: Date, notAfter: Date, certificate: [UInt8],
-        issuerKeyID: String? = nil
+        issuerKeyID: String? = nil, revokedAt: Date? = nil, revocationReason: Int? = nil, supersededBy: String? = nil
     ) {
         self.serial = serial
         self.licenseType = licenseType
@@ -46,5 +52,8 @@ public struct IssuedLicense: Hashable, Sendable, Codable {
         self.notAfter = notAfter
         self.certificate = certificate
         self.issuerKeyID = issuerKeyID
+        self.revokedAt = revokedAt
+        self.revocationReason = revocationReason
+        self.supersededBy = supersededBy
     }
 }

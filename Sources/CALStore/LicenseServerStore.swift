@@ -121,6 +121,14 @@ public protocol LicenseServerStore: Sendable {
     /// The licenses of a device or user that stand at `now`: not expired, revoked or superseded.
     func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense]
 
+    /// What the logon rules read for one request, in one read: every license of the subject in
+    /// this mode (oldest first), the presented serial's record, the products with a pack of this
+    /// type, and the issuers.
+    func logonSnapshot(subjectName: String, licenseType: String, presentedSerial: String?) throws -> LogonSnapshot
+
+    /// The record of one serial, if this server issued it.
+    func licenses(serial: String) throws -> IssuedLicense?
+
     /// Every license ever issued to a device or user, oldest first.
     func licenses(subjectName: String, licenseType: String) throws -> [IssuedLicense]
 

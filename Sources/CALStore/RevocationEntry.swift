@@ -16,9 +16,9 @@ public struct RevocationEntry: Hashable, Sendable, Codable {
 
 extension RevocationEntry {
     /// An entry from a row with `serial`, `revoked_at` and `revocation_reason` columns.
-    init(row: Row) {
-        serial = row["serial"]
-        revokedAt = Date(timeIntervalSince1970: row["revoked_at"])
-        reason = row["revocation_reason"] ?? 0
+    init(row: Row) throws {
+        serial = try row.value("serial")
+        revokedAt = Date(timeIntervalSince1970: try row.value("revoked_at"))
+        reason = try row.value("revocation_reason") ?? 0
     }
 }

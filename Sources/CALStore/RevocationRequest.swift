@@ -1,3 +1,4 @@
+import CALLicensing
 import Foundation
 
 /// What a revocation asks of the store.
@@ -8,18 +9,15 @@ public struct RevocationRequest: Hashable, Sendable {
     public var reason: Int
     /// The revocation time recorded (and published).
     public var revokedAt: Date
-    /// Whether the revocation is part of a transfer, which the administrative quota does not count.
+    /// Whether the revocation is part of a transfer, which the administrative quota
+    /// (``RevocationQuota``) does not count.
     public var forTransfer: Bool
-    /// The share of a product version's installed per-device CALs that may be revoked
-    /// administratively at a time, in percent (at least one CAL).
-    public var quotaPercent: Int
 
     /// Creates a request.
-    public init(serial: String, reason: Int, revokedAt: Date, forTransfer: Bool = false, quotaPercent: Int = 20) {
+    public init(serial: String, reason: Int, revokedAt: Date, forTransfer: Bool = false) {
         self.serial = serial
         self.reason = reason
         self.revokedAt = revokedAt
         self.forTransfer = forTransfer
-        self.quotaPercent = quotaPercent
     }
 }

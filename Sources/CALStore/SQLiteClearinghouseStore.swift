@@ -116,7 +116,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 db, sql: "SELECT COUNT(*) AS revoked, MAX(revoked_at) AS latest FROM server_certificates WHERE revoked_at IS NOT NULL"
             )
             let roots = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM roots") ?? 0
-            return "\(row?["revoked"] as Int? ?? 0)/\(row?["latest"] as Double? ?? 0)/\(roots)"
+            return "\(try row?.value("revoked") as Int? ?? 0)/\(try row?.value("latest") as Double? ?? 0)/\(roots)"
         }
     }
 
@@ -131,14 +131,14 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     """
             ).map { row in
                 RootRecord(
-                    keyID: row["key_id"],
-                    certificate: Array(row["certificate"] as Data),
-                    filePrefix: row["file_prefix"],
-                    status: RootRecord.Status(rawValue: row["status"]) ?? .retired,
-                    activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
-                    retiredAt: (row["retired_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    serverCertificates: row["issued"],
-                    lastServerCertificateExpires: (row["last_expiry"] as Double?).map(Date.init(timeIntervalSince1970:))
+                    keyID: try row.value("key_id"),
+                    certificate: Array(try row.value("certificate") as Data),
+                    filePrefix: try row.value("file_prefix"),
+                    status: RootRecord.Status(rawValue: try row.value("status")) ?? .retired,
+                    activatedAt: Date(timeIntervalSince1970: try row.value("activated_at")),
+                    retiredAt: (try row.value("retired_at") as Double?).map(Date.init(timeIntervalSince1970:)),
+                    serverCertificates: try row.value("issued"),
+                    lastServerCertificateExpires: (try row.value("last_expiry") as Double?).map(Date.init(timeIntervalSince1970:))
                 )
             }
         }
@@ -251,17 +251,17 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         ).map(activation(row:))
     }
 
-    private static func activation(row: Row) -> ActivationRecord {
+    private static func activation(row: Row) throws -> ActivationRecord {
         ActivationRecord(
-            serverID: row["server_id"],
-            name: row["name"],
-            certificateSerial: row["certificate_serial"],
-            activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            certificate: Array(row["certificate"] as Data),
-            revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            revocationReason: row["revocation_reason"],
-            rootKeyID: row["root_key_id"]
+            serverID: try row.value("server_id"),
+            name: try row.value("name"),
+            certificateSerial: try row.value("certificate_serial"),
+            activatedAt: Date(timeIntervalSince1970: try row.value("activated_at")),
+            notAfter: Date(timeIntervalSince1970: try row.value("not_after")),
+            certificate: Array(try row.value("certificate") as Data),
+            revokedAt: (try row.value("revoked_at") as Double?).map(Date.init(timeIntervalSince1970:)),
+            revocationReason: try row.value("revocation_reason"),
+            rootKeyID: try row.value("root_key_id")
         )
     }
 
@@ -289,14 +289,14 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sold_packs ORDER BY issued_at, rowid").map { row in
                 SoldPack(
-                    packID: row["pack_id"],
-                    serverID: row["server_id"],
-                    licenseType: row["license_type"],
-                    count: row["count"],
-                    product: row["product"],
-                    productVersion: row["product_version"],
-                    agreementNumber: row["agreement_number"],
-                    issuedAt: Date(timeIntervalSince1970: row["issued_at"])
+                    packID: try row.value("pack_id"),
+                    serverID: try row.value("server_id"),
+                    licenseType: try row.value("license_type"),
+                    count: try row.value("count"),
+                    product: try row.value("product"),
+                    productVersion: try row.value("product_version"),
+                    agreementNumber: try row.value("agreement_number"),
+                    issuedAt: Date(timeIntervalSince1970: try row.value("issued_at"))
                 )
             }
         }
@@ -315,12 +315,12 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         ) else {
             throw StoreError.unknownSerial(certificateSerial)
         }
-        guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
+        guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
         try db.execute(
             sql: "UPDATE server_certificates SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
             arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
         )
-        var record = activation(row: row)
+        var record = try activation(row: row)
         record.revokedAt = revokedAt
         record.revocationReason = reason
         try AuditLog.append(
@@ -371,8 +371,8 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM transfers ORDER BY granted_at, rowid").map { row in
                 TransferRecord(
-                    serverID: row["server_id"], keyPackID: row["key_pack_id"], seat: row["seat"], oldSerial: row["old_serial"],
-                    grantID: row["grant_id"], grantedAt: Date(timeIntervalSince1970: row["granted_at"])
+                    serverID: try row.value("server_id"), keyPackID: try row.value("key_pack_id"), seat: try row.value("seat"), oldSerial: try row.value("old_serial"),
+                    grantID: try row.value("grant_id"), grantedAt: Date(timeIntervalSince1970: try row.value("granted_at"))
                 )
             }
         }

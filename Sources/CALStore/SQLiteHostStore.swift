@@ -47,7 +47,7 @@ public final class SQLiteHostStore: HostStore {
         try database.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT outcome, detail, COUNT(*) AS n FROM decisions GROUP BY outcome, detail") {
-                counts[(row["outcome"] as String) + " " + (row["detail"] as String)] = row["n"]
+                counts[(try row.value("outcome") as String) + " " + (try row.value("detail") as String)] = try row.value("n")
             }
             return counts
         }
@@ -57,8 +57,8 @@ public final class SQLiteHostStore: HostStore {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY rowid").map { row in
                 LogonRecord(
-                    host: row["host"], at: Date(timeIntervalSince1970: row["at"]), subject: row["subject"], outcome: row["outcome"],
-                    detail: row["detail"], serial: row["serial"]
+                    host: try row.value("host"), at: Date(timeIntervalSince1970: try row.value("at")), subject: try row.value("subject"), outcome: try row.value("outcome"),
+                    detail: try row.value("detail"), serial: try row.value("serial")
                 )
             }
         }

@@ -1,3 +1,4 @@
+import CALLicensing
 import Foundation
 import GRDB
 
@@ -134,14 +135,15 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
               AND revoked_at IS NULL AND superseded_by IS NULL
             """
         let holds = try Bool.fetchOne(db, sql: "SELECT 1 FROM licenses WHERE \(standing) AND subject_name = ? LIMIT 1", arguments: [product, time, user])
-        guard holds != true else { return }
         let users = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT subject_name) FROM licenses WHERE \(standing)", arguments: [product, time]) ?? 0
         let purchased = try Int.fetchOne(
             db,
             sql: "SELECT COALESCE(SUM(count), 0) FROM packs WHERE product = ? AND license_type = 'per-user'",
             arguments: [product]
         ) ?? 0
-        guard users < purchased else { throw StoreError.userLimitReached(product: product, purchased: purchased) }
+        guard PerUserLimit(purchased: purchased).admits(userHoldsStanding: holds == true, usersHolding: users) else {
+            throw StoreError.userLimitReached(product: product, purchased: purchased)
+        }
     }
 
     public func setting(_ name: String) throws -> String? { try database.setting(name) }
@@ -197,14 +199,14 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM packs ORDER BY installed_at, rowid")
         return try Row.fetchAll(statement).map { row in
             InstalledPack(
-                packID: row["pack_id"],
-                licenseType: row["license_type"],
-                product: row["product"],
-                productVersion: row["product_version"],
-                count: row["count"],
-                agreementNumber: row["agreement_number"],
-                installedAt: Date(timeIntervalSince1970: row["installed_at"]),
-                signedBytes: Array(row["signed_bytes"] as Data)
+                packID: try row.value("pack_id"),
+                licenseType: try row.value("license_type"),
+                product: try row.value("product"),
+                productVersion: try row.value("product_version"),
+                count: try row.value("count"),
+                agreementNumber: try row.value("agreement_number"),
+                installedAt: Date(timeIntervalSince1970: try row.value("installed_at")),
+                signedBytes: Array(try row.value("signed_bytes") as Data)
             )
         }
     }
@@ -318,20 +320,23 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         }
     }
 
-    private static func license(row: Row) -> IssuedLicense {
+    private static func license(row: Row) throws -> IssuedLicense {
         IssuedLicense(
-            serial: row["serial"],
-            licenseType: row["license_type"],
-            status: row["status"],
-            product: row["product"],
-            productVersion: row["product_version"],
-            subjectName: row["subject_name"],
-            packID: row["pack_id"],
-            seat: row["seat"],
-            notBefore: Date(timeIntervalSince1970: row["not_before"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            certificate: Array(row["certificate"] as Data),
-            issuerKeyID: row["issuer_key_id"]
+            serial: try row.value("serial"),
+            licenseType: try row.value("license_type"),
+            status: try row.value("status"),
+            product: try row.value("product"),
+            productVersion: try row.value("product_version"),
+            subjectName: try row.value("subject_name"),
+            packID: try row.value("pack_id"),
+            seat: try row.value("seat"),
+            notBefore: Date(timeIntervalSince1970: try row.value("not_before")),
+            notAfter: Date(timeIntervalSince1970: try row.value("not_after")),
+            certificate: Array(try row.value("certificate") as Data),
+            issuerKeyID: try row.value("issuer_key_id"),
+            revokedAt: (try row.value("revoked_at") as Double?).map(Date.init(timeIntervalSince1970:)),
+            revocationReason: try row.value("revocation_reason"),
+            supersededBy: try row.value("superseded_by")
         )
     }
 
@@ -378,8 +383,8 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [request.serial]) else {
                 throw StoreError.unknownSerial(request.serial)
             }
-            let license = Self.license(row: row)
-            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
+            let license = try Self.license(row: row)
+            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
             if !request.forTransfer && license.licenseType == "per-device" && license.status == "permanent" {
                 let installed =
                     try Int.fetchOne(
@@ -390,7 +395,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                             """,
                         arguments: [license.product, license.productVersion]
                     ) ?? 0
-                let limit = max(1, installed * request.quotaPercent / 100)
+                let quota = RevocationQuota(installed: installed)
                 let used =
                     try Int.fetchOne(
                         db,
@@ -401,8 +406,10 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                             """,
                         arguments: [license.product, license.productVersion, now.timeIntervalSince1970]
                     ) ?? 0
-                guard used < limit else {
-                    throw StoreError.revocationQuotaExceeded(product: license.product, productVersion: license.productVersion, limit: limit)
+                guard quota.allowsAnother(outstanding: used) else {
+                    throw StoreError.revocationQuotaExceeded(
+                        product: license.product, productVersion: license.productVersion, limit: quota.limit
+                    )
                 }
             }
             try db.execute(
@@ -457,19 +464,23 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         }
     }
 
-    private static func issuer(row: Row) -> IssuerRecord {
-                IssuerRecord(
-                    keyID: row["key_id"],
-                    certificateSerial: row["certificate_serial"],
-                    certificate: Array(row["certificate"] as Data),
-                    keyFile: row["key_file"],
-                    chainFile: row["chain_file"],
-                    status: IssuerRecord.Status(rawValue: row["status"]) ?? .retired,
-                    activatedAt: Date(timeIntervalSince1970: row["activated_at"]),
-                    retiredAt: (row["retired_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    licensesIssued: row["issued"],
-                    lastLicenseExpires: (row["last_expiry"] as Double?).map(Date.init(timeIntervalSince1970:))
-                )
+    private static func issuer(row: Row) throws -> IssuerRecord {
+        let statusText: String = try row.value("status")
+        guard let status = IssuerRecord.Status(rawValue: statusText) else {
+            throw StoreError.database("column status holds \(statusText), which is not an issuer status")
+        }
+        return IssuerRecord(
+            keyID: try row.value("key_id"),
+            certificateSerial: try row.value("certificate_serial"),
+            certificate: Array(try row.value("certificate") as Data),
+            keyFile: try row.value("key_file"),
+            chainFile: try row.value("chain_file"),
+            status: status,
+            activatedAt: Date(timeIntervalSince1970: try row.value("activated_at")),
+            retiredAt: (try row.value("retired_at") as Double?).map(Date.init(timeIntervalSince1970:)),
+            licensesIssued: try row.value("issued"),
+            lastLicenseExpires: (try row.value("last_expiry") as Double?).map(Date.init(timeIntervalSince1970:))
+        )
     }
 
     public func activateIssuer(_ issuer: IssuerRecord, previousMovedTo previousFiles: RetiredFiles?, now: Date) throws {
@@ -541,8 +552,8 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
             arguments: [serial]
         ).map { row in
-            guard (row["revoked_at"] as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
-            return LicenseRecordStatus(revocation: RevocationEntry(row: row))
+            guard (try row.value("revoked_at") as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
+            return LicenseRecordStatus(revocation: try RevocationEntry(row: row))
         }
     }
 
@@ -550,7 +561,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         try database.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS revoked, MAX(revoked_at) AS latest FROM licenses WHERE revoked_at IS NOT NULL")
             let issuers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issuers") ?? 0
-            return "\(row?["revoked"] as Int? ?? 0)/\(row?["latest"] as Double? ?? 0)/\(issuers)"
+            return "\(try row?.value("revoked") as Int? ?? 0)/\(try row?.value("latest") as Double? ?? 0)/\(issuers)"
         }
     }
 
@@ -574,12 +585,18 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [transfer.oldSerial]) else {
                 throw StoreError.unknownSerial(transfer.oldSerial)
             }
-            let old = Self.license(row: row)
-            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(transfer.oldSerial) }
+            let old = try Self.license(row: row)
+            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(transfer.oldSerial) }
             guard old.packID == transfer.keyPackID, old.seat == transfer.seat,
                 let pack = try Self.packs(db, withSignedBytes: false).first(where: { $0.packID == transfer.keyPackID })
             else {
                 throw StoreError.grantMismatch("the grant's seat is not the seat of license \(transfer.oldSerial)")
+            }
+            let holder = try String.fetchOne(
+                db, sql: "SELECT holder_serial FROM seats WHERE pack_id = ? AND seat = ?", arguments: [transfer.keyPackID, transfer.seat]
+            )
+            guard holder == transfer.oldSerial else {
+                throw StoreError.grantMismatch("the seat of license \(transfer.oldSerial) is no longer held by it")
             }
             try db.execute(
                 sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = 4, revoked_for_transfer = 1 WHERE serial = ?",
@@ -643,9 +660,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
                 throw StoreError.unknownSerial(serial)
             }
-            let old = Self.license(row: row)
-            guard (row["revoked_at"] as Double?) == nil else { throw StoreError.alreadyRevoked(serial) }
-            if let newer = row["superseded_by"] as String? { throw StoreError.alreadySuperseded(serial: serial, by: newer) }
+            let old = try Self.license(row: row)
+            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(serial) }
+            if let newer = try row.value("superseded_by") as String? { throw StoreError.alreadySuperseded(serial: serial, by: newer) }
             var pack: InstalledPack?
             if let packID = old.packID {
                 pack = try Self.packs(db, withSignedBytes: false).first { $0.packID == packID }
@@ -697,7 +714,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     UNION SELECT product, license_type FROM licenses
                     ORDER BY product, license_type
                     """
-            ).map { (product: $0["product"] as String, type: $0["license_type"] as String) }
+            ).map { (product: try $0.value("product") as String, type: try $0.value("license_type") as String) }
             return try keys.map { key in
                 func count(_ sql: String, _ arguments: StatementArguments) throws -> Int {
                     try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
@@ -775,6 +792,32 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                     """,
                 arguments: [subjectName, licenseType, now.timeIntervalSince1970]
             ).map(Self.license(row:))
+        }
+    }
+
+    public func logonSnapshot(subjectName: String, licenseType: String, presentedSerial: String?) throws -> LogonSnapshot {
+        try database.read { db in
+            let history = try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM licenses WHERE subject_name = ? AND license_type = ? ORDER BY rowid"),
+                arguments: [subjectName, licenseType]
+            ).map(Self.license(row:))
+            let presented = try presentedSerial.flatMap { serial in
+                try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE serial = ?"), arguments: [serial])
+                    .map(Self.license(row:))
+            }
+            let products = try String.fetchAll(
+                try db.cachedStatement(sql: "SELECT DISTINCT product FROM packs WHERE license_type = ?"), arguments: [licenseType]
+            )
+            let issuers = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key_id, status, certificate FROM issuers")).map { row in
+                LogonSnapshot.IssuerKey(keyID: try row.value("key_id"), compromised: (try row.value("status") as String) == "compromised", certificate: Array(try row.value("certificate") as Data))
+            }
+            return LogonSnapshot(history: history, presented: presented, productsWithPacks: Set(products), issuers: issuers)
+        }
+    }
+
+    public func licenses(serial: String) throws -> IssuedLicense? {
+        try database.read { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE serial = ?"), arguments: [serial]).map(Self.license(row:))
         }
     }
 

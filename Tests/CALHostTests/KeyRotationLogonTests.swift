@@ -20,10 +20,7 @@ struct KeyRotationLogonTests {
     func site(seats: Int) async throws -> Site {
         let clock = MovingTimeSource(Date())
         let deployment = try await Deployment.make(packs: [(.perDevice, seats)], time: clock)
-        let host = try SessionHost.create(
-            at: deployment.folder.file("host"), mode: .perDevice, licenseServer: deployment.server.home.path,
-            trustRoot: [deployment.clearinghouse.root], product: Deployment.product, time: clock
-        )
+        let host = try deployment.host("host", mode: .perDevice, product: Deployment.product, time: clock)
         return Site(clock: clock, deployment: deployment, host: host)
     }
 
@@ -104,23 +101,26 @@ struct KeyRotationLogonTests {
         #expect(try await site.host.logon(rotated, user: nil, source: site.deployment.server).serial == newSerial)
     }
 
-    @Test("A stranger claiming a licensed device id with its own key gets no seat of it, even with a forged continuity")
+    @Test("A stranger claiming a licensed device id with its own key gets nothing, even with a forged continuity")
     func strangerCannotTakeOver() async throws {
         let site = try await site(seats: 1)
         let client = try site.deployment.client("PC-1")
         let serial = try await licensed(client, at: site)
         let stranger = try ClientIdentity.create(at: site.deployment.folder.file("stranger"), deviceID: "PC-1")
         let decision = try await site.host.logon(stranger, user: nil, source: site.deployment.server)
-        #expect(decision.detail == "temporary")
+        // The device holds a standing CAL for another key, and its one temporary license is spent.
+        #expect(decision == .denied(reason: "already-licensed"))
         let forgedKey = try KeyType.p256.generate()
         let forged = try ClientLicenseRequest.make(
             for: .device("PC-1"), key: forgedKey,
             continuity: try KeyContinuity(from: try KeyType.p256.generate(), to: forgedKey.publicKey, compromised: false)
         )
         let grant = try await site.deployment.server.requestLicense(LicenseRequest(csr: forged, mode: .perDevice, product: Deployment.product))
-        if case .issued(let license, _) = grant {
-            #expect(try LicenseExtension(of: license)?.status == .temporary)
+        guard case .refused(let refusal) = grant else {
+            Issue.record("a forged continuity got \(grant)")
+            return
         }
+        #expect(refusal.code == .alreadyLicensed)
         #expect(try record(serial, in: site.deployment).issuerKeyID != nil)
         #expect(try site.deployment.server.revocationList().entries.isEmpty)
     }

@@ -2,6 +2,7 @@ import CALClient
 import CALCore
 import CALHost
 import CALLicenseServer
+import CALLicensing
 import CALTestSupport
 import Foundation
 import Testing
@@ -17,10 +18,7 @@ struct LogonFlowTests {
     func site(mode: LicenseType = .perDevice, packs: [(LicenseType, Int)]) async throws -> Site {
         let clock = MovingTimeSource(Date())
         let deployment = try await Deployment.make(packs: packs, time: clock)
-        let host = try SessionHost.create(
-            at: deployment.folder.file("host"), mode: mode, licenseServer: deployment.server.home.path,
-            trustRoot: [deployment.clearinghouse.root], product: Deployment.product, time: clock
-        )
+        let host = try deployment.host("host", mode: mode, product: Deployment.product, time: clock)
         return Site(clock: clock, deployment: deployment, host: host)
     }
 
@@ -44,7 +42,7 @@ struct LogonFlowTests {
         // Now a permanent CAL of 52–89 days is stored beside it, and one seat is taken.
         let permanent = try #require(try client.storedLicenses().map(\.license).first { try LicenseExtension(of: $0)?.status == .permanent })
         let days = Int((permanent.notValidAfter.timeIntervalSince(permanent.notValidBefore) / 86_400).rounded())
-        #expect(ClientLicenseProfile.permanentDays.contains(days))
+        #expect(LicensingTerms.permanentLicenseDays.contains(days))
         #expect(SerialNumbers.hex(permanent.serialNumber) == second.serial)
         #expect(try site.deployment.server.status().products.first?.issued == 1)
         #expect(try site.deployment.server.status().products.first?.free == 1)

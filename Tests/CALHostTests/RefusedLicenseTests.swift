@@ -12,10 +12,7 @@ struct RefusedLicenseTests {
     func site(packs: [(LicenseType, Int)] = [(.perDevice, 5)]) async throws -> (Deployment, SessionHost, MovingTimeSource) {
         let clock = MovingTimeSource(Date())
         let deployment = try await Deployment.make(packs: packs, time: clock)
-        let host = try SessionHost.create(
-            at: deployment.folder.file("host-\(UUID().uuidString.prefix(6))"), mode: .perDevice,
-            licenseServer: deployment.server.home.path, trustRoot: [deployment.clearinghouse.root], product: Deployment.product, time: clock
-        )
+        let host = try deployment.host("host-\(UUID().uuidString.prefix(6))", time: clock)
         return (deployment, host, clock)
     }
 
@@ -54,10 +51,7 @@ struct RefusedLicenseTests {
         )
         #expect(try await host.logon(twin, user: nil, source: nil) == .denied(reason: "wrong-key"))
         // A host serving another product does not accept this product's license.
-        let otherHost = try SessionHost.create(
-            at: deployment.folder.file("other-host"), mode: .perDevice, licenseServer: deployment.server.home.path,
-            trustRoot: [deployment.clearinghouse.root], product: "Other Product", time: SystemTimeSource()
-        )
+        let otherHost = try deployment.host("other-host", mode: .perDevice, product: "Other Product", time: SystemTimeSource())
         try owner.storeLicense(license.certificate, chain: [license.issuer])
         #expect(try await otherHost.logon(owner, user: nil, source: nil) == .denied(reason: "wrong-product"))
     }

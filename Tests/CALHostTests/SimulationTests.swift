@@ -25,10 +25,7 @@ struct SimulationTests {
     func twoHundredDays() async throws {
         let clock = MovingTimeSource(Date())
         let deployment = try await Deployment.make(packs: [(.perDevice, 20)], time: clock)
-        let host = try SessionHost.create(
-            at: deployment.folder.file("host"), mode: .perDevice, licenseServer: deployment.server.home.path,
-            trustRoot: [deployment.clearinghouse.root], product: Deployment.product, time: clock
-        )
+        let host = try deployment.host("host", mode: .perDevice, product: Deployment.product, time: clock)
         let clients = try (0..<30).map { try deployment.client("PC-\($0)") }
         // Clients 20–29 stop logging on at day 60, clients 10–14 at day 120; the rest keep coming.
         func active(_ index: Int, day: Int) -> Bool {

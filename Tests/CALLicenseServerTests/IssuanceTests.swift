@@ -1,6 +1,7 @@
 import CALClient
 import CALCore
 import CALLicenseServer
+import CALLicensing
 import CALTestSupport
 import Foundation
 import Testing
@@ -31,7 +32,7 @@ struct IssuanceTests {
             let issued = try deployment.issue(to: client)
             let certificate = issued.certificate
             let days = certificate.notValidAfter.timeIntervalSince(certificate.notValidBefore) / 86_400
-            #expect(ClientLicenseProfile.permanentDays.contains(Int(days.rounded())))
+            #expect(LicensingTerms.permanentLicenseDays.contains(Int(days.rounded())))
             #expect(days == days.rounded())
             #expect(certificate.publicKey == client.publicKey)
             #expect(SubjectNames.commonName(of: certificate.subject) == "PC-\(index)")

@@ -1,6 +1,7 @@
 import CALClient
 import CALCore
 import CALLicenseServer
+import CALLicensing
 import CALTestSupport
 import Foundation
 import Testing
@@ -23,7 +24,7 @@ struct RenewalTests {
         #expect(renewed.record.seat == old.record.seat)
         #expect(renewed.record.packID == old.record.packID)
         let days = renewed.certificate.notValidAfter.timeIntervalSince(renewed.certificate.notValidBefore) / 86_400
-        #expect(ClientLicenseProfile.permanentDays.contains(Int(days.rounded())))
+        #expect(LicensingTerms.permanentLicenseDays.contains(Int(days.rounded())))
         #expect(renewed.certificate.notValidBefore == clock.now.wholeSeconds)
         #expect(try LicenseExtension(of: renewed.certificate)?.seat == old.record.seat)
         // The seat count does not change, and the old serial cannot be renewed again.

@@ -1,6 +1,7 @@
 import CALClearinghouse
 import CALClient
 import CALCore
+import CALHost
 import CALLicenseServer
 import Foundation
 import X509
@@ -37,6 +38,14 @@ public struct Deployment: Sendable {
         return deployment
     }
 
+    /// Another license server activated under the same clearinghouse (a rogue one, say), with no packs.
+    public func anotherServer(_ name: String, time: any TimeSource = SystemTimeSource()) async throws -> LicenseServer {
+        let server = try LicenseServer.create(at: folder.file(name), name: name, time: time)
+        let request = try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest))
+        _ = try await server.installCertificate(chain: try clearinghouse.activate(request))
+        return server
+    }
+
     /// A new pack for this deployment's server (not installed).
     public func pack(_ type: LicenseType, count: Int, product: String = Deployment.product) throws -> KeyPack {
         try clearinghouse.issuePack(
@@ -66,6 +75,18 @@ public struct Deployment: Sendable {
             temporary: temporary,
             product: Deployment.product
         )
+    }
+
+    /// How a session host binds to this deployment's license server, in process.
+    public var hostBinding: LicenseServerBinding {
+        LicenseServerBinding(location: server.home.path, serverIDs: [server.serverID], trustRoots: [clearinghouse.root])
+    }
+
+    /// A session host bound to this deployment's license server, in a new folder.
+    public func host(_ name: String = "host", mode: LicenseType = .perDevice, product: String? = Deployment.product, time: any TimeSource)
+        throws -> SessionHost
+    {
+        try SessionHost.create(at: folder.file(name), mode: mode, product: product, binding: hostBinding, time: time)
     }
 
     /// A verifier that trusts this deployment's root and knows its server certificate.

@@ -38,6 +38,11 @@ public struct LicenseRejection: Error, Hashable, Sendable, CustomStringConvertib
         case staleOCSP = "stale-ocsp"
         /// A revocation check was required and no CRL or OCSP response establishes the status.
         case revocationUnknown = "revocation-unknown"
+        /// The license was issued by a license server the verifier is not bound to.
+        case untrustedLicenseServer = "untrusted-license-server"
+        /// A permanent CAL that no key pack the clearinghouse signed for its server backs
+        /// (no such pack, another server's, product or type, or a seat beyond the pack's count).
+        case unbackedLicense = "unbacked-license"
     }
 
     /// The stable reason code.

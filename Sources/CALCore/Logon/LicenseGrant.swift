@@ -22,6 +22,12 @@ public struct LicenseRefusal: Error, Hashable, Sendable, CustomStringConvertible
         case notActivated = "not-activated"
         /// The request is not acceptable (bad signature, wrong kind of request).
         case badRequest = "bad-request"
+        /// The device already holds a standing permanent CAL of the product, for another key.
+        case alreadyLicensed = "already-licensed"
+        /// The presented license was revoked.
+        case revoked
+        /// The presented license names this server but is not one it issued (forged or altered).
+        case untrustedLicense = "untrusted-license"
     }
 
     /// The stable code.

@@ -5,13 +5,6 @@ import X509
 /// The client license certificate: CA:FALSE, digitalSignature, id-kp-clientLicense, SKI, AKI and
 /// the license extension; subject CN is the device id or user principal; the key is the client's.
 public enum ClientLicenseProfile {
-    /// Lifetime of a temporary license, in days.
-    public static let temporaryDays = 90
-    /// The range a permanent license's lifetime is drawn from, in days.
-    public static let permanentDays = 52...89
-    /// How close to its expiry a permanent license is renewed, in days.
-    public static let renewalWindowDays = 7
-
     /// Everything that goes into one client license certificate.
     public struct Contents: Sendable {
         /// The client's public key, from its request.

@@ -26,7 +26,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
         let client = try home.client()
         let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
         let time = try options.time(clock: home.clock)
-        var verifier = try options.verifier(intermediates: extra)
+        var verifier = try await options.verifier(intermediates: extra, at: time)
         var reports: [VerificationReport] = []
         for entry in try client.store.entries() {
             switch entry {
@@ -39,7 +39,9 @@ struct ClientVerifyCommand: AsyncParsableCommand {
                 let verdict = await verifier.verify(
                     stored.license,
                     at: time,
-                    expecting: .init(deviceID: client.deviceID, holderKey: client.publicKey, product: product)
+                    expecting: .init(
+                        deviceID: client.deviceID, holderKey: client.publicKey, product: product, licenseServerIDs: options.licenseServerIDs
+                    )
                 )
                 reports.append(VerificationReport(file: stored.path, license: stored.license, verdict: verdict))
             }

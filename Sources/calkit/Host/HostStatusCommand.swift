@@ -17,6 +17,7 @@ struct HostStatusCommand: ParsableCommand {
         var mode: String
         var product: String?
         var licenseServer: String
+        var licenseServerIDs: [String]
         var graceStartedAt: Date?
         var graceEndsAt: Date?
         var graceDaysLeft: Int
@@ -31,6 +32,7 @@ struct HostStatusCommand: ParsableCommand {
         let now = time.now
         let report = Report(
             mode: try host.mode().rawValue, product: try host.product(), licenseServer: try host.licenseServer(),
+            licenseServerIDs: try host.licenseServerIDs(),
             graceStartedAt: grace.startedAt, graceEndsAt: grace.endsAt, graceDaysLeft: grace.daysLeft(at: now),
             graceEndedBecause: grace.endReason(at: now), decisions: try host.decisionCounts()
         )
@@ -39,7 +41,11 @@ struct HostStatusCommand: ParsableCommand {
             return
         }
         print("mode: \(report.mode)" + (report.product.map { ", product \($0)" } ?? ""))
-        print("license server: \(report.licenseServer)")
+        if report.licenseServer.isEmpty {
+            print("license server: none bound (`calkit host set-license-server`); the grace period decides")
+        } else {
+            print("license server: \(report.licenseServerIDs.joined(separator: ", ")) at \(report.licenseServer)")
+        }
         if let reason = report.graceEndedBecause {
             print("grace period: ended (\(reason))")
         } else if let started = grace.startedAt, let ends = grace.endsAt {

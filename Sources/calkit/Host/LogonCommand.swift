@@ -28,11 +28,13 @@ struct LogonCommand: AsyncParsableCommand {
         let host = try home.sessionHost()
         let passphrase = try home.passphrase()
         let client = try ClientIdentity(home: clientHome, passphrase: passphrase)
-        // An in-process license server; one that cannot be opened counts as unreachable,
-        // except for a missing or wrong passphrase, which is the operator's to fix.
+        // No bound server: the grace period decides. An in-process license server that cannot be
+        // opened counts as unreachable, except for a missing or wrong passphrase, the operator's to fix.
         let bound = try host.licenseServer()
         let source: (any LicenseSource)?
-        if let url = URL(string: bound), url.scheme == "http" || url.scheme == "https" {
+        if bound.isEmpty {
+            source = nil
+        } else if let url = URL(string: bound), url.scheme == "http" || url.scheme == "https" {
             // Over the network; an unreachable server throws at the request and counts as unreachable.
             source = HTTPLicenseSource(baseURL: url, timeout: try host.requestTimeout(), tlsTrust: host.tlsTrustFile)
         } else {
@@ -52,6 +54,6 @@ struct LogonCommand: AsyncParsableCommand {
         } else {
             print(decision.description)
         }
-        if decision.outcome == "denied" { throw ExitCode.failure }
+        if !decision.isAllowed { throw ExitCode.failure }
     }
 }

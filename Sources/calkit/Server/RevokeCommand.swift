@@ -1,5 +1,6 @@
 import ArgumentParser
 import CALCore
+import CALLicensing
 import CALLicenseServer
 
 extension RevocationReason: ExpressibleByArgument {
@@ -13,7 +14,7 @@ struct RevokeCommand: ParsableCommand {
         commandName: "revoke",
         abstract: "Revoke a client license; a permanent per-device CAL's seat returns to its pack.",
         discussion: """
-            Administrative revocation of permanent per-device CALs is limited to 20 % of a product \
+            Administrative revocation of permanent per-device CALs is limited to \(LicensingTerms.revocationQuotaPercent) % of a product \
             version's installed per-device CALs (at least one) among revoked CALs that have not yet \
             expired; there is no --force. Publish the change with `calkit server crl`.
             """

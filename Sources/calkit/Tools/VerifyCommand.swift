@@ -12,8 +12,10 @@ struct VerifyCommand: AsyncParsableCommand {
             Exits 0 if the license is valid. Otherwise prints a stable reason code: bad-signature, \
             untrusted-root, expired, not-yet-valid, wrong-device, wrong-user, wrong-product, \
             not-a-client-license, not-a-license-server, malformed, revoked, issuer-revoked, \
-            stale-crl, crl-bad-signature or revocation-unknown. Give the license server's CRL and \
-            the root's CRL with --crl to check revocation.
+            stale-crl, crl-bad-signature, revocation-unknown, untrusted-license-server or \
+            unbacked-license. Give the license server's CRL and the root's CRL with --crl to check \
+            revocation; --server-id to accept one license server's licenses alone; --key-pack with \
+            the packs the clearinghouse signed to check what backs a permanent CAL.
             """
     )
 
@@ -43,11 +45,12 @@ struct VerifyCommand: AsyncParsableCommand {
         do {
             let certificates = try PEMBundle.certificates(at: file)
             let license = certificates[0]
-            let verifier = try options.verifier(intermediates: Array(certificates.dropFirst()) + chainCertificates)
+            let time = try options.time(clock: clock)
+            let verifier = try await options.verifier(intermediates: Array(certificates.dropFirst()) + chainCertificates, at: time)
             let verdict = await verifier.verify(
                 license,
-                at: try options.time(clock: clock),
-                expecting: .init(deviceID: deviceID, user: user, product: product)
+                at: time,
+                expecting: .init(deviceID: deviceID, user: user, product: product, licenseServerIDs: options.licenseServerIDs)
             )
             report = VerificationReport(file: file, license: license, verdict: verdict)
         } catch let error as CALError {

@@ -4,8 +4,8 @@ import Foundation
 /// 120 days, it admits clients no license can be had for. It ends early when a license server
 /// issues this host its first permanent CAL, and never comes back.
 public struct GracePeriod: Hashable, Sendable, Codable {
-    /// The length of the grace period.
-    public static let days = 120
+    /// The length of the grace period, in days (``LicensingTerms/gracePeriodDays``).
+    public static var days: Int { LicensingTerms.gracePeriodDays }
 
     /// When the host first accepted a connection; nil before that.
     public var startedAt: Date?
@@ -19,6 +19,12 @@ public struct GracePeriod: Hashable, Sendable, Codable {
         return time < end(from: startedAt)
     }
 
+    /// A grace period that started at `startedAt` and ended early at `endedAt` (nil: not yet).
+    public init(startedAt: Date? = nil, endedAt: Date? = nil) {
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
+
     /// When it ends or ended: early, or 120 days after the start.
     public var endsAt: Date? {
         if let endedAt { return endedAt }
@@ -28,7 +34,7 @@ public struct GracePeriod: Hashable, Sendable, Codable {
     /// Whole days left at `time`, 0 once it has ended.
     public func daysLeft(at time: Date) -> Int {
         guard isActive(at: time), let endsAt else { return isActive(at: time) ? Self.days : 0 }
-        return max(0, Int((endsAt.timeIntervalSince(time) / 86_400).rounded(.up)))
+        return max(0, Int((endsAt.timeIntervalSince(time) / LicensingTerms.secondsPerDay).rounded(.up)))
     }
 
     /// Why it is over, or nil while it lasts.
@@ -38,5 +44,5 @@ public struct GracePeriod: Hashable, Sendable, Codable {
         return nil
     }
 
-    private func end(from start: Date) -> Date { start.addingTimeInterval(TimeInterval(Self.days) * 86_400) }
+    private func end(from start: Date) -> Date { start.addingTimeInterval(TimeInterval(Self.days) * LicensingTerms.secondsPerDay) }
 }
