@@ -99,14 +99,27 @@ public struct Clearinghouse: Sendable {
     /// says the old key is compromised, the old certificate is revoked (keyCompromise) in the
     /// same transaction, so the next root CRL lists it.
     ///
+    /// A first activation with `activationCode` spends that one-time code in the same
+    /// transaction; with `requireActivationCode` (the automatic method over the network) a first
+    /// activation without one is refused. A reactivation proves itself by the continuity
+    /// signature of the server's current key and needs no code.
+    ///
     /// - Returns: the chain the server installs: its certificate, then the root.
-    public func activate(_ request: CertificateSigningRequest, days: Int = LicenseServerProfile.defaultDays) throws -> [Certificate] {
+    public func activate(
+        _ request: CertificateSigningRequest,
+        days: Int = LicenseServerProfile.defaultDays,
+        activationCode: ActivationCode? = nil,
+        requireActivationCode: Bool = false
+    ) throws -> [Certificate] {
         let accepted = try LicenseServerProfile.checkActivationRequest(request)
+        let firstActivation = accepted.continuity == nil
+        if requireActivationCode && firstActivation && activationCode == nil { throw CALError.activationCodeRequired }
+        let redeeming = firstActivation ? activationCode?.hash : nil
         let now = time.now
         let record: ActivationRecord
         let revokeReason = accepted.continuity?.compromised == true ? RevocationReason.keyCompromise.rawValue : nil
         do {
-            record = try store.activate(serverID: accepted.serverID, at: now, revokingPrevious: revokeReason) { current in
+            record = try store.activate(serverID: accepted.serverID, at: now, revokingPrevious: revokeReason, redeeming: redeeming) { current in
                 try Self.checkReactivation(accepted, current: current)
                 let certificate = try LicenseServerProfile.makeCertificate(
                     for: accepted,
@@ -127,6 +140,8 @@ public struct Clearinghouse: Sendable {
             }
         } catch StoreError.alreadyRevoked(let serial) {
             throw CALError.reactivationRefused("the certificate \(serial) it replaces is revoked; a revoked server is not re-keyed")
+        } catch StoreError.activationCodeInvalid {
+            throw CALError.activationCodeInvalid
         } catch let error as StoreError {
             throw CALError.storage("\(error)")
         }

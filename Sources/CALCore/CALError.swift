@@ -83,6 +83,10 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
     case serviceUnreachable(url: String, reason: String)
     /// A request to move a license onto a key does not prove possession of the licensed key.
     case noProofOfPossession(String)
+    /// A first activation over the network came without a one-time activation code.
+    case activationCodeRequired
+    /// The activation code is unknown, was used before, or has expired.
+    case activationCodeInvalid
 
     /// The stable, machine-readable code of this error.
     public var code: String {
@@ -127,6 +131,8 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .rotationPending: return "rotation-pending"
         case .serviceUnreachable: return "service-unreachable"
         case .noProofOfPossession: return "no-proof-of-possession"
+        case .activationCodeRequired: return "activation-code-required"
+        case .activationCodeInvalid: return "activation-code-invalid"
         }
     }
 
@@ -178,6 +184,9 @@ public enum CALError: Error, Hashable, Sendable, CustomStringConvertible {
         case .storage(let text): return "store error: \(text)"
         case .serviceUnreachable(let url, let reason): return "cannot reach \(url): \(reason)"
         case .noProofOfPossession(let text): return "no proof of possession of the licensed key: \(text)"
+        case .activationCodeRequired:
+            return "activating a license server over the network needs a one-time activation code from the clearinghouse operator"
+        case .activationCodeInvalid: return "the activation code is unknown, was used before, or has expired"
         case .passphraseRequired(let path):
             return "\(path) is encrypted; give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
         case .wrongPassphrase(let path): return "the passphrase does not open \(path)"

@@ -8,7 +8,7 @@ extension APIError {
         switch error {
         case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey:
             status = .badRequest
-        case .chainDoesNotVerify, .noProofOfPossession:
+        case .chainDoesNotVerify, .noProofOfPossession, .activationCodeRequired, .activationCodeInvalid:
             status = .forbidden
         case .notRenewable:
             status = .conflict

@@ -1,11 +1,12 @@
 import CALClearinghouse
 import CALCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import X509
 
-/// The clearinghouse's HTTP API: automatic activation (`POST /v1/activations`, a CSR in, the
-/// chain out), key packs and transfer grants for the operator, and the root's CRL at `/crl`.
+/// The clearinghouse's HTTP API: automatic activation (`POST /v1/activations`, a CSR and a
+/// one-time activation code in, the chain out), key packs and transfer grants for the operator, and the root's CRL at `/crl`.
 public struct ClearinghouseAPI: Sendable {
     /// The clearinghouse served.
     public let clearinghouse: Clearinghouse
@@ -15,6 +16,11 @@ public struct ClearinghouseAPI: Sendable {
     public let activationLimit: RateLimiter
     /// The largest request body accepted.
     public let bodyLimit: Int
+    /// Whether a first activation needs no one-time activation code (anyone who can reach the
+    /// service may activate a server under the root).
+    public let openActivation: Bool
+    /// The header a first activation carries its one-time code in.
+    public static let activationCodeHeader = HTTPField.Name("CALKit-Activation-Code")!
     private let crlCache = PublishedCRLCache()
 
     /// An API for `clearinghouse`.
@@ -22,8 +28,10 @@ public struct ClearinghouseAPI: Sendable {
         clearinghouse: Clearinghouse,
         operatorToken: BearerToken? = nil,
         activationLimit: RateLimiter = RateLimiter(limit: 10, per: 60),
-        bodyLimit: Int = LicenseServerAPI.defaultBodyLimit
+        bodyLimit: Int = LicenseServerAPI.defaultBodyLimit,
+        openActivation: Bool = false
     ) {
+        self.openActivation = openActivation
         self.clearinghouse = clearinghouse
         self.operatorToken = operatorToken
         self.activationLimit = activationLimit
@@ -41,9 +49,15 @@ public struct ClearinghouseAPI: Sendable {
             }
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
+            let codeText = request.headers[Self.activationCodeHeader]
             return try handle {
                 let csr = try CertificateSigningRequest(pemEncoded: String(decoding: body.readableBytesView, as: UTF8.self))
-                let chain = try clearinghouse.activate(csr)
+                var code: ActivationCode?
+                if let codeText {
+                    guard let parsed = ActivationCode(codeText) else { throw CALError.activationCodeInvalid }
+                    code = parsed
+                }
+                let chain = try clearinghouse.activate(csr, activationCode: code, requireActivationCode: !openActivation)
                 return LicenseServerAPI.bytes(Array(try PEMBundle.pem(of: chain).utf8), type: "application/pem-certificate-chain", status: .created)
             }
         }

@@ -59,12 +59,15 @@ public struct ServiceClient: Sendable {
     ///
     /// Throws `CALError.serviceUnreachable` when no answer came: refused, timed out, or a TLS
     /// certificate that is not trusted.
-    public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Answer {
+    public func send(
+        _ method: String, _ path: String, body: Data? = nil, contentType: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Answer {
         let address = baseURL.appendingPathComponent(path).absoluteString
         var request = HTTPClientRequest(url: address)
         request.method = HTTPMethod(rawValue: method)
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let configuration = try self.configuration()
         let limit = TimeAmount.milliseconds(Int64(timeout * 1000))

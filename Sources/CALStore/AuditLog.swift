@@ -26,8 +26,8 @@ enum AuditLog {
     /// Appends an entry inside the caller's transaction.
     static func append(_ db: Database, at: Date, event: String, subject: String, detail: String = "") throws {
         let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"))
-        let sequence: Int64 = (last?["sequence"] ?? 0) + 1
-        let previous: String = last?["hash"] ?? AuditEntry.genesisHash
+        let sequence: Int64 = (try last?.value("sequence") as Int64? ?? 0) + 1
+        let previous: String = try last?.value("hash") ?? AuditEntry.genesisHash
         // Whole milliseconds, so the stored time hashes the same when read back.
         let time = (at.timeIntervalSince1970 * 1000).rounded() / 1000
         let when = Date(timeIntervalSince1970: time)

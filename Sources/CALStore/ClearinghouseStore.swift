@@ -5,13 +5,18 @@ public protocol ClearinghouseStore: Sendable {
     /// Records an activation or a reactivation in one transaction. `mint` sees the server's
     /// current certificate (nil at a first activation) and returns the new one, or throws to
     /// refuse. With `revokingPrevious`, the certificate it replaces is revoked with that reason
-    /// code in the same transaction.
+    /// code in the same transaction. With `redeeming`, the activation code with that hash is
+    /// spent in the same transaction (``StoreError/activationCodeInvalid`` if unknown, used or expired).
     func activate(
         serverID: String,
         at now: Date,
         revokingPrevious reason: Int?,
+        redeeming codeHash: String?,
         mint: (_ current: ActivationRecord?) throws -> ActivationRecord
     ) throws -> ActivationRecord
+
+    /// Records a new one-time activation code (its hash) and audits it.
+    func recordActivationCode(_ code: ActivationCodeRecord) throws
 
     /// The current certificate of a server id, if it was activated.
     func activation(serverID: String) throws -> ActivationRecord?

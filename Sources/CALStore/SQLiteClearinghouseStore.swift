@@ -3,7 +3,7 @@ import GRDB
 
 /// The clearinghouse's store in an embedded SQLite database.
 public final class SQLiteClearinghouseStore: ClearinghouseStore {
-    private let database: StoreDatabase
+    let database: StoreDatabase
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
@@ -15,6 +15,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v4-audit", AuditLog.createTable),
                 ("clearinghouse-v5-reactivation", Self.addReactivation),
                 ("clearinghouse-v6-roots", Self.addRoots),
+                ("clearinghouse-v7-activation-codes", Self.addActivationCodes),
             ]
         )
     }
@@ -175,9 +176,11 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         serverID: String,
         at now: Date,
         revokingPrevious reason: Int?,
+        redeeming codeHash: String?,
         mint: (_ current: ActivationRecord?) throws -> ActivationRecord
     ) throws -> ActivationRecord {
         try database.write { db in
+            if let codeHash { try Self.redeemActivationCode(db, codeHash: codeHash, serverID: serverID, at: now) }
             let current = try Self.activation(db, serverID: serverID)
             let record = try mint(current)
             try db.execute(

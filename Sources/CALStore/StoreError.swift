@@ -28,6 +28,8 @@ public enum StoreError: Error, Hashable, Sendable {
     case seatLost(String)
     /// Strict per-user licensing: as many users hold a per-user license as were purchased.
     case userLimitReached(product: String, purchased: Int)
+    /// The activation code is unknown, was used, or has expired.
+    case activationCodeInvalid
     /// The database could not be opened, read or written.
     case database(String)
 }

@@ -19,9 +19,29 @@ struct HTTPStoryTests {
         )
         defer { clearinghouse.stop() }
         try workspace.ok("server", "init", "--home", "ls", "--name", "Networked")
-        let activated = try workspace.ok("server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url)
+        // A first activation over the network needs the operator's one-time code.
+        let anonymous = try workspace.refused("request-not-acceptable", "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url)
+        #expect(anonymous.error.contains("activation-code-required"), "\(anonymous.error)")
+        let wrong = try workspace.refused(
+            "request-not-acceptable", "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url,
+            "--activation-code", "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"
+        )
+        #expect(wrong.error.contains("activation-code-invalid"), "\(wrong.error)")
+        let issued = try workspace.json(try workspace.ok("clearinghouse", "activation-code", "--home", "ch", "--agreement", "A-1", "--json"))
+        let code = try #require(issued["activationCode"] as? String)
+        let activated = try workspace.ok(
+            "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url, "--activation-code", code.lowercased()
+        )
         #expect(activated.output.contains("is activated until"))
         try workspace.refused("request-not-acceptable", "server", "activate", "--home", "ls", "--clearinghouse", clearinghouse.url)
+        // The code is spent: a second server cannot use it.
+        try workspace.ok("server", "init", "--home", "ls2", "--name", "Second")
+        let reused = try workspace.refused(
+            "request-not-acceptable", "server", "activate", "--home", "ls2", "--clearinghouse", clearinghouse.url, "--activation-code", code
+        )
+        #expect(reused.error.contains("activation-code-invalid"), "\(reused.error)")
+        let audit = try workspace.ok("clearinghouse", "audit", "--home", "ch").output
+        #expect(audit.contains("activation-code-issued") && audit.contains("activation-code-used"))
         // Packs are the operator's: without the token the clearinghouse refuses.
         let order = ["--clearinghouse", clearinghouse.url, "--agreement", "A-1", "--type", "per-device", "--count", "2", "--product", "Desk"]
         try workspace.refused("request-not-acceptable", ["server", "install-pack", "--home", "ls"] + order)

@@ -39,7 +39,7 @@ struct ServeTLSTests {
         try workspace.ok("clearinghouse", "init", "--home", "ch")
         let clearinghouse = try RunningService(
             ExternalTool.calkitPath,
-            ["clearinghouse", "serve", "--home", "ch", "--listen", "127.0.0.1:0", "--operator-token-file", "token"] + tls,
+            ["clearinghouse", "serve", "--home", "ch", "--listen", "127.0.0.1:0", "--operator-token-file", "token", "--open-activation"] + tls,
             in: workspace.folder.path
         )
         defer { clearinghouse.stop() }

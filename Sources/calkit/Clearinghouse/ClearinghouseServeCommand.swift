@@ -10,7 +10,10 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
         discussion: """
             Listens on 127.0.0.1:8760 by default. POST /v1/activations takes a license server's \
             activation request (PEM) and answers its chain (PEM): the automatic method, used by \
-            `calkit server activate --clearinghouse URL`; limited per client address \
+            `calkit server activate --clearinghouse URL --activation-code CODE`. A first activation \
+            needs a one-time code (`calkit clearinghouse activation-code`) in the \
+            CALKit-Activation-Code header, unless the service runs with --open-activation; a \
+            re-key proves itself with the current key. Limited per client address \
             (--rate-limit, default 10/min). GET /crl serves the root's CRL (DER).
 
             With --operator-token-file, `Authorization: Bearer TOKEN` opens POST /v1/packs \
@@ -27,11 +30,15 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
     @OptionGroup var service: ServiceOptions
     @Option(help: ArgumentHelp("A file whose first line is the operator's bearer token (16+ characters); without it packs and transfers are off.", valueName: "file"))
     var operatorTokenFile: String?
+    @Flag(help: "Let anyone who reaches the service activate a license server, without a one-time activation code.")
+    var openActivation = false
 
     func run() async throws {
         let listener = try service.listener(defaultPort: 8760)
         let token = try operatorTokenFile.map(BearerToken.init(file:))
-        let api = ClearinghouseAPI(clearinghouse: try home.clearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"))
+        let api = ClearinghouseAPI(clearinghouse: try home.clearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
+            openActivation: openActivation
+        )
         try await service.serve(api.router(), on: listener, name: "calkit-clearinghouse")
     }
 }

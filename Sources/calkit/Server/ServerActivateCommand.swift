@@ -13,12 +13,15 @@ struct ServerActivateCommand: AsyncParsableCommand {
             Sends DIR/activation-request.pem (from `server init`, or a re-key request from \
             `server rotate`) to POST /v1/activations of the running clearinghouse \
             (`calkit clearinghouse serve`) and installs the chain it answers as DIR/server-chain.pem, \
-            as `server install-certificate` does.
+            as `server install-certificate` does. A first activation needs the one-time code the \
+            clearinghouse operator gave you (`calkit clearinghouse activation-code`); a re-key does not.
             """
     )
 
     @OptionGroup var home: HomeOption
     @Option(help: ArgumentHelp("The clearinghouse service's URL, for example http://127.0.0.1:8760.", valueName: "url")) var clearinghouse: String
+    @Option(help: ArgumentHelp("The one-time activation code from the clearinghouse operator (first activation).", valueName: "code"))
+    var activationCode: String?
     @OptionGroup var trust: TLSTrustOption
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -26,7 +29,8 @@ struct ServerActivateCommand: AsyncParsableCommand {
         let server = try home.licenseServer()
         let request = try SecureFile.read(server.home.file(LicenseServer.Files.activationRequest))
         let answer = try await ServiceClient(clearinghouse, tlsTrust: trust.tlsTrust).send(
-            "POST", "v1/activations", body: Data(request), contentType: "application/pkcs10"
+            "POST", "v1/activations", body: Data(request), contentType: "application/pkcs10",
+            headers: activationCode.map { [(ClearinghouseAPI.activationCodeHeader.rawName, $0)] } ?? []
         )
         guard answer.status == 201 else { throw answer.failure("the clearinghouse refused the activation") }
         let chain = try PEMBundle.certificates(in: String(decoding: answer.body, as: UTF8.self), path: clearinghouse)
