@@ -79,11 +79,7 @@ public protocol LicenseServerStore: Sendable {
     /// issuer is marked compromised in the same transaction and signs nothing from then on.
     func requestRotation(newKeyID: String, compromisedKeyID: String?, now: Date) throws
 
-    /// The revocation of a serial, if it was revoked.
-    func revocation(of serial: String) throws -> RevocationEntry?
 
-    /// Whether a serial was issued here, and its revocation if it was revoked; nil if never issued.
-    func status(of serial: String) throws -> LicenseRecordStatus?
 
     /// A value that changes whenever a license is revoked (for caching a published CRL).
     func revocationStamp() throws -> String
@@ -102,8 +98,6 @@ public protocol LicenseServerStore: Sendable {
     /// Frees the seats of expired licenses (the issuing path does this too) and says how many.
     func reclaimExpiredSeats(now: Date) throws -> Int
 
-    /// How many seats have been reclaimed from expired licenses, ever.
-    func reclaimedSeatCount() throws -> Int
 
     /// Reissues a license in one transaction: `mint`'s new license keeps the old one's seat (the
     /// seat must still be the old license's), and the old serial is marked superseded by it; a
@@ -129,11 +123,7 @@ public protocol LicenseServerStore: Sendable {
     /// The record of one serial, if this server issued it.
     func licenses(serial: String) throws -> IssuedLicense?
 
-    /// Every license ever issued to a device or user, oldest first.
-    func licenses(subjectName: String, licenseType: String) throws -> [IssuedLicense]
 
-    /// Distinct users holding a standing per-user license of `product` at `now`.
-    func activeUserCount(product: String, now: Date) throws -> Int
 }
 
 /// Why a license is reissued on its seat.

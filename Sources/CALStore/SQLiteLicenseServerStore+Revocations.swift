@@ -1,0 +1,97 @@
+import CALLicensing
+import Foundation
+import GRDB
+
+/// Revocations: the quota-checked revoke, CRL numbers and entries, OCSP reads.
+extension SQLiteLicenseServerStore {
+    public func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense {
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [request.serial]) else {
+                throw StoreError.unknownSerial(request.serial)
+            }
+            let license = try Self.license(row: row)
+            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
+            if !request.forTransfer && license.licenseType == "per-device" && license.status == "permanent" {
+                let installed =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COALESCE(SUM(count), 0) FROM packs
+                            WHERE license_type = 'per-device' AND product = ? AND product_version = ?
+                            """,
+                        arguments: [license.product, license.productVersion]
+                    ) ?? 0
+                let quota = RevocationQuota(installed: installed)
+                let used =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM licenses
+                            WHERE revoked_at IS NOT NULL AND revoked_for_transfer = 0 AND license_type = 'per-device'
+                              AND status = 'permanent' AND product = ? AND product_version = ? AND not_after > ?
+                            """,
+                        arguments: [license.product, license.productVersion, now.timeIntervalSince1970]
+                    ) ?? 0
+                guard quota.allowsAnother(outstanding: used) else {
+                    throw StoreError.revocationQuotaExceeded(
+                        product: license.product, productVersion: license.productVersion, limit: quota.limit
+                    )
+                }
+            }
+            try db.execute(
+                sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = ?, revoked_for_transfer = ? WHERE serial = ?",
+                arguments: [request.revokedAt.timeIntervalSince1970, request.reason, request.forTransfer, request.serial]
+            )
+            if let pack = license.packID, let seat = license.seat {
+                try db.execute(
+                    sql: "UPDATE seats SET not_after = 0, holder_serial = NULL WHERE pack_id = ? AND seat = ? AND holder_serial = ?",
+                    arguments: [pack, seat, request.serial]
+                )
+            }
+            try AuditLog.append(
+                db, at: now, event: "license-revoked", subject: request.serial,
+                detail: "reason \(request.reason), effective \(AuditEntry.timestamp(request.revokedAt))"
+            )
+            return license
+        }
+    }
+
+    public func publishRevocations<Result>(
+        issuerKeyID: String,
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result {
+        try database.publishRevocations(
+            table: "licenses", serialColumn: "serial", scope: ("issuer_key_id", issuerKeyID), now: now, sign: sign
+        )
+    }
+
+    // MARK: Issuers
+
+    static func status(of serial: String, in db: Database) throws -> LicenseRecordStatus? {
+        try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = ?"),
+            arguments: [serial]
+        ).map { row in
+            guard (try row.value("revoked_at") as Double?) != nil else { return LicenseRecordStatus(revocation: nil) }
+            return LicenseRecordStatus(revocation: try RevocationEntry(row: row))
+        }
+    }
+
+    public func revocationStamp() throws -> String {
+        try database.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS revoked, MAX(revoked_at) AS latest FROM licenses WHERE revoked_at IS NOT NULL")
+            let issuers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM issuers") ?? 0
+            return "\(try row?.value("revoked") as Int? ?? 0)/\(try row?.value("latest") as Double? ?? 0)/\(issuers)"
+        }
+    }
+
+    public func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus {
+        try database.read { db in
+            let issuer = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM issuers WHERE key_id = ?"), arguments: [issuerKeyID])
+            var licenses: [String: LicenseRecordStatus] = [:]
+            for serial in serials { licenses[serial] = try Self.status(of: serial, in: db) }
+            return IssuerRevocationStatus(issuerStatus: issuer.flatMap(IssuerRecord.Status.init(rawValue:)), licenses: licenses)
+        }
+    }
+}
