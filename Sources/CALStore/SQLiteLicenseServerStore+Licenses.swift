@@ -48,17 +48,10 @@ extension SQLiteLicenseServerStore {
             }
             try AuditLog.append(
                 db, at: now, event: "license-issued", subject: license.serial,
-                detail: Self.auditDetail(license) + (superseding.map { "; supersedes \($0)" } ?? "")
+                detail: AuditText.license(license) + (superseding.map { "; supersedes \($0)" } ?? "")
             )
             return license
         }
-    }
-
-    /// How an audit entry describes a license.
-    static func auditDetail(_ license: IssuedLicense) -> String {
-        var text = "\(license.status) \(license.licenseType) \(license.product) \(license.productVersion) for \(license.subjectName)"
-        if let pack = license.packID, let seat = license.seat { text += ", pack \(pack) seat \(seat)" }
-        return text + ", until \(AuditEntry.timestamp(license.notAfter))"
     }
 
     /// Records a minted license and makes it the holder of its seat, inside the caller's transaction.
@@ -169,7 +162,7 @@ extension SQLiteLicenseServerStore {
             )
             try AuditLog.append(
                 db, at: now, event: "license-transferred", subject: license.serial,
-                detail: Self.auditDetail(license) + "; from \(transfer.oldSerial), grant \(transfer.grantID)"
+                detail: AuditText.license(license) + "; from \(transfer.oldSerial), grant \(transfer.grantID)"
             )
             return license
         }
@@ -208,7 +201,7 @@ extension SQLiteLicenseServerStore {
             switch kind {
             case .renewal:
                 try AuditLog.append(
-                    db, at: now, event: "license-renewed", subject: license.serial, detail: Self.auditDetail(license) + "; renews \(serial)"
+                    db, at: now, event: "license-renewed", subject: license.serial, detail: AuditText.license(license) + "; renews \(serial)"
                 )
             case .replacement(let reason):
                 if let reason {
@@ -220,7 +213,7 @@ extension SQLiteLicenseServerStore {
                 }
                 try AuditLog.append(
                     db, at: now, event: "license-replaced", subject: license.serial,
-                    detail: Self.auditDetail(license) + "; replaces \(serial)" + (reason.map { ", revoked with reason \($0)" } ?? "")
+                    detail: AuditText.license(license) + AuditText.replacement(of: serial, revokedWith: reason)
                 )
             }
             return license

@@ -30,7 +30,7 @@ extension SQLiteLicenseServerStore {
             }
             try AuditLog.append(
                 db, at: pack.installedAt, event: "pack-installed", subject: pack.packID,
-                detail: "\(pack.count) \(pack.licenseType) \(pack.product) \(pack.productVersion), agreement \(pack.agreementNumber)"
+                detail: AuditText.pack(pack)
             )
         }
     }

@@ -50,7 +50,7 @@ extension SQLiteLicenseServerStore {
             }
             try AuditLog.append(
                 db, at: now, event: "license-revoked", subject: request.serial,
-                detail: "reason \(request.reason), effective \(AuditEntry.timestamp(request.revokedAt))"
+                detail: AuditText.revocation(request)
             )
             return license
         }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("The audit log's hash chain")
 struct AuditLogTests {
-    private let pool = SeatPoolTests()
+    private let pool = LedgerContractTests()
 
     /// A store with a pack, two licenses, a revocation, a policy change: five entries.
     private func busyStore(_ folder: TemporaryFolder) throws -> SQLiteLicenseServerStore {

@@ -1,0 +1,265 @@
+import CALStore
+import CALTestSupport
+import Foundation
+import Testing
+
+/// The ledgers a license server can keep its state in. Every test of the contract runs against each.
+enum Ledger: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, memory
+
+    var testDescription: String { rawValue }
+
+    /// A new, empty ledger of this kind (the folder keeps a SQLite file alive for the test).
+    func make() throws -> (store: any LicenseServerStore, folder: TemporaryFolder) {
+        let folder = try TemporaryFolder("ledger")
+        switch self {
+        case .sqlite: return (try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite")), folder)
+        case .memory: return (InMemoryLicenseServerStore(), folder)
+        }
+    }
+}
+
+@Suite("The license-server ledger contract, SQLite and in memory alike")
+struct LedgerContractTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func pack(_ id: String, count: Int, type: String = "per-device", product: String = "P", version: String = "1") -> InstalledPack {
+        InstalledPack(
+            packID: id, licenseType: type, product: product, productVersion: version, count: count,
+            agreementNumber: "A", installedAt: now, signedBytes: [1, 2, 3]
+        )
+    }
+
+    func record(
+        _ grant: SeatGrant, serial: String = UUID().uuidString, subject: String = "device", status: String = "permanent",
+        type: String = "per-device", notAfter: Date? = nil, issuer: String? = nil
+    ) -> IssuedLicense {
+        IssuedLicense(
+            serial: serial, licenseType: type, status: status, product: grant.pack?.product ?? "P", productVersion: "1",
+            subjectName: subject, packID: grant.pack?.packID, seat: grant.seat, notBefore: now,
+            notAfter: notAfter ?? now.addingTimeInterval(86_400), certificate: [0], issuerKeyID: issuer
+        )
+    }
+
+    func permanent(_ store: any LicenseServerStore, at time: Date? = nil, serial: String = UUID().uuidString, lifetime: TimeInterval = 86_400)
+        throws -> IssuedLicense
+    {
+        let at = time ?? now
+        return try store.issue(product: "P", licenseType: "per-device", permanent: true, now: at) {
+            record($0, serial: serial, notAfter: at.addingTimeInterval(lifetime))
+        }
+    }
+
+    @Test("A pack of N seats grants seats 1...N once each, then refuses and records nothing", arguments: Ledger.allCases)
+    func exactCount(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 3))
+        let seats = try (0..<3).map { _ in try permanent(store).seat }
+        #expect(seats == [1, 2, 3])
+        #expect(throws: StoreError.noSeatAvailable(product: "P")) { try permanent(store) }
+        #expect(try store.issuedLicenses().count == 3)
+    }
+
+    @Test("A failed mint rolls the seat and its audit entry back", arguments: Ledger.allCases)
+    func failedMintTakesNothing(_ ledger: Ledger) throws {
+        struct MintFailed: Error {}
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 1))
+        let entries = try store.auditLog().count
+        #expect(throws: MintFailed.self) {
+            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { _ in throw MintFailed() }
+        }
+        #expect(try store.auditLog().count == entries)
+        #expect(try permanent(store).seat == 1)
+    }
+
+    @Test("Seats of expired licenses return, never-held seats first, then the longest expired", arguments: Ledger.allCases)
+    func seatsReturn(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 4))
+        for lifetime in [600.0, 60, 600] { _ = try permanent(store, lifetime: lifetime) }
+        let later = now.addingTimeInterval(120)
+        let seats = try (0..<2).map { _ in try permanent(store, at: later).seat }
+        #expect(Set(seats.compactMap { $0 }) == [2, 4])
+        #expect(throws: StoreError.noSeatAvailable(product: "P")) { try permanent(store, at: later) }
+        #expect(try store.reclaimExpiredSeats(now: now.addingTimeInterval(10 * 86_400)) == 4)
+        #expect(try store.report(from: nil, to: nil, now: now.addingTimeInterval(10 * 86_400)).first?.seatsReclaimed == 5)
+    }
+
+    @Test("Per-user and temporary issuance take no seat; a pack installed twice is refused", arguments: Ledger.allCases)
+    func noSeatTaken(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("USERS", count: 1, type: "per-user"))
+        #expect(throws: StoreError.packAlreadyInstalled("USERS")) { try store.install(pack("USERS", count: 1, type: "per-user")) }
+        for _ in 0..<3 {
+            let issued = try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now) { record($0, type: "per-user") }
+            #expect(issued.seat == nil && issued.packID == "USERS")
+        }
+        let temporary = try store.issue(product: "Q", licenseType: "per-device", permanent: false, now: now) { record($0, status: "temporary") }
+        #expect(temporary.seat == nil)
+        let counts = try store.issuanceCounts()
+        #expect(counts.total == 4 && counts.permanentPerDevice == 0 && counts.permanentPerUser == 3 && counts.temporary == 1)
+        #expect(throws: StoreError.noPack(product: "P", licenseType: "per-device")) { try permanent(store).seat }
+        // Strict per-user: a new user beyond the purchased count is refused, a holder is not.
+        #expect(throws: StoreError.userLimitReached(product: "P", purchased: 1)) {
+            try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now, superseding: nil, userLimitFor: "bob") {
+                record($0, subject: "bob", type: "per-user")
+            }
+        }
+        _ = try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now, superseding: nil, userLimitFor: "device") {
+            record($0, type: "per-user")
+        }
+    }
+
+    @Test("Revocation: the quota counts administrative revocations only; the seat returns; CRL numbers never repeat", arguments: Ledger.allCases)
+    func revocation(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 10))
+        let issued = try (0..<4).map { _ in try permanent(store) }
+        _ = try store.revoke(RevocationRequest(serial: issued[0].serial, reason: 1, revokedAt: now), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[1].serial, reason: 4, revokedAt: now, forTransfer: true), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[2].serial, reason: 1, revokedAt: now), now: now)
+        #expect(throws: StoreError.revocationQuotaExceeded(product: "P", productVersion: "1", limit: 2)) {
+            try store.revoke(RevocationRequest(serial: issued[3].serial, reason: 1, revokedAt: now), now: now)
+        }
+        #expect(throws: StoreError.alreadyRevoked(issued[0].serial)) {
+            try store.revoke(RevocationRequest(serial: issued[0].serial, reason: 1, revokedAt: now), now: now)
+        }
+        #expect(throws: StoreError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: 1, revokedAt: now), now: now) }
+        #expect(try store.packUsage(at: now).first?.issued == 1)
+        struct SignFailed: Error {}
+        #expect(throws: SignFailed.self) { try store.publishRevocations(issuerKeyID: "none", now: now) { _, _ in throw SignFailed() } }
+        let first = try store.publishRevocations(issuerKeyID: "none", now: now) { entries, number in (entries.count, number) }
+        let second = try store.publishRevocations(issuerKeyID: "none", now: now) { _, number in number }
+        #expect(first.0 == 0 && first.1 == 1 && second == 2)
+        let status = try store.revocationStatus(of: [issued[0].serial, issued[3].serial, "nope"], issuerKeyID: "none")
+        #expect(status.licenses[issued[0].serial]?.revocation?.reason == 1)
+        #expect(status.licenses[issued[3].serial] != nil && status.licenses[issued[3].serial]?.revocation == nil)
+        #expect(status.licenses["nope"] == nil && status.issuerStatus == nil)
+        #expect(try store.revocationStamp().hasPrefix("3/"))
+    }
+
+    @Test("Reissue keeps the seat and supersedes once; a seat gone to another after expiry is lost", arguments: Ledger.allCases)
+    func reissue(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 1))
+        let old = try permanent(store, lifetime: 600)
+        let renewed = try store.reissue(serial: old.serial, as: .renewal, now: now) { previous, grant in
+            record(grant, notAfter: now.addingTimeInterval(600))
+        }
+        #expect(renewed.seat == old.seat)
+        #expect(try store.licenses(serial: old.serial)?.supersededBy == renewed.serial)
+        #expect(throws: StoreError.alreadySuperseded(serial: old.serial, by: renewed.serial)) {
+            try store.reissue(serial: old.serial, as: .renewal, now: now) { _, grant in record(grant) }
+        }
+        let replaced = try store.reissue(serial: renewed.serial, as: .replacement(revokingOldWith: 4), now: now) { _, grant in record(grant) }
+        #expect(try store.licenses(serial: renewed.serial)?.revokedAt != nil)
+        // The replacement expires; another device takes the seat; the replacement cannot come back.
+        let later = now.addingTimeInterval(2 * 86_400)
+        _ = try permanent(store, at: later)
+        #expect(throws: StoreError.seatLost(replaced.serial)) {
+            try store.reissue(serial: replaced.serial, as: .renewal, now: later) { _, grant in record(grant) }
+        }
+        #expect(throws: StoreError.unknownSerial("nope")) { try store.reissue(serial: "nope", as: .renewal, now: now) { _, grant in record(grant) } }
+    }
+
+    @Test("A transfer revokes the seat's holder and hands the seat on, once per grant", arguments: Ledger.allCases)
+    func transfer(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 2))
+        let old = try permanent(store)
+        let request = TransferRequest(grantID: "G1", oldSerial: old.serial, keyPackID: "PACK", seat: old.seat ?? 0)
+        let moved = try store.transfer(request, now: now) { previous, grant in
+            #expect(previous.serial == old.serial && previous.revokedAt == nil)
+            return record(grant, subject: "new-device")
+        }
+        #expect(moved.seat == old.seat)
+        #expect(try store.licenses(serial: old.serial)?.revocationReason == 4)
+        #expect(throws: StoreError.grantAlreadyUsed("G1")) { try store.transfer(request, now: now) { _, grant in record(grant) } }
+        let wrongSeat = TransferRequest(grantID: "G2", oldSerial: moved.serial, keyPackID: "PACK", seat: 2)
+        #expect(throws: StoreError.self) { try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } }
+        // The administrative quota does not count the transfer's revocation.
+        _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: 1, revokedAt: now), now: now)
+    }
+
+    @Test("Reads: the logon snapshot, standing licenses, issuers and their status", arguments: Ledger.allCases)
+    func reads(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 3))
+        let unattributed = try permanent(store)
+        let issuer = IssuerRecord(
+            keyID: "K1", certificateSerial: "01", certificate: [9], keyFile: "server-key.pem", chainFile: "server-chain.pem", status: .active,
+            activatedAt: now
+        )
+        try store.activateIssuer(issuer, previousMovedTo: nil, now: now)
+        #expect(try store.licenses(serial: unattributed.serial)?.issuerKeyID == "K1")
+        let signed = try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { record($0, subject: "PC-2", issuer: "K1") }
+        let snapshot = try store.logonSnapshot(subjectName: "PC-2", licenseType: "per-device", presentedSerial: unattributed.serial)
+        #expect(snapshot.history.map(\.serial) == [signed.serial])
+        #expect(snapshot.presented?.serial == unattributed.serial)
+        #expect(snapshot.productsWithPacks == ["P"])
+        #expect(snapshot.issuers.map(\.keyID) == ["K1"])
+        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: "per-device", now: now).count == 1)
+        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: "per-device", now: now.addingTimeInterval(2 * 86_400)).isEmpty)
+        // A rotation retires K1; a compromise stops it signing anything more.
+        let next = IssuerRecord(
+            keyID: "K2", certificateSerial: "02", certificate: [8], keyFile: "server-key.pem", chainFile: "server-chain.pem", status: .active,
+            activatedAt: now
+        )
+        try store.activateIssuer(next, previousMovedTo: RetiredFiles(keyFile: "retired/k1.pem", chainFile: "retired/c1.pem"), now: now)
+        let issuers = try store.issuers()
+        #expect(issuers.map(\.status) == [.retired, .active])
+        #expect(issuers.first?.licensesIssued == 2)
+        #expect(throws: StoreError.issuerNotActive("K1")) {
+            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { record($0, issuer: "K1") }
+        }
+        try store.requestRotation(newKeyID: "K3", compromisedKeyID: "K2", now: now)
+        #expect(try store.issuer(keyID: "K2")?.status == .compromised)
+        #expect(try store.logonSnapshot(subjectName: "x", licenseType: "per-device", presentedSerial: nil).issuers.filter(\.compromised).map(\.keyID) == ["K2"])
+    }
+
+    @Test("The audit log chains every change, and both ledgers write the same story", arguments: Ledger.allCases)
+    func auditChain(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 2))
+        let issued = try permanent(store, serial: "AA")
+        try store.setSetting("public-url", "https://example.test", now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued.serial, reason: 1, revokedAt: now), now: now)
+        let log = try store.auditLog()
+        #expect(log.map(\.event) == ["pack-installed", "license-issued", "setting-changed", "license-revoked"])
+        #expect(log.allSatisfy { $0.computedHash == $0.hash })
+        #expect(zip(log.dropFirst(), log).allSatisfy { $0.previousHash == $1.hash })
+        #expect(try store.setting("public-url") == "https://example.test")
+        #expect(log.map(\.detail) == [
+            "2 per-device P 1, agreement A",
+            "permanent per-device P 1 for device, pack PACK seat 1, until 2027-01-16T08:00:00Z",
+            "set to https://example.test",
+            "reason 1, effective 2027-01-15T08:00:00Z",
+        ])
+    }
+
+    @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections)", arguments: Ledger.allCases)
+    func concurrentIssuers(_ ledger: Ledger) async throws {
+        let (first, folder) = try ledger.make()
+        try first.install(pack("PACK", count: 10))
+        let path = folder.file("calkit.sqlite")
+        let granted = await withTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let store: (any LicenseServerStore)? = ledger == .sqlite ? try? SQLiteLicenseServerStore(path: path) : first
+                    guard let store else { return [] }
+                    var seats: [Int] = []
+                    for _ in 0..<6 {
+                        if let seat = try? self.permanent(store).seat { seats.append(seat) }
+                    }
+                    return seats
+                }
+            }
+            var all: [Int] = []
+            for await seats in group { all += seats }
+            return all
+        }
+        #expect(granted.sorted() == Array(1...10))
+        #expect(try first.issuedLicenses().count == 10)
+    }
+}
