@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "CALBench",
             dependencies: [
-                "CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHTTP", "CALTestSupport", x509, crypto,
+                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHTTP", "CALTestSupport", x509, crypto,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

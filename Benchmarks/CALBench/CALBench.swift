@@ -2,6 +2,7 @@ import CALClearinghouse
 import CALClient
 import CALCore
 import CALLicenseServer
+import CALLicensing
 import Crypto
 import Foundation
 import X509
@@ -104,7 +105,30 @@ struct CALBench {
             _ = try deployment.server.ocspResponse(to: ocspRequest)
         }
 
-        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp]
+        // The licensing engine: the pure logon decision, and a whole in-process license request
+        // presenting a standing CAL (ledger snapshot, the presented license judged, the decision).
+        let logonClient = try ClientIdentity.create(at: deployment.folder + "/logon-client", deviceID: "BENCH-LOGON")
+        let held = try deployment.server.issue(request: try logonClient.request(), licenseType: .perDevice, temporary: false, product: "Bench")
+        let ledgerLicense = LedgerLicense(
+            serial: held.record.serial, licenseType: .perDevice, status: .permanent, product: "Bench", subjectName: "BENCH-LOGON",
+            keyID: logonClient.publicKey.keyIdentifier, issuerKeyID: held.record.issuerKeyID, packID: held.record.packID,
+            seat: held.record.seat, notBefore: held.record.notBefore, notAfter: held.record.notAfter
+        )
+        let facts = LogonFacts(
+            mode: .perDevice, subjectName: "BENCH-LOGON", requestKeyID: logonClient.publicKey.keyIdentifier, product: "Bench",
+            presented: .recorded(ledgerLicense), history: [ledgerLicense], productsWithPacks: ["Bench"], now: Date()
+        )
+        let decide = Measurement.run("logon decision alone (LogonPolicy)", duration: duration) {
+            precondition(LogonPolicy.decide(facts) == .keepCurrent)
+        }
+        let logonRequest = LicenseRequest(csr: try logonClient.request(), mode: .perDevice, product: "Bench", presented: held.certificate)
+        let requestInProcess = try await Measurement.run("license request in process (keep current)", duration: duration) {
+            guard case .keepCurrent = try await deployment.server.requestLicense(logonRequest) else {
+                throw CALError.chainDoesNotVerify("benchmark logon did not keep its license")
+            }
+        }
+
+        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp, decide, requestInProcess]
         print("CALKit benchmark — release build, P-256, \(duration) s per row, one run")
         print("")
         let width = all.map(\.name.count).max() ?? 0
