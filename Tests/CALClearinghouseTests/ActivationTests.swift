@@ -71,13 +71,13 @@ struct ActivationTests {
         let folder = try TemporaryFolder()
         let other = try LicenseServer.create(at: folder.file("other"), name: "Other")
         // Another server's chain: wrong key.
-        await #expect(throws: CALError.self) { try await other.installCertificate(chain: try first.server.chain()) }
+        #expect(await thrownCode { _ = try await other.installCertificate(chain: try first.server.chain()) } == "key-mismatch")
 
         // The right certificate, but with another root appended: the chain does not verify.
         let strangerRoot = try Clearinghouse.create(at: folder.file("stranger")).root
         let otherRequest = try PEMBundle.request(at: other.home.file(LicenseServer.Files.activationRequest))
         let otherChain = try first.clearinghouse.activate(otherRequest)
-        await #expect(throws: CALError.self) { try await other.installCertificate(chain: [otherChain[0], strangerRoot]) }
+        #expect(await thrownCode { _ = try await other.installCertificate(chain: [otherChain[0], strangerRoot]) } == "chain-does-not-verify")
         #expect(!FileManager.default.fileExists(atPath: other.home.file(LicenseServer.Files.chain)))
         // The real chain installs.
         _ = try await other.installCertificate(chain: otherChain)
@@ -88,17 +88,17 @@ struct ActivationTests {
     func packsForActivatedServersOnly() async throws {
         let first = try await Deployment.make(packs: [])
         let second = try await Deployment.make(packs: [])
-        #expect(throws: CALError.self) {
-            try first.clearinghouse.issuePack(
+        #expect(thrownCode {
+            _ = try first.clearinghouse.issuePack(
                 serverCertificate: try second.server.chain()[0], licenseType: .perDevice, count: 1, product: "P",
                 productVersion: "1", agreementNumber: "A"
             )
-        }
-        #expect(throws: CALError.self) {
-            try first.clearinghouse.issuePack(
+        } == "chain-does-not-verify")
+        #expect(thrownCode {
+            _ = try first.clearinghouse.issuePack(
                 serverCertificate: first.clearinghouse.root, licenseType: .perDevice, count: 1, product: "P",
                 productVersion: "1", agreementNumber: "A"
             )
-        }
+        } == "invalid-argument")
     }
 }

@@ -92,8 +92,8 @@ struct EncryptedPrivateKeyTests {
         #expect(try Passphrase.resolve(file: nil, environment: ["CALKIT_PASSPHRASE": "other"]) == Passphrase("other"))
         #expect(try Passphrase.resolve(file: nil, environment: [:]) == nil)
         let empty = try folder.write("empty", "\n")
-        #expect(throws: CALError.self) { try Passphrase(file: empty) }
-        #expect(throws: CALError.self) { try Passphrase.resolve(file: folder.file("missing"), environment: [:]) }
+        #expect(thrownCode { _ = try Passphrase(file: empty) } == "invalid-argument")
+        #expect(thrownCode { _ = try Passphrase.resolve(file: folder.file("missing"), environment: [:]) } == "file-not-found")
     }
 
     @Test("A key is converted in place and back, keeping 0600; --out never overwrites")
@@ -110,7 +110,7 @@ struct EncryptedPrivateKeyTests {
         #expect(try PrivateKeyFile.read(from: path, passphrase: two).publicKey == key.publicKey)
         try PrivateKeyFile.rewrite(path, to: folder.file("plain.pem"), current: two, new: nil)
         #expect(try !PrivateKeyFile.isEncrypted(folder.file("plain.pem")))
-        #expect(throws: CALError.self) { try PrivateKeyFile.rewrite(path, to: folder.file("plain.pem"), current: two, new: nil) }
+        #expect(thrownCode { _ = try PrivateKeyFile.rewrite(path, to: folder.file("plain.pem"), current: two, new: nil) } == "file-access")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }

@@ -41,14 +41,14 @@ struct PEMBundleTests {
     func malformed(name: String, text: String) throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("bad.pem", text)
-        #expect(throws: CALError.self) { try PEMBundle.certificates(at: path) }
+        #expect(thrownCode { _ = try PEMBundle.certificates(at: path) } == "malformed")
     }
 
     @Test("Binary garbage is refused as not text")
     func binary() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("garbage.bin", [0xFF, 0xFE, 0x00, 0x80, 0xC3])
-        #expect(throws: CALError.self) { try PEMBundle.certificates(at: path) }
+        #expect(thrownCode { _ = try PEMBundle.certificates(at: path) } == "malformed")
     }
 
     @Test("A request file is the wrong kind for certificates, and the reverse")

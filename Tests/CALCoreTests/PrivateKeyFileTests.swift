@@ -27,19 +27,19 @@ struct PrivateKeyFileTests {
         let path = folder.file("key.pem")
         let first = try KeyType.p256.generate()
         try PrivateKeyFile.write(first, to: path)
-        #expect(throws: CALError.self) { try PrivateKeyFile.write(try KeyType.p256.generate(), to: path) }
+        #expect(thrownCode { _ = try PrivateKeyFile.write(try KeyType.p256.generate(), to: path) } == "file-access")
         #expect(try PrivateKeyFile.read(from: path).publicKey == first.publicKey)
     }
 
     @Test("A certificate, a broken encrypted key and garbage are refused as keys")
     func wrongKinds() throws {
         let folder = try TemporaryFolder()
-        #expect(throws: CALError.self) { try PrivateKeyFile.read(from: ExternalTool.repositoryRoot + "/certs/root.pem") }
+        #expect(thrownCode { _ = try PrivateKeyFile.read(from: ExternalTool.repositoryRoot + "/certs/root.pem") } == "wrong-kind")
         let encrypted = try folder.write("enc.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
         #expect { try PrivateKeyFile.read(from: encrypted, passphrase: try Passphrase("x")) } throws: {
             ($0 as? CALError)?.code == "malformed"
         }
         let garbage = try folder.write("garbage.pem", "-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n")
-        #expect(throws: CALError.self) { try PrivateKeyFile.read(from: garbage) }
+        #expect(thrownCode { _ = try PrivateKeyFile.read(from: garbage) } == "malformed")
     }
 }

@@ -102,12 +102,12 @@ struct IssuanceTests {
     func requestChecks() async throws {
         let deployment = try await Deployment.make(packs: [(.perDevice, 2), (.perUser, 2)])
         let client = try deployment.client("PC-1")
-        #expect(throws: CALError.self) {
-            try deployment.server.issue(request: try client.request(), licenseType: .perUser, temporary: false, product: nil)
-        }
-        #expect(throws: CALError.self) {
-            try deployment.server.issue(request: try client.request(user: "u@example.com"), licenseType: .perDevice, temporary: false, product: nil)
-        }
+        #expect(thrownCode {
+            _ = try deployment.server.issue(request: try client.request(), licenseType: .perUser, temporary: false, product: nil)
+        } == "request-not-acceptable")
+        #expect(thrownCode {
+            _ = try deployment.server.issue(request: try client.request(user: "u@example.com"), licenseType: .perDevice, temporary: false, product: nil)
+        } == "request-not-acceptable")
         let request = try client.request()
         let forged = try CertificateSigningRequest(
             version: request.version, subject: request.subject, publicKey: try KeyType.p256.generate().publicKey,

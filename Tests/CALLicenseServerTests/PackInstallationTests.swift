@@ -13,7 +13,7 @@ struct PackInstallationTests {
         let theirs = try await Deployment.make(packs: [])
         let pack = try theirs.pack(.perDevice, count: 5)
         // Signed by another clearinghouse too: refused as not validly signed for this server.
-        await #expect(throws: CALError.self) { try await mine.server.installPack(pack.signedBytes) }
+        #expect(await thrownCode { _ = try await mine.server.installPack(pack.signedBytes) } == "bad-pack-signature")
         #expect(try mine.server.status().packs.isEmpty)
     }
 
@@ -48,7 +48,7 @@ struct PackInstallationTests {
         var alteredSignature = bytes
         alteredSignature[bytes.count - 1] ^= 0x01
         for altered in [alteredContent, alteredSignature, Array(bytes.prefix(bytes.count / 2)), [], [0x30, 0x00]] {
-            await #expect(throws: CALError.self) { try await deployment.server.installPack(altered) }
+            do { let code = await thrownCode { _ = try await deployment.server.installPack(altered) }; #expect(code == "bad-pack-signature" || code == "malformed", "\(code)") }
         }
         #expect(try deployment.server.status().packs.isEmpty)
         _ = try await deployment.server.installPack(bytes)

@@ -17,7 +17,7 @@ struct RenewalTests {
         let deployment = try await Deployment.make(packs: [(.perDevice, 2)], time: clock)
         let client = try deployment.client("PC-1")
         let old = try deployment.issue(to: client)
-        #expect(throws: CALError.self) { try deployment.server.renew(serial: hex(old.certificate), request: try client.request()) }
+        #expect(thrownCode { _ = try deployment.server.renew(serial: hex(old.certificate), request: try client.request()) } == "not-renewable")
 
         clock.now = old.certificate.notValidAfter.addingTimeInterval(-3 * 86_400)
         let renewed = try deployment.server.renew(serial: hex(old.certificate), request: try client.request())
@@ -30,7 +30,7 @@ struct RenewalTests {
         // The seat count does not change, and the old serial cannot be renewed again.
         let usage = try #require(try deployment.server.status().products.first)
         #expect(usage.issued == 1)
-        #expect(throws: CALError.self) { try deployment.server.renew(serial: hex(old.certificate), request: try client.request()) }
+        #expect(thrownCode { _ = try deployment.server.renew(serial: hex(old.certificate), request: try client.request()) } == "not-renewable")
         // The renewed license verifies.
         let verifier = try deployment.verifier
         #expect((try? await verifier.verify(renewed.certificate, at: clock.now, expecting: .init(deviceID: "PC-1")).get()) != nil)
@@ -44,10 +44,10 @@ struct RenewalTests {
         let permanent = try deployment.issue(to: client)
         let temporary = try deployment.issue(to: try deployment.client("PC-2"), temporary: true)
         clock.now = permanent.certificate.notValidAfter.addingTimeInterval(-86_400)
-        #expect(throws: CALError.self) { try deployment.server.renew(serial: hex(permanent.certificate), request: try deployment.client("PC-3").request()) }
-        #expect(throws: CALError.self) { try deployment.server.renew(serial: hex(temporary.certificate), request: try client.request()) }
+        #expect(thrownCode { _ = try deployment.server.renew(serial: hex(permanent.certificate), request: try deployment.client("PC-3").request()) } == "not-renewable")
+        #expect(thrownCode { _ = try deployment.server.renew(serial: hex(temporary.certificate), request: try client.request()) } == "not-renewable")
         clock.now = permanent.certificate.notValidAfter.addingTimeInterval(60)
-        #expect(throws: CALError.self) { try deployment.server.renew(serial: hex(permanent.certificate), request: try client.request()) }
+        #expect(thrownCode { _ = try deployment.server.renew(serial: hex(permanent.certificate), request: try client.request()) } == "not-renewable")
         #expect(throws: CALError.unknownSerial("0a0b")) { try deployment.server.renew(serial: "0a0b", request: try client.request()) }
     }
 
@@ -63,9 +63,9 @@ struct RenewalTests {
         #expect(try deployment.server.reclaimExpiredSeats() == 2)
         #expect(try deployment.server.reclaimExpiredSeats() == 0)
         // A renewal of a license whose seat was reclaimed is refused.
-        #expect(throws: CALError.self) {
-            try deployment.server.renew(serial: hex(first.certificate), request: try deployment.client("PC-1b").request())
-        }
+        #expect(thrownCode {
+            _ = try deployment.server.renew(serial: hex(first.certificate), request: try deployment.client("PC-1b").request())
+        } == "not-renewable")
         let third = try deployment.issue(to: try deployment.client("PC-3"))
         clock.now = third.certificate.notValidAfter.addingTimeInterval(1)
         _ = try deployment.issue(to: try deployment.client("PC-4"))  // the issuing path reclaims PC-3's seat first

@@ -31,7 +31,7 @@ struct RevocationTests {
         #expect(throws: CALError.alreadyRevoked(hex(issued.certificate))) {
             try deployment.server.revoke(serial: hex(issued.certificate), reason: .superseded)
         }
-        #expect(throws: CALError.self) { try deployment.server.revoke(serial: "not-hex", reason: .unspecified) }
+        #expect(thrownCode { _ = try deployment.server.revoke(serial: "not-hex", reason: .unspecified) } == "invalid-argument")
     }
 
     @Test("With 10 per-device CALs installed, two administrative revocations succeed and the third is refused")
@@ -61,7 +61,7 @@ struct RevocationTests {
         let first = try deployment.issue(to: try deployment.client("PC-1"))
         let second = try deployment.issue(to: try deployment.client("PC-2"))
         try deployment.server.revoke(serial: hex(first.certificate), reason: .keyCompromise)
-        #expect(throws: CALError.self) { try deployment.server.revoke(serial: hex(second.certificate), reason: .keyCompromise) }
+        #expect(thrownCode { _ = try deployment.server.revoke(serial: hex(second.certificate), reason: .keyCompromise) } == "revocation-quota-exceeded")
         clock.now = first.certificate.notValidAfter.addingTimeInterval(1)
         let third = try deployment.issue(to: try deployment.client("PC-3"))
         try deployment.server.revoke(serial: hex(third.certificate), reason: .keyCompromise)

@@ -156,9 +156,9 @@ struct OCSPTests {
         let request = try OCSPRequest(certificateIDs: [try OCSPCertificateID(certificate: good, issuer: server)], nonce: [1, 2, 3])
         let bytes = try request.derBytes()
         for cut in [0, 1, 5, bytes.count / 2, bytes.count - 1] {
-            #expect(throws: CALError.self) { try setup.deployment.server.ocspResponse(to: Array(bytes.prefix(cut))) }
+            #expect(thrownCode { _ = try setup.deployment.server.ocspResponse(to: Array(bytes.prefix(cut))) } == "malformed")
         }
-        #expect(throws: CALError.self) { try setup.deployment.server.ocspResponse(to: try good.derBytes()) }
+        #expect(thrownCode { _ = try setup.deployment.server.ocspResponse(to: try good.derBytes()) } == "malformed")
         let response = try setup.deployment.server.ocspResponse(to: bytes).derBytes
         for cut in [0, 3, response.count / 2, response.count - 1] {
             #expect(throws: (any Error).self) { try OCSPResponse(derEncoded: Array(response.prefix(cut))) }
