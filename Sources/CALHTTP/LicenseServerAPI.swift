@@ -155,7 +155,7 @@ public struct LicenseServerAPI: Sendable {
         return try Self.json(try LicenseGrantMessage(grant))
     }
 
-    /// Renews a permanent license in its last 7 days, for the requester's key (JSON `{ "csr": PEM }`).
+    /// Renews a permanent license in its renewal window, for the requester's key (JSON `{ "csr": PEM }`).
     private func renew(serial: String, body: [UInt8]) async throws -> Response {
         struct Renewal: Decodable { let csr: String }
         guard let renewal = try? JSONDecoder().decode(Renewal.self, from: Data(body)),

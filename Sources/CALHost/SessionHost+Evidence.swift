@@ -2,7 +2,8 @@ import CALCore
 import Foundation
 import X509
 
-/// The CRLs and key packs a host keeps from its license server. A CRL is used until its next
+/// The CRLs and key packs a host keeps from its license server (and the root CRLs its
+/// administrator installed). A CRL is used until its next
 /// update, then fetched again; packs are fetched when a license names one the host has not seen.
 /// While the server cannot be reached, the host goes on with what it holds (a CRL past its next
 /// update is dropped rather than refusing every client).
@@ -22,7 +23,8 @@ extension SessionHost {
             try? update { try $0.setSetting(Setting.keyPacks, Self.encode(verified.map(\.signedBytes))) }
             packs = verified
         }
-        return HostEvidence(revocationLists: lists, keyPacks: packs.map(\.content))
+        let rootLists = rootRevocationLists().filter { ($0.nextUpdate ?? .distantFuture) > now }
+        return HostEvidence(revocationLists: lists + rootLists, keyPacks: packs.map(\.content))
     }
 
     /// The packs among `signed` that verify under the host's roots; others are dropped.
@@ -45,11 +47,11 @@ extension SessionHost {
 
     private func cachedPacks() -> [[UInt8]] { Self.decode((try? setting(Setting.keyPacks)) ?? nil) }
 
-    private static func encode(_ items: [[UInt8]]) -> String {
+    static func encode(_ items: [[UInt8]]) -> String {
         items.map { Data($0).base64EncodedString() }.joined(separator: "\n")
     }
 
-    private static func decode(_ text: String?) -> [[UInt8]] {
+    static func decode(_ text: String?) -> [[UInt8]] {
         (text ?? "").split(separator: "\n").compactMap { Data(base64Encoded: String($0)).map { Array($0) } }
     }
 }

@@ -29,6 +29,7 @@ public struct SessionHost: Sendable {
         static let licenseServerIDs = "license-server-ids"
         static let revocationLists = "revocation-lists"
         static let keyPacks = "key-packs"
+        static let rootRevocationLists = "root-revocation-lists"
     }
 
     /// The home folder.
@@ -41,7 +42,7 @@ public struct SessionHost: Sendable {
     let roots: [Certificate]
 
     /// Creates a host with no license server: until one is bound, the grace period decides
-    /// every logon (up to 120 days from the first connection).
+    /// every logon (up to ``LicensingTerms/gracePeriodDays`` from the first connection).
     public static func create(
         at path: String,
         mode: LicenseType,

@@ -224,7 +224,7 @@ public struct LicenseServer: Sendable {
     ///
     /// A permanent per-device license takes a free seat of an installed pack of the product in
     /// the same transaction that records it; with none free, nothing is issued. Per-user licenses
-    /// are recorded against a per-user pack but take no seat. Temporary licenses last 90 days and
+    /// are recorded against a per-user pack but take no seat. Temporary licenses last ``LicensingTerms/temporaryLicenseDays`` and
     /// take no seat. The license is recorded before it is returned.
     public func issue(
         request: CertificateSigningRequest,
@@ -366,15 +366,15 @@ public struct LicenseServer: Sendable {
 
     // MARK: Renewal
 
-    /// Renews a permanent license that expires within 7 days: a new certificate for the
-    /// requester's key, a new random 52–89 days, the same seat; the old serial is marked
+    /// Renews a permanent license in its renewal window (``LicenseLifetime``): a new certificate
+    /// for the requester's key, a new random permanent lifetime, the same seat; the old serial is marked
     /// superseded. The request must name the same device or user as the license.
     public func renew(serial: String, request: CertificateSigningRequest) throws -> IssuedCertificate {
         try reissue(serial: serial, request: request, as: .renewal)
     }
 
     /// Reissues a standing permanent license on its seat for the requester's key, from the
-    /// active issuer: a renewal (in the last 7 days, for a new 52–89 days), or a replacement
+    /// active issuer: a renewal (in its renewal window, for a new permanent lifetime), or a replacement
     /// (any time, same expiry) when the key that signed it was compromised or the client re-keyed.
     func reissue(serial: String, request: CertificateSigningRequest, as kind: Reissue) throws -> IssuedCertificate {
         let subject = try ClientLicenseRequest.subject(of: request)

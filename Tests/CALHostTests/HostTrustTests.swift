@@ -100,6 +100,19 @@ struct HostTrustTests {
         #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: "revoked"))
     }
 
+    @Test("With the root's CRL installed, licenses of a revoked license server are issuer-revoked; a CRL of another root is refused")
+    func revokedServer() async throws {
+        let site = try await site(seats: 2)
+        let client = try site.deployment.client("PC-1")
+        _ = try await licensed(client, at: site)
+        _ = try site.deployment.clearinghouse.revokeServer(try site.deployment.server.chain()[0], reason: .keyCompromise)
+        try site.host.installRootRevocationList(try site.deployment.clearinghouse.revocationList())
+        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: "issuer-revoked"))
+        let other = try await Deployment.make(packs: [])
+        #expect(thrownCode { try site.host.installRootRevocationList(try other.clearinghouse.revocationList()) } == "chain-does-not-verify")
+        #expect(site.host.rootRevocationLists().count == 1)
+    }
+
     @Test("The device a seat was transferred away from is denied; the new device is licensed")
     func transferredAway() async throws {
         let site = try await site(seats: 1)

@@ -12,7 +12,7 @@ struct HelpTests {
             ["client", "verify"], ["host"], ["host", "init"], ["host", "set-mode"], ["host", "logon"], ["host", "status"], ["verify"], ["inspect"],
             ["clearinghouse", "rotate"], ["clearinghouse", "audit"], ["server", "rotate"], ["server", "audit"], ["client", "rotate"],
             ["key"], ["key", "encrypt"], ["key", "decrypt"], ["key", "passwd"], ["server", "serve"], ["server", "activate"], ["clearinghouse", "serve"],
-            ["clearinghouse", "activation-code"], ["host", "set-license-server"],
+            ["clearinghouse", "activation-code"], ["host", "set-license-server"], ["host", "install-crl"],
         ]
     )
     func help(verb: [String]) throws {

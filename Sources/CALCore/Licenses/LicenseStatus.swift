@@ -1,6 +1,6 @@
 /// Whether a license is a stop-gap or the real thing.
 public enum LicenseStatus: String, Sendable, Hashable, CaseIterable, Codable {
-    /// Issued at first logon, 90 days, takes no seat.
+    /// Issued at first logon, once per device, for the temporary lifetime; takes no seat.
     case temporary
     /// Issued from a key pack.
     case permanent

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CALCore
+import CALLicensing
 import CALLicenseServer
 import CALStore
 
@@ -10,8 +11,8 @@ struct IssueCommand: ParsableCommand {
         abstract: "Issue a client license certificate for a client's request.",
         discussion: """
             A permanent per-device license takes one free seat of an installed pack of the product \
-            and lasts 52-89 days (random); with no seat free nothing is issued and the command \
-            fails. Per-user licenses are tracked but take no seat. --temporary issues a 90-day \
+            and lasts \(LicensingTerms.permanentLicenseDays.lowerBound)-\(LicensingTerms.permanentLicenseDays.upperBound) days (random); with no seat free nothing is issued and the command \
+            fails. Per-user licenses are tracked but take no seat. --temporary issues a \(LicensingTerms.temporaryLicenseDays)-day \
             license that takes no seat. The file written holds the license, then the license \
             server's certificate, ready for `calkit client install`.
             """
@@ -21,7 +22,7 @@ struct IssueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The client's request (PEM CSR) from `calkit client request`.", valueName: "file"))
     var request: String
     @Option(help: "per-device or per-user.") var type: LicenseType
-    @Flag(help: "Issue a temporary (90-day) license that takes no seat.") var temporary = false
+    @Flag(help: "Issue a temporary (\(LicensingTerms.temporaryLicenseDays)-day) license that takes no seat.") var temporary = false
     @Option(help: "The product; may be left out when only one is installed.") var product: String?
     @Option(help: ArgumentHelp("Where to write the license (PEM).", valueName: "file")) var out: String
     @Flag(help: "Print the result as JSON.") var json = false
