@@ -19,23 +19,13 @@ struct LyingSource: LicenseSource {
 
 @Suite("A host trusts its own license server, its packs and its CRL, and nothing else")
 struct HostTrustTests {
-    struct Site {
-        let clock: MovingTimeSource
-        let deployment: Deployment
-        let host: SessionHost
-    }
+    typealias Site = HostSite
 
-    func site(seats: Int) async throws -> Site {
-        let clock = MovingTimeSource(Date())
-        let deployment = try await Deployment.make(packs: [(.perDevice, seats)], time: clock)
-        return Site(clock: clock, deployment: deployment, host: try deployment.host(time: clock))
-    }
+    func site(seats: Int) async throws -> Site { try await HostSite.make(packs: [(.perDevice, seats)]) }
 
     /// Two logons: a temporary license, then a permanent CAL; returns its serial.
     func licensed(_ client: ClientIdentity, at site: Site, source: (any LicenseSource)? = nil) async throws -> String {
-        _ = try await site.host.logon(client, user: nil, source: source ?? site.deployment.server)
-        site.clock.now = site.clock.now.addingTimeInterval(60)
-        let decision = try await site.host.logon(client, user: nil, source: source ?? site.deployment.server)
+        let decision = try await site.logOnTwice(client, through: source)
         #expect(decision.description == "allowed licensed")
         return try #require(decision.serial)
     }

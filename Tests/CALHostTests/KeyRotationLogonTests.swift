@@ -11,24 +11,13 @@ import X509
 
 @Suite("Logons across key rotations: compromise recovery and client re-key")
 struct KeyRotationLogonTests {
-    struct Site {
-        let clock: MovingTimeSource
-        let deployment: Deployment
-        let host: SessionHost
-    }
+    typealias Site = HostSite
 
-    func site(seats: Int) async throws -> Site {
-        let clock = MovingTimeSource(Date())
-        let deployment = try await Deployment.make(packs: [(.perDevice, seats)], time: clock)
-        let host = try deployment.host("host", mode: .perDevice, product: Deployment.product, time: clock)
-        return Site(clock: clock, deployment: deployment, host: host)
-    }
+    func site(seats: Int) async throws -> Site { try await HostSite.make(packs: [(.perDevice, seats)]) }
 
     /// Logs `client` on until it holds a permanent CAL; returns that CAL's serial.
     func licensed(_ client: ClientIdentity, at site: Site) async throws -> String {
-        _ = try await site.host.logon(client, user: nil, source: site.deployment.server)
-        site.clock.now = site.clock.now.addingTimeInterval(60)
-        let decision = try await site.host.logon(client, user: nil, source: site.deployment.server)
+        let decision = try await site.logOnTwice(client)
         #expect(decision.outcome == "allowed" && decision.detail == "licensed")
         return try #require(decision.serial)
     }

@@ -9,17 +9,10 @@ import Testing
 
 @Suite("The session host's logon flow, walked through simulated time")
 struct LogonFlowTests {
-    struct Site {
-        let clock: MovingTimeSource
-        let deployment: Deployment
-        let host: SessionHost
-    }
+    typealias Site = HostSite
 
     func site(mode: LicenseType = .perDevice, packs: [(LicenseType, Int)]) async throws -> Site {
-        let clock = MovingTimeSource(Date())
-        let deployment = try await Deployment.make(packs: packs, time: clock)
-        let host = try deployment.host("host", mode: mode, product: Deployment.product, time: clock)
-        return Site(clock: clock, deployment: deployment, host: host)
+        try await HostSite.make(packs: packs, mode: mode)
     }
 
     @Test("Per device: temporary at the first logon, permanent at the next; the first permanent CAL ends the grace period")
