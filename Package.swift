@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(name: "CALLicensingTests", dependencies: ["CALLicensing", "CALCore"]),
         .testTarget(name: "CALCoreTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
-        .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALTestSupport"]),
+        .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALCore", "CALTestSupport"]),
         .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALLicenseServer", "CALTestSupport", x509]),
         .testTarget(
             name: "CALClearinghouseTests",

@@ -3,15 +3,12 @@ import CALLicensing
 import CALStore
 
 extension IssuedLicense {
-    /// The record as the licensing rules read it. Throws for a record whose type, status or
-    /// certificate does not read, which the rules never guess about.
+    /// The record as the licensing rules read it. Throws for a record whose certificate does
+    /// not read, which the rules never guess about.
     func ledgerLicense() throws -> LedgerLicense {
-        guard let type = LicenseType(rawValue: licenseType), let status = LicenseStatus(rawValue: self.status) else {
-            throw CALError.storage("license \(serial) is recorded as \(self.status) \(licenseType), which is not a license kind")
-        }
-        return LedgerLicense(
+        LedgerLicense(
             serial: serial,
-            licenseType: type,
+            licenseType: licenseType,
             status: status,
             product: product,
             subjectName: subjectName,
@@ -22,7 +19,7 @@ extension IssuedLicense {
             notBefore: notBefore,
             notAfter: notAfter,
             revokedAt: revokedAt,
-            revocationReason: revocationReason.flatMap(RevocationReason.init(rawValue:)),
+            revocationReason: revocationReason,
             supersededBy: supersededBy
         )
     }

@@ -1,3 +1,4 @@
+import CALCore
 import CALStore
 import Foundation
 
@@ -8,10 +9,10 @@ public struct LicenseListing: Encodable, Sendable {
     public var file: String?
     /// The serial number, hex.
     public var serial: String
-    /// `per-device` or `per-user`.
-    public var licenseType: String
-    /// `permanent` or `temporary`.
-    public var status: String
+    /// Per device or per user (`per-device`, `per-user` in JSON).
+    public var licenseType: LicenseType
+    /// Permanent or temporary (`permanent`, `temporary` in JSON).
+    public var status: LicenseStatus
     /// The licensed product.
     public var product: String
     /// The product version of its pack, empty for temporary licenses.

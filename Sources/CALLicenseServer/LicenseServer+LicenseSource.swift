@@ -28,7 +28,7 @@ extension LicenseServer: LicenseSource {
         let presented = presentedValue?.licenseServerID == serverID ? request.presented : nil
         let snapshot = try records {
             try $0.logonSnapshot(
-                subjectName: subject.name, licenseType: request.mode.rawValue,
+                subjectName: subject.name, licenseType: request.mode,
                 presentedSerial: presented.map { SerialNumbers.hex($0.serialNumber) }
             )
         }
@@ -100,7 +100,7 @@ extension LicenseServer: LicenseSource {
             }
         case .replace(let serial, let reason, let otherwise):
             do {
-                return .issued(try reissue(serial: serial, request: request.csr, as: .replacement(revokingOldWith: reason?.rawValue)))
+                return .issued(try reissue(serial: serial, request: request.csr, as: .replacement(revokingOldWith: reason)))
             } catch CALError.notRenewable {
                 return try carryOut(otherwise, for: request, previousKey: previousKey)
             }

@@ -205,7 +205,7 @@ public struct LicenseServer: Sendable {
         do {
             try store.install(
                 InstalledPack(
-                    packID: content.keyPackID, licenseType: content.licenseType.rawValue, product: content.product,
+                    packID: content.keyPackID, licenseType: content.licenseType, product: content.product,
                     productVersion: content.productVersion, count: content.count,
                     agreementNumber: content.agreementNumber, installedAt: time.now, signedBytes: bytes
                 )
@@ -263,7 +263,7 @@ public struct LicenseServer: Sendable {
         do {
             record = try store.issue(
                 product: productName,
-                licenseType: licenseType.rawValue,
+                licenseType: licenseType,
                 permanent: !temporary,
                 now: now,
                 superseding: superseding,
@@ -288,7 +288,7 @@ public struct LicenseServer: Sendable {
         } catch StoreError.userLimitReached(let product, let purchased) {
             throw CALError.perUserLimitReached(product: product, purchased: purchased)
         } catch StoreError.noPack(let product, let type) {
-            throw CALError.noPackForProduct(product: product, type: type)
+            throw CALError.noPackForProduct(product: product, type: type.rawValue)
         } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
             // Another process completed a rotation between reading the key and recording: again, with the new key.
             return try issue(request: request, licenseType: licenseType, temporary: temporary, product: product, superseding: superseding)
@@ -322,8 +322,8 @@ public struct LicenseServer: Sendable {
         let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer.certificate, issuerKey: issuer.key)
         let record = IssuedLicense(
             serial: SerialNumbers.hex(certificate.serialNumber),
-            licenseType: license.licenseType.rawValue,
-            status: license.status.rawValue,
+            licenseType: license.licenseType,
+            status: license.status,
             product: license.product,
             productVersion: license.productVersion,
             subjectName: subject.name,
@@ -386,10 +386,10 @@ public struct LicenseServer: Sendable {
         let record: IssuedLicense
         do {
             record = try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
-                guard old.status == LicenseStatus.permanent.rawValue else {
+                guard old.status == .permanent else {
                     throw CALError.notRenewable("temporary licenses are not renewed; the next logon replaces them")
                 }
-                guard old.subjectName == subject.name, old.licenseType == subject.licenseType.rawValue else {
+                guard old.subjectName == subject.name, old.licenseType == subject.licenseType else {
                     throw CALError.notRenewable("the request names \(subject), the license \(old.subjectName)")
                 }
                 guard old.notAfter > now else { throw CALError.notRenewable("it expired at \(old.notAfter.iso8601)") }
@@ -522,7 +522,7 @@ public struct LicenseServer: Sendable {
         let packs: [InstalledPack]
         do { packs = try store.installedPacks() } catch { throw CALError.storage("\(error)") }
         var products: [String] = []
-        for pack in packs where pack.licenseType == licenseType.rawValue && !products.contains(pack.product) {
+        for pack in packs where pack.licenseType == licenseType && !products.contains(pack.product) {
             products.append(pack.product)
         }
         guard let only = products.first else {
@@ -544,7 +544,7 @@ public struct LicenseServer: Sendable {
         guard !normalized.isEmpty, normalized.count <= 40, normalized.allSatisfy(\.isHexDigit) else {
             throw CALError.invalidArgument("--serial must be hexadecimal, as `calkit inspect` prints it")
         }
-        let request = RevocationRequest(serial: normalized, reason: reason.rawValue, revokedAt: revokedAt ?? time.now)
+        let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? time.now)
         do {
             return try store.revoke(request, now: time.now)
         } catch StoreError.unknownSerial(let serial) {
@@ -630,7 +630,7 @@ public struct LicenseServer: Sendable {
 
     /// The licenses of a device or user that stand now: not expired, revoked or superseded.
     public func currentLicenses(of subject: LicenseSubject) throws -> [IssuedLicense] {
-        try records { try $0.currentLicenses(subjectName: subject.name, licenseType: subject.licenseType.rawValue, now: time.now) }
+        try records { try $0.currentLicenses(subjectName: subject.name, licenseType: subject.licenseType, now: time.now) }
     }
 
     /// Every license this server issued, oldest first, as recorded.

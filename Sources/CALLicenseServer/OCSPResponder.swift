@@ -29,6 +29,6 @@ struct OCSPResponder {
     private static func status(_ record: LicenseRecordStatus?) -> OCSPResponse.CertificateStatus {
         guard let record else { return .unknown }
         guard let revocation = record.revocation else { return .good }
-        return .revoked(at: revocation.revokedAt, reason: RevocationReason(rawValue: revocation.reason))
+        return .revoked(at: revocation.revokedAt, reason: revocation.reason)
     }
 }

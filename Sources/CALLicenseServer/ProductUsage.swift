@@ -1,3 +1,4 @@
+import CALCore
 import CALStore
 
 /// Usage of one product and license type across all of its packs.
@@ -5,7 +6,7 @@ public struct ProductUsage: Codable, Sendable, Hashable {
     /// The product.
     public var product: String
     /// `per-device` or `per-user`.
-    public var licenseType: String
+    public var licenseType: LicenseType
     /// CALs purchased.
     public var total: Int
     /// Licenses currently valid.

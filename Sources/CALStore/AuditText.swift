@@ -1,3 +1,5 @@
+import CALCore
+
 /// How audit entries describe what changed: one wording for every ledger, SQLite or in memory.
 enum AuditText {
     /// A license: its kind, product, subject, seat and end.
@@ -14,11 +16,11 @@ enum AuditText {
 
     /// A revocation.
     static func revocation(_ request: RevocationRequest) -> String {
-        "reason \(request.reason), effective \(AuditEntry.timestamp(request.revokedAt))"
+        "reason \(request.reason.rawValue), effective \(AuditEntry.timestamp(request.revokedAt))"
     }
 
     /// A replacement on a seat.
-    static func replacement(of serial: String, revokedWith reason: Int?) -> String {
-        "; replaces \(serial)" + (reason.map { ", revoked with reason \($0)" } ?? "")
+    static func replacement(of serial: String, revokedWith reason: RevocationReason?) -> String {
+        "; replaces \(serial)" + (reason.map { ", revoked with reason \($0.rawValue)" } ?? "")
     }
 }

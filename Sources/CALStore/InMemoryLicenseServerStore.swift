@@ -92,7 +92,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         try write { state in
             guard !state.packs.contains(where: { $0.packID == pack.packID }) else { throw StoreError.packAlreadyInstalled(pack.packID) }
             state.packs.append(pack)
-            if pack.licenseType == LicenseType.perDevice.rawValue {
+            if pack.licenseType == LicenseType.perDevice {
                 state.seats[pack.packID] = Dictionary(uniqueKeysWithValues: (1...pack.count).map { ($0, Seat()) })
             }
             state.append(at: pack.installedAt, event: "pack-installed", subject: pack.packID, detail: AuditText.pack(pack))
@@ -110,10 +110,10 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         read { state in
             Self.packs(state).map { pack in
                 let issued =
-                    pack.licenseType == LicenseType.perDevice.rawValue
+                    pack.licenseType == LicenseType.perDevice
                     ? (state.seats[pack.packID] ?? [:]).values.filter { ($0.heldUntil ?? .distantPast) > now }.count
                     : state.licenses.filter {
-                        $0.packID == pack.packID && $0.status == LicenseStatus.permanent.rawValue && $0.notAfter > now && $0.revokedAt == nil
+                        $0.packID == pack.packID && $0.status == LicenseStatus.permanent && $0.notAfter > now && $0.revokedAt == nil
                     }.count
                 return PackUsage(
                     packID: pack.packID, licenseType: pack.licenseType, product: pack.product, productVersion: pack.productVersion,
@@ -125,7 +125,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     public func reclaimExpiredSeats(now: Date) throws -> Int {
         write { state in
-            Self.packs(state).filter { $0.licenseType == LicenseType.perDevice.rawValue }.reduce(0) { total, pack in
+            Self.packs(state).filter { $0.licenseType == LicenseType.perDevice }.reduce(0) { total, pack in
                 total + Self.reclaim(&state, packID: pack.packID, now: now)
             }
         }
@@ -145,11 +145,11 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     }
 
     /// What an issuance draws on.
-    private static func grant(_ state: inout State, product: String, licenseType: String, permanent: Bool, now: Date) throws -> SeatGrant {
+    private static func grant(_ state: inout State, product: String, licenseType: LicenseType, permanent: Bool, now: Date) throws -> SeatGrant {
         let candidates = packs(state).filter { $0.product == product && $0.licenseType == licenseType }
         guard permanent else { return SeatGrant(pack: candidates.first, seat: nil) }
         guard !candidates.isEmpty else { throw StoreError.noPack(product: product, licenseType: licenseType) }
-        guard licenseType == LicenseType.perDevice.rawValue else { return SeatGrant(pack: candidates.first, seat: nil) }
+        guard licenseType == LicenseType.perDevice else { return SeatGrant(pack: candidates.first, seat: nil) }
         for pack in candidates {
             _ = reclaim(&state, packID: pack.packID, now: now)
             let seats = (state.seats[pack.packID] ?? [:]).map { SeatPolicy.Seat(number: $0.key, heldUntil: $0.value.heldUntil) }
@@ -162,7 +162,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     public func issue(
         product: String,
-        licenseType: String,
+        licenseType: LicenseType,
         permanent: Bool,
         now: Date,
         superseding: String?,
@@ -171,7 +171,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     ) throws -> IssuedLicense {
         try write { state in
             let grant = try Self.grant(&state, product: product, licenseType: licenseType, permanent: permanent, now: now)
-            if let user, permanent, licenseType == LicenseType.perUser.rawValue {
+            if let user, permanent, licenseType == LicenseType.perUser {
                 try Self.checkUserLimit(state, product: product, user: user, now: now)
             }
             let license = try mint(grant)
@@ -189,10 +189,10 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     private static func checkUserLimit(_ state: State, product: String, user: String, now: Date) throws {
         let standing = state.licenses.filter {
-            $0.product == product && $0.licenseType == LicenseType.perUser.rawValue && $0.status == LicenseStatus.permanent.rawValue
+            $0.product == product && $0.licenseType == LicenseType.perUser && $0.status == LicenseStatus.permanent
                 && $0.notAfter > now && $0.revokedAt == nil && $0.supersededBy == nil
         }
-        let purchased = state.packs.filter { $0.product == product && $0.licenseType == LicenseType.perUser.rawValue }.map(\.count).reduce(0, +)
+        let purchased = state.packs.filter { $0.product == product && $0.licenseType == LicenseType.perUser }.map(\.count).reduce(0, +)
         let limit = PerUserLimit(purchased: purchased)
         guard limit.admits(userHoldsStanding: standing.contains { $0.subjectName == user }, usersHolding: Set(standing.map(\.subjectName)).count)
         else { throw StoreError.userLimitReached(product: product, purchased: purchased) }
@@ -268,7 +268,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             }
             state.update(transfer.oldSerial) {
                 $0.revokedAt = now
-                $0.revocationReason = RevocationReason.superseded.rawValue
+                $0.revocationReason = .superseded
             }
             state.revokedForTransfer.insert(transfer.oldSerial)
             let grant = SeatGrant(pack: pack, seat: transfer.seat)
@@ -287,7 +287,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     public func licenses(serial: String) throws -> IssuedLicense? { read { $0.license(serial) } }
 
-    public func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense] {
+    public func currentLicenses(subjectName: String, licenseType: LicenseType, now: Date) throws -> [IssuedLicense] {
         read { state in
             state.licenses.filter {
                 $0.subjectName == subjectName && $0.licenseType == licenseType && $0.notAfter > now && $0.revokedAt == nil
@@ -296,7 +296,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         }
     }
 
-    public func logonSnapshot(subjectName: String, licenseType: String, presentedSerial: String?) throws -> LogonSnapshot {
+    public func logonSnapshot(subjectName: String, licenseType: LicenseType, presentedSerial: String?) throws -> LogonSnapshot {
         read { state in
             LogonSnapshot(
                 history: state.licenses.filter { $0.subjectName == subjectName && $0.licenseType == licenseType },
@@ -310,12 +310,12 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     public func issuanceCounts() throws -> IssuanceCounts {
         read { state in
             func count(_ predicate: (IssuedLicense) -> Bool) -> Int { state.licenses.filter(predicate).count }
-            let permanent = LicenseStatus.permanent.rawValue
+            let permanent = LicenseStatus.permanent
             return IssuanceCounts(
                 total: state.licenses.count,
-                permanentPerDevice: count { $0.status == permanent && $0.licenseType == LicenseType.perDevice.rawValue },
-                permanentPerUser: count { $0.status == permanent && $0.licenseType == LicenseType.perUser.rawValue },
-                temporary: count { $0.status == LicenseStatus.temporary.rawValue }
+                permanentPerDevice: count { $0.status == permanent && $0.licenseType == LicenseType.perDevice },
+                permanentPerUser: count { $0.status == permanent && $0.licenseType == LicenseType.perUser },
+                temporary: count { $0.status == LicenseStatus.temporary }
             )
         }
     }
@@ -327,12 +327,12 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             guard let license = state.license(request.serial) else { throw StoreError.unknownSerial(request.serial) }
             guard license.revokedAt == nil else { throw StoreError.alreadyRevoked(request.serial) }
             let administrative = { (other: IssuedLicense) in
-                other.licenseType == LicenseType.perDevice.rawValue && other.status == LicenseStatus.permanent.rawValue
+                other.licenseType == LicenseType.perDevice && other.status == LicenseStatus.permanent
                     && other.product == license.product && other.productVersion == license.productVersion
             }
             if !request.forTransfer && administrative(license) {
                 let installed = state.packs.filter {
-                    $0.licenseType == LicenseType.perDevice.rawValue && $0.product == license.product && $0.productVersion == license.productVersion
+                    $0.licenseType == LicenseType.perDevice && $0.product == license.product && $0.productVersion == license.productVersion
                 }.map(\.count).reduce(0, +)
                 let quota = RevocationQuota(installed: installed)
                 let outstanding = state.licenses.filter {
@@ -364,7 +364,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             state.crlNumber += 1
             let entries = state.licenses.compactMap { license -> RevocationEntry? in
                 guard let revokedAt = license.revokedAt, license.notAfter > now, license.issuerKeyID == issuerKeyID else { return nil }
-                return RevocationEntry(serial: license.serial, revokedAt: revokedAt, reason: license.revocationReason ?? 0)
+                return RevocationEntry(serial: license.serial, revokedAt: revokedAt, reason: license.revocationReason ?? .unspecified)
             }.sorted { ($0.revokedAt, $0.serial) < ($1.revokedAt, $1.serial) }
             return try sign(entries, state.crlNumber)
         }
@@ -383,7 +383,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             for serial in serials {
                 guard let license = state.license(serial) else { continue }
                 licenses[serial] = LicenseRecordStatus(
-                    revocation: license.revokedAt.map { RevocationEntry(serial: serial, revokedAt: $0, reason: license.revocationReason ?? 0) }
+                    revocation: license.revokedAt.map { RevocationEntry(serial: serial, revokedAt: $0, reason: license.revocationReason ?? .unspecified) }
                 )
             }
             return IssuerRevocationStatus(issuerStatus: state.issuers.first { $0.keyID == issuerKeyID }?.status, licenses: licenses)
@@ -464,8 +464,8 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             let end = to ?? .distantFuture
             struct Key: Hashable, Comparable {
                 let product: String
-                let type: String
-                static func < (left: Key, right: Key) -> Bool { (left.product, left.type) < (right.product, right.type) }
+                let type: LicenseType
+                static func < (left: Key, right: Key) -> Bool { (left.product, left.type.rawValue) < (right.product, right.type.rawValue) }
             }
             let keys = Set(state.packs.map { Key(product: $0.product, type: $0.licenseType) } + state.licenses.map { Key(product: $0.product, type: $0.licenseType) })
             return keys.sorted().map { key in
@@ -473,26 +473,26 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
                 let licenses = state.licenses.filter { $0.product == key.product && $0.licenseType == key.type }
                 let purchased = packs.map(\.count).reduce(0, +)
                 let standing = { (license: IssuedLicense, status: LicenseStatus) in
-                    license.status == status.rawValue && license.notBefore <= now && license.notAfter > now && license.revokedAt == nil
+                    license.status == status && license.notBefore <= now && license.notAfter > now && license.revokedAt == nil
                         && license.supersededBy == nil
                 }
                 let active = licenses.filter { standing($0, .permanent) }.count
                 let held = packs.flatMap { (state.seats[$0.packID] ?? [:]).values }.filter { ($0.heldUntil ?? .distantPast) > now }.count
                 let packIDs = Set(packs.map(\.packID))
                 let users = Set(
-                    licenses.filter { key.type == LicenseType.perUser.rawValue && $0.notBefore >= start && $0.notBefore < end }.map(\.subjectName)
+                    licenses.filter { key.type == LicenseType.perUser && $0.notBefore >= start && $0.notBefore < end }.map(\.subjectName)
                 ).count
                 return ProductReport(
                     product: key.product,
                     licenseType: key.type,
                     purchased: purchased,
-                    permanentIssued: licenses.filter { $0.status == LicenseStatus.permanent.rawValue && $0.notBefore >= start && $0.notBefore < end }.count,
+                    permanentIssued: licenses.filter { $0.status == LicenseStatus.permanent && $0.notBefore >= start && $0.notBefore < end }.count,
                     permanentActive: active,
                     temporaryOutstanding: licenses.filter { standing($0, .temporary) }.count,
-                    seatsFree: max(0, purchased - (key.type == LicenseType.perDevice.rawValue ? held : active)),
+                    seatsFree: max(0, purchased - (key.type == LicenseType.perDevice ? held : active)),
                     seatsReclaimed: state.reclaims.filter { packIDs.contains($0.packID) && $0.reclaimedAt >= start && $0.reclaimedAt < end }.count,
                     distinctUsers: users,
-                    overUse: key.type == LicenseType.perUser.rawValue && users > purchased
+                    overUse: key.type == LicenseType.perUser && users > purchased
                 )
             }
         }

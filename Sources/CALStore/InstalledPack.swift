@@ -1,11 +1,12 @@
+import CALCore
 import Foundation
 
 /// A key pack as the license server keeps it.
 public struct InstalledPack: Hashable, Sendable, Codable {
     /// The pack's id.
     public var packID: String
-    /// `per-device` or `per-user`.
-    public var licenseType: String
+    /// Per device or per user.
+    public var licenseType: LicenseType
     /// The product the pack licenses.
     public var product: String
     /// The product version.
@@ -21,7 +22,7 @@ public struct InstalledPack: Hashable, Sendable, Codable {
 
     /// Creates a record.
     public init(
-        packID: String, licenseType: String, product: String, productVersion: String, count: Int,
+        packID: String, licenseType: LicenseType, product: String, productVersion: String, count: Int,
         agreementNumber: String, installedAt: Date, signedBytes: [UInt8]
     ) {
         self.packID = packID

@@ -1,13 +1,14 @@
+import CALCore
 import Foundation
 
 /// One license the server issued, recorded before the certificate leaves the server.
 public struct IssuedLicense: Hashable, Sendable, Codable {
     /// Serial number, lower-case hex.
     public var serial: String
-    /// `per-device` or `per-user`.
-    public var licenseType: String
-    /// `temporary` or `permanent`.
-    public var status: String
+    /// Per device or per user.
+    public var licenseType: LicenseType
+    /// Temporary or permanent.
+    public var status: LicenseStatus
     /// The product.
     public var product: String
     /// The product version.
@@ -29,16 +30,16 @@ public struct IssuedLicense: Hashable, Sendable, Codable {
     public var issuerKeyID: String?
     /// When it was revoked, if it was.
     public var revokedAt: Date?
-    /// The RFC 5280 reason code of its revocation, if it was revoked.
-    public var revocationReason: Int?
+    /// Why it was revoked, if it was.
+    public var revocationReason: RevocationReason?
     /// The serial of the license that renewed or replaced it, if one did.
     public var supersededBy: String?
 
     /// Creates a record.
     public init(
-        serial: String, licenseType: String, status: String, product: String, productVersion: String,
+        serial: String, licenseType: LicenseType, status: LicenseStatus, product: String, productVersion: String,
         subjectName: String, packID: String?, seat: Int?, notBefore: Date, notAfter: Date, certificate: [UInt8],
-        issuerKeyID: String? = nil, revokedAt: Date? = nil, revocationReason: Int? = nil, supersededBy: String? = nil
+        issuerKeyID: String? = nil, revokedAt: Date? = nil, revocationReason: RevocationReason? = nil, supersededBy: String? = nil
     ) {
         self.serial = serial
         self.licenseType = licenseType

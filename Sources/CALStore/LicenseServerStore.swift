@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 
 /// What a license server keeps: installed packs and every license it issued.
@@ -13,7 +14,7 @@ public protocol LicenseServerStore: Sendable {
     ///
     /// - Parameters:
     ///   - product: the product; packs of other products are not drawn on.
-    ///   - licenseType: `per-device` or `per-user`.
+    ///   - licenseType: per device or per user.
     ///   - permanent: temporary licenses draw on no pack.
     ///   - now: seats of licenses that expired before `now` are free again.
     /// - Parameters:
@@ -23,7 +24,7 @@ public protocol LicenseServerStore: Sendable {
     ///     standing per-user license is refused once as many users hold one as were purchased.
     func issue(
         product: String,
-        licenseType: String,
+        licenseType: LicenseType,
         permanent: Bool,
         now: Date,
         superseding: String?,
@@ -113,12 +114,12 @@ public protocol LicenseServerStore: Sendable {
     func report(from: Date?, to: Date?, now: Date) throws -> [ProductReport]
 
     /// The licenses of a device or user that stand at `now`: not expired, revoked or superseded.
-    func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense]
+    func currentLicenses(subjectName: String, licenseType: LicenseType, now: Date) throws -> [IssuedLicense]
 
     /// What the logon rules read for one request, in one read: every license of the subject in
     /// this mode (oldest first), the presented serial's record, the products with a pack of this
     /// type, and the issuers.
-    func logonSnapshot(subjectName: String, licenseType: String, presentedSerial: String?) throws -> LogonSnapshot
+    func logonSnapshot(subjectName: String, licenseType: LicenseType, presentedSerial: String?) throws -> LogonSnapshot
 
     /// The record of one serial, if this server issued it.
     func licenses(serial: String) throws -> IssuedLicense?
@@ -132,7 +133,7 @@ public enum Reissue: Sendable, Hashable {
     case renewal
     /// A replacement: the client's key changed, or the key that signed it was compromised; with
     /// a reason code, the old license is revoked with it.
-    case replacement(revokingOldWith: Int?)
+    case replacement(revokingOldWith: RevocationReason?)
 }
 
 extension LicenseServerStore {
@@ -144,7 +145,7 @@ extension LicenseServerStore {
     /// Issues a license that replaces none.
     public func issue(
         product: String,
-        licenseType: String,
+        licenseType: LicenseType,
         permanent: Bool,
         now: Date,
         mint: (SeatGrant) throws -> IssuedLicense

@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 
 /// How much of one pack is in use.
@@ -5,7 +6,7 @@ public struct PackUsage: Hashable, Sendable, Codable {
     /// The pack.
     public var packID: String
     /// `per-device` or `per-user`.
-    public var licenseType: String
+    public var licenseType: LicenseType
     /// The product.
     public var product: String
     /// The product version.

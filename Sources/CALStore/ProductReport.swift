@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 
 /// One product and license type in the license server's usage report.
@@ -5,7 +6,7 @@ public struct ProductReport: Hashable, Sendable, Codable {
     /// The product.
     public var product: String
     /// `per-device` or `per-user`.
-    public var licenseType: String
+    public var licenseType: LicenseType
     /// CALs purchased (installed packs).
     public var purchased: Int
     /// Permanent licenses issued in the period (renewals and transfers included).

@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 import GRDB
 
@@ -7,11 +8,11 @@ public struct RevocationEntry: Hashable, Sendable, Codable {
     public var serial: String
     /// When it was revoked.
     public var revokedAt: Date
-    /// The RFC 5280 reason code.
-    public var reason: Int
+    /// Why.
+    public var reason: RevocationReason
 
     /// The entry as a CRL signer takes it.
-    public var crlRecord: (serialHex: String, revokedAt: Date, reasonCode: Int) { (serial, revokedAt, reason) }
+    public var crlRecord: (serialHex: String, revokedAt: Date, reasonCode: Int) { (serial, revokedAt, reason.rawValue) }
 }
 
 extension RevocationEntry {
@@ -19,6 +20,6 @@ extension RevocationEntry {
     init(row: Row) throws {
         serial = try row.value("serial")
         revokedAt = Date(timeIntervalSince1970: try row.value("revoked_at"))
-        reason = try row.value("revocation_reason") ?? 0
+        reason = try row.enumeration("revocation_reason") ?? .unspecified
     }
 }

@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 
@@ -5,8 +6,8 @@ import Foundation
 public struct RevocationRequest: Hashable, Sendable {
     /// Serial number, lower-case hex.
     public var serial: String
-    /// The RFC 5280 reason code.
-    public var reason: Int
+    /// Why.
+    public var reason: RevocationReason
     /// The revocation time recorded (and published).
     public var revokedAt: Date
     /// Whether the revocation is part of a transfer, which the administrative quota
@@ -14,7 +15,7 @@ public struct RevocationRequest: Hashable, Sendable {
     public var forTransfer: Bool
 
     /// Creates a request.
-    public init(serial: String, reason: Int, revokedAt: Date, forTransfer: Bool = false) {
+    public init(serial: String, reason: RevocationReason, revokedAt: Date, forTransfer: Bool = false) {
         self.serial = serial
         self.reason = reason
         self.revokedAt = revokedAt

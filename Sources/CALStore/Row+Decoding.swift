@@ -12,4 +12,23 @@ extension Row {
             throw StoreError.database("column \(column) holds \(found), which does not read as \(Value.self)")
         }
     }
+
+    /// The value of `column` as a raw-valued enumeration (a license type, a status, a reason); a
+    /// value that names no case throws ``StoreError/database(_:)`` like a value of the wrong type.
+    func enumeration<Value: RawRepresentable>(_ column: String) throws -> Value where Value.RawValue: DatabaseValueConvertible {
+        let raw: Value.RawValue = try value(column)
+        guard let parsed = Value(rawValue: raw) else {
+            throw StoreError.database("column \(column) holds \(raw), which is not a \(Value.self)")
+        }
+        return parsed
+    }
+
+    /// As above, nil for NULL.
+    func enumeration<Value: RawRepresentable>(_ column: String) throws -> Value? where Value.RawValue: DatabaseValueConvertible {
+        guard let raw: Value.RawValue = try value(column) else { return nil }
+        guard let parsed = Value(rawValue: raw) else {
+            throw StoreError.database("column \(column) holds \(raw), which is not a \(Value.self)")
+        }
+        return parsed
+    }
 }

@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 import GRDB

@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 import GRDB
@@ -26,7 +27,7 @@ extension SQLiteLicenseServerStore {
 
     public func issue(
         product: String,
-        licenseType: String,
+        licenseType: LicenseType,
         permanent: Bool,
         now: Date,
         superseding: String?,
@@ -35,7 +36,7 @@ extension SQLiteLicenseServerStore {
     ) throws -> IssuedLicense {
         try database.write { db in
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
-            if let user, permanent, licenseType == "per-user" {
+            if let user, permanent, licenseType == .perUser {
                 try Self.checkUserLimit(db, product: product, user: user, now: now)
             }
             let license = try mint(grant)
@@ -220,7 +221,7 @@ extension SQLiteLicenseServerStore {
         }
     }
 
-    public func currentLicenses(subjectName: String, licenseType: String, now: Date) throws -> [IssuedLicense] {
+    public func currentLicenses(subjectName: String, licenseType: LicenseType, now: Date) throws -> [IssuedLicense] {
         try database.read { db in
             try Row.fetchAll(
                 db,
@@ -233,7 +234,7 @@ extension SQLiteLicenseServerStore {
         }
     }
 
-    public func logonSnapshot(subjectName: String, licenseType: String, presentedSerial: String?) throws -> LogonSnapshot {
+    public func logonSnapshot(subjectName: String, licenseType: LicenseType, presentedSerial: String?) throws -> LogonSnapshot {
         try database.read { db in
             let history = try Row.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM licenses WHERE subject_name = ? AND license_type = ? ORDER BY rowid"),

@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 import GRDB
@@ -19,7 +20,7 @@ extension SQLiteLicenseServerStore {
                     pack.agreementNumber, pack.installedAt.timeIntervalSince1970, Data(pack.signedBytes),
                 ]
             )
-            if pack.licenseType == "per-device" {
+            if pack.licenseType == .perDevice {
                 try db.execute(
                     sql: """
                         WITH RECURSIVE numbers(seat) AS (SELECT 1 UNION ALL SELECT seat + 1 FROM numbers WHERE seat < ?)
@@ -62,14 +63,14 @@ extension SQLiteLicenseServerStore {
     static func grant(
         _ db: Database,
         product: String,
-        licenseType: String,
+        licenseType: LicenseType,
         permanent: Bool,
         now: Date
     ) throws -> SeatGrant {
         let candidates = try packs(db, withSignedBytes: false).filter { $0.product == product && $0.licenseType == licenseType }
         guard permanent else { return SeatGrant(pack: candidates.first, seat: nil) }
         guard !candidates.isEmpty else { throw StoreError.noPack(product: product, licenseType: licenseType) }
-        guard licenseType == "per-device" else {
+        guard licenseType == .perDevice else {
             // Per-user CALs are tracked against their pack but not decremented.
             return SeatGrant(pack: candidates.first, seat: nil)
         }
@@ -97,7 +98,7 @@ extension SQLiteLicenseServerStore {
         try database.read { db in
             try Self.packs(db, withSignedBytes: false).map { pack in
                 let sql =
-                    pack.licenseType == "per-device"
+                    pack.licenseType == .perDevice
                     ? "SELECT COUNT(*) FROM seats WHERE pack_id = ? AND not_after > ?"
                     : """
                         SELECT COUNT(*) FROM licenses
@@ -140,7 +141,7 @@ extension SQLiteLicenseServerStore {
 
     public func reclaimExpiredSeats(now: Date) throws -> Int {
         try database.write { db in
-            try Self.packs(db, withSignedBytes: false).filter { $0.licenseType == "per-device" }.reduce(0) { total, pack in
+            try Self.packs(db, withSignedBytes: false).filter { $0.licenseType == .perDevice }.reduce(0) { total, pack in
                 total + (try Self.reclaimExpiredSeats(db, packID: pack.packID, now: now))
             }
         }

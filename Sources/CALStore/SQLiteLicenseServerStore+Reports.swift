@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 import GRDB
@@ -16,7 +17,7 @@ extension SQLiteLicenseServerStore {
                     UNION SELECT product, license_type FROM licenses
                     ORDER BY product, license_type
                     """
-            ).map { (product: try $0.value("product") as String, type: try $0.value("license_type") as String) }
+            ).map { (product: try $0.value("product") as String, type: try $0.value("license_type") as LicenseType) }
             return try keys.map { key in
                 func count(_ sql: String, _ arguments: StatementArguments) throws -> Int {
                     try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
@@ -60,7 +61,7 @@ extension SQLiteLicenseServerStore {
                     [key.product, key.type, start, end]
                 )
                 let users =
-                    key.type == "per-user"
+                    key.type == .perUser
                     ? try count(
                         """
                         SELECT COUNT(DISTINCT subject_name) FROM licenses WHERE product = ? AND license_type = 'per-user'
@@ -75,10 +76,10 @@ extension SQLiteLicenseServerStore {
                     permanentIssued: issued,
                     permanentActive: active,
                     temporaryOutstanding: temporary,
-                    seatsFree: max(0, purchased - (key.type == "per-device" ? held : active)),
+                    seatsFree: max(0, purchased - (key.type == .perDevice ? held : active)),
                     seatsReclaimed: reclaimed,
                     distinctUsers: users,
-                    overUse: key.type == "per-user" && users > purchased
+                    overUse: key.type == .perUser && users > purchased
                 )
             }
         }

@@ -1,3 +1,4 @@
+import CALCore
 import CALLicensing
 import Foundation
 import GRDB
@@ -11,7 +12,7 @@ extension SQLiteLicenseServerStore {
             }
             let license = try Self.license(row: row)
             guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
-            if !request.forTransfer && license.licenseType == "per-device" && license.status == "permanent" {
+            if !request.forTransfer && license.licenseType == .perDevice && license.status == .permanent {
                 let installed =
                     try Int.fetchOne(
                         db,

@@ -1,3 +1,5 @@
+import CALCore
+
 /// Why a store operation failed, in the store's own terms; roles translate these for people.
 public enum StoreError: Error, Hashable, Sendable {
     /// A key pack with this id is already installed.
@@ -5,7 +7,7 @@ public enum StoreError: Error, Hashable, Sendable {
     /// The issuer that signed a license is not the active issuer (retired or compromised).
     case issuerNotActive(String)
     /// No pack of the product and type is installed.
-    case noPack(product: String, licenseType: String)
+    case noPack(product: String, licenseType: LicenseType)
     /// Every seat of every matching pack is taken.
     case noSeatAvailable(product: String)
     /// A record with this serial number exists already.

@@ -43,15 +43,15 @@ struct SimulationTests {
                 counts[decision.description.split(separator: " ").prefix(2).joined(separator: " "), default: 0] += 1
             }
             // Invariants, every simulated day.
-            let report = try #require(try deployment.server.report().first { $0.licenseType == "per-device" })
+            let report = try #require(try deployment.server.report().first { $0.licenseType == .perDevice })
             #expect(report.seatsFree >= 0 && report.seatsFree <= 20)
             #expect(report.permanentActive <= 20)
             for client in clients {
-                let holding = try deployment.server.currentLicenses(of: .device(client.deviceID)).filter { $0.status == "permanent" }
+                let holding = try deployment.server.currentLicenses(of: .device(client.deviceID)).filter { $0.status == .permanent }
                 #expect(holding.count <= 1, "\(client.deviceID) holds \(holding.count) permanent CALs on day \(day)")
             }
         }
-        let report = try #require(try deployment.server.report().first { $0.licenseType == "per-device" })
+        let report = try #require(try deployment.server.report().first { $0.licenseType == .perDevice })
         #expect(report.seatsReclaimed > 0, "seats of clients that stopped came back")
         #expect((counts["allowed licensed"] ?? 0) > 0)
         #expect((counts["allowed temporary"] ?? 0) > 0)

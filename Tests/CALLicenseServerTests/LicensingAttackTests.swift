@@ -91,7 +91,7 @@ struct LicensingAttackTests {
         clock.now = temporary.notValidAfter.addingTimeInterval(60)
         let third = try ClientIdentity.create(at: deployment.folder.file("third-key"), deviceID: "PC-1")
         #expect(refusal(try await deployment.server.requestLicense(try request(third))) == .noLicenseAvailable)
-        #expect(try deployment.server.issuedLicenses().filter { $0.status == "temporary" }.count == 1)
+        #expect(try deployment.server.issuedLicenses().filter { $0.status == .temporary }.count == 1)
         // A product no pack licenses gets no temporary license.
         let stranger = try deployment.client("PC-9")
         #expect(refusal(try await deployment.server.requestLicense(try request(stranger, product: "Free Lunch"))) == .noLicenseAvailable)

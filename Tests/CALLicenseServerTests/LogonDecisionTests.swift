@@ -40,7 +40,7 @@ struct LogonDecisionTests {
         clock.now = clock.now.addingTimeInterval(86_400)
         let permanent = try license(try await deployment.server.requestLicense(try request(temporary)))
         #expect(try LicenseExtension(of: permanent)?.status == .permanent)
-        let report = try #require(try deployment.server.report().first { $0.licenseType == "per-device" })
+        let report = try #require(try deployment.server.report().first { $0.licenseType == .perDevice })
         #expect(report.temporaryOutstanding == 0)
         #expect(report.permanentActive == 1)
         #expect(report.seatsFree == 0)
@@ -104,7 +104,7 @@ struct LogonDecisionTests {
         clock.now = userLicense.notValidAfter.addingTimeInterval(-86_400)
         let renewed = try license(try await deployment.server.requestLicense(try request(userLicense)))
         #expect(renewed.serialNumber != userLicense.serialNumber)
-        let perDevice = try #require(try deployment.server.report().first { $0.licenseType == "per-device" })
+        let perDevice = try #require(try deployment.server.report().first { $0.licenseType == .perDevice })
         #expect(perDevice.permanentActive == 0)
     }
 

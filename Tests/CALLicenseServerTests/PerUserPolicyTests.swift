@@ -13,7 +13,7 @@ struct PerUserPolicyTests {
         #expect(try !deployment.server.enforcesPerUserLimit())
         let client = try deployment.client("PC-1")
         for user in ["a", "b", "c"] { _ = try deployment.issue(to: client, user: "\(user)@example.com") }
-        #expect(try deployment.server.report().first { $0.licenseType == "per-user" }?.overUse == true)
+        #expect(try deployment.server.report().first { $0.licenseType == .perUser }?.overUse == true)
     }
 
     @Test("On: new users are refused at the purchased count; users who hold a license are still served")

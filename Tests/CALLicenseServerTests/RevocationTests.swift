@@ -43,7 +43,7 @@ struct RevocationTests {
         #expect(throws: CALError.revocationQuotaExceeded(product: Deployment.product, productVersion: "1.0", limit: 2)) {
             try deployment.server.revoke(serial: hex(issued[2].certificate), reason: .keyCompromise)
         }
-        let usage = try #require(try deployment.server.status().products.first { $0.licenseType == "per-device" })
+        let usage = try #require(try deployment.server.status().products.first { $0.licenseType == .perDevice })
         #expect(usage.issued == 1)
         #expect(usage.free == 9)
         // Per-user licenses hold no seat and have no quota.

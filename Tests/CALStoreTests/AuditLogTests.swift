@@ -1,3 +1,4 @@
+import CALCore
 import CALStore
 import CALTestSupport
 import Foundation
@@ -11,9 +12,9 @@ struct AuditLogTests {
     private func busyStore(_ folder: TemporaryFolder) throws -> SQLiteLicenseServerStore {
         let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
         try store.install(pool.pack("PACK", count: 3))
-        let first = try store.issue(product: "P", licenseType: "per-device", permanent: true, now: Date()) { pool.record($0) }
-        _ = try store.issue(product: "P", licenseType: "per-device", permanent: true, now: Date()) { pool.record($0) }
-        _ = try store.revoke(RevocationRequest(serial: first.serial, reason: 1, revokedAt: Date()), now: Date())
+        let first = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { pool.record($0) }
+        _ = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { pool.record($0) }
+        _ = try store.revoke(RevocationRequest(serial: first.serial, reason: .keyCompromise, revokedAt: Date()), now: Date())
         try store.setSetting("enforce-per-user", "true", now: Date())
         return store
     }
@@ -35,7 +36,7 @@ struct AuditLogTests {
         let folder = try TemporaryFolder()
         let store = try busyStore(folder)
         #expect(throws: MintFailed.self) {
-            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: Date()) { _ in throw MintFailed() }
+            try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { _ in throw MintFailed() }
         }
         #expect(try store.auditLog().count == 5)
     }

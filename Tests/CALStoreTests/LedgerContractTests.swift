@@ -1,3 +1,4 @@
+import CALCore
 import CALStore
 import CALTestSupport
 import Foundation
@@ -23,7 +24,7 @@ enum Ledger: String, CaseIterable, CustomTestStringConvertible, Sendable {
 struct LedgerContractTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func pack(_ id: String, count: Int, type: String = "per-device", product: String = "P", version: String = "1") -> InstalledPack {
+    func pack(_ id: String, count: Int, type: LicenseType = .perDevice, product: String = "P", version: String = "1") -> InstalledPack {
         InstalledPack(
             packID: id, licenseType: type, product: product, productVersion: version, count: count,
             agreementNumber: "A", installedAt: now, signedBytes: [1, 2, 3]
@@ -31,8 +32,8 @@ struct LedgerContractTests {
     }
 
     func record(
-        _ grant: SeatGrant, serial: String = UUID().uuidString, subject: String = "device", status: String = "permanent",
-        type: String = "per-device", notAfter: Date? = nil, issuer: String? = nil
+        _ grant: SeatGrant, serial: String = UUID().uuidString, subject: String = "device", status: LicenseStatus = .permanent,
+        type: LicenseType = .perDevice, notAfter: Date? = nil, issuer: String? = nil
     ) -> IssuedLicense {
         IssuedLicense(
             serial: serial, licenseType: type, status: status, product: grant.pack?.product ?? "P", productVersion: "1",
@@ -45,7 +46,7 @@ struct LedgerContractTests {
         throws -> IssuedLicense
     {
         let at = time ?? now
-        return try store.issue(product: "P", licenseType: "per-device", permanent: true, now: at) {
+        return try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: at) {
             record($0, serial: serial, notAfter: at.addingTimeInterval(lifetime))
         }
     }
@@ -67,7 +68,7 @@ struct LedgerContractTests {
         try store.install(pack("PACK", count: 1))
         let entries = try store.auditLog().count
         #expect(throws: MintFailed.self) {
-            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { _ in throw MintFailed() }
+            try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: now) { _ in throw MintFailed() }
         }
         #expect(try store.auditLog().count == entries)
         #expect(try permanent(store).seat == 1)
@@ -89,25 +90,25 @@ struct LedgerContractTests {
     @Test("Per-user and temporary issuance take no seat; a pack installed twice is refused", arguments: Ledger.allCases)
     func noSeatTaken(_ ledger: Ledger) throws {
         let (store, _) = try ledger.make()
-        try store.install(pack("USERS", count: 1, type: "per-user"))
-        #expect(throws: StoreError.packAlreadyInstalled("USERS")) { try store.install(pack("USERS", count: 1, type: "per-user")) }
+        try store.install(pack("USERS", count: 1, type: .perUser))
+        #expect(throws: StoreError.packAlreadyInstalled("USERS")) { try store.install(pack("USERS", count: 1, type: .perUser)) }
         for _ in 0..<3 {
-            let issued = try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now) { record($0, type: "per-user") }
+            let issued = try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now) { record($0, type: .perUser) }
             #expect(issued.seat == nil && issued.packID == "USERS")
         }
-        let temporary = try store.issue(product: "Q", licenseType: "per-device", permanent: false, now: now) { record($0, status: "temporary") }
+        let temporary = try store.issue(product: "Q", licenseType: .perDevice, permanent: false, now: now) { record($0, status: .temporary) }
         #expect(temporary.seat == nil)
         let counts = try store.issuanceCounts()
         #expect(counts.total == 4 && counts.permanentPerDevice == 0 && counts.permanentPerUser == 3 && counts.temporary == 1)
-        #expect(throws: StoreError.noPack(product: "P", licenseType: "per-device")) { try permanent(store).seat }
+        #expect(throws: StoreError.noPack(product: "P", licenseType: .perDevice)) { try permanent(store).seat }
         // Strict per-user: a new user beyond the purchased count is refused, a holder is not.
         #expect(throws: StoreError.userLimitReached(product: "P", purchased: 1)) {
-            try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now, superseding: nil, userLimitFor: "bob") {
-                record($0, subject: "bob", type: "per-user")
+            try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: "bob") {
+                record($0, subject: "bob", type: .perUser)
             }
         }
-        _ = try store.issue(product: "P", licenseType: "per-user", permanent: true, now: now, superseding: nil, userLimitFor: "device") {
-            record($0, type: "per-user")
+        _ = try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: "device") {
+            record($0, type: .perUser)
         }
     }
 
@@ -116,16 +117,16 @@ struct LedgerContractTests {
         let (store, _) = try ledger.make()
         try store.install(pack("PACK", count: 10))
         let issued = try (0..<4).map { _ in try permanent(store) }
-        _ = try store.revoke(RevocationRequest(serial: issued[0].serial, reason: 1, revokedAt: now), now: now)
-        _ = try store.revoke(RevocationRequest(serial: issued[1].serial, reason: 4, revokedAt: now, forTransfer: true), now: now)
-        _ = try store.revoke(RevocationRequest(serial: issued[2].serial, reason: 1, revokedAt: now), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[1].serial, reason: .superseded, revokedAt: now, forTransfer: true), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[2].serial, reason: .keyCompromise, revokedAt: now), now: now)
         #expect(throws: StoreError.revocationQuotaExceeded(product: "P", productVersion: "1", limit: 2)) {
-            try store.revoke(RevocationRequest(serial: issued[3].serial, reason: 1, revokedAt: now), now: now)
+            try store.revoke(RevocationRequest(serial: issued[3].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
         #expect(throws: StoreError.alreadyRevoked(issued[0].serial)) {
-            try store.revoke(RevocationRequest(serial: issued[0].serial, reason: 1, revokedAt: now), now: now)
+            try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
-        #expect(throws: StoreError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: 1, revokedAt: now), now: now) }
+        #expect(throws: StoreError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: .keyCompromise, revokedAt: now), now: now) }
         #expect(try store.packUsage(at: now).first?.issued == 1)
         struct SignFailed: Error {}
         #expect(throws: SignFailed.self) { try store.publishRevocations(issuerKeyID: "none", now: now) { _, _ in throw SignFailed() } }
@@ -133,7 +134,7 @@ struct LedgerContractTests {
         let second = try store.publishRevocations(issuerKeyID: "none", now: now) { _, number in number }
         #expect(first.0 == 0 && first.1 == 1 && second == 2)
         let status = try store.revocationStatus(of: [issued[0].serial, issued[3].serial, "nope"], issuerKeyID: "none")
-        #expect(status.licenses[issued[0].serial]?.revocation?.reason == 1)
+        #expect(status.licenses[issued[0].serial]?.revocation?.reason == .keyCompromise)
         #expect(status.licenses[issued[3].serial] != nil && status.licenses[issued[3].serial]?.revocation == nil)
         #expect(status.licenses["nope"] == nil && status.issuerStatus == nil)
         #expect(try store.revocationStamp().hasPrefix("3/"))
@@ -152,7 +153,7 @@ struct LedgerContractTests {
         #expect(throws: StoreError.alreadySuperseded(serial: old.serial, by: renewed.serial)) {
             try store.reissue(serial: old.serial, as: .renewal, now: now) { _, grant in record(grant) }
         }
-        let replaced = try store.reissue(serial: renewed.serial, as: .replacement(revokingOldWith: 4), now: now) { _, grant in record(grant) }
+        let replaced = try store.reissue(serial: renewed.serial, as: .replacement(revokingOldWith: .superseded), now: now) { _, grant in record(grant) }
         #expect(try store.licenses(serial: renewed.serial)?.revokedAt != nil)
         // The replacement expires; another device takes the seat; the replacement cannot come back.
         let later = now.addingTimeInterval(2 * 86_400)
@@ -174,12 +175,12 @@ struct LedgerContractTests {
             return record(grant, subject: "new-device")
         }
         #expect(moved.seat == old.seat)
-        #expect(try store.licenses(serial: old.serial)?.revocationReason == 4)
+        #expect(try store.licenses(serial: old.serial)?.revocationReason == .superseded)
         #expect(throws: StoreError.grantAlreadyUsed("G1")) { try store.transfer(request, now: now) { _, grant in record(grant) } }
         let wrongSeat = TransferRequest(grantID: "G2", oldSerial: moved.serial, keyPackID: "PACK", seat: 2)
         #expect(throws: StoreError.self) { try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } }
         // The administrative quota does not count the transfer's revocation.
-        _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: 1, revokedAt: now), now: now)
+        _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: .keyCompromise, revokedAt: now), now: now)
     }
 
     @Test("Reads: the logon snapshot, standing licenses, issuers and their status", arguments: Ledger.allCases)
@@ -193,14 +194,14 @@ struct LedgerContractTests {
         )
         try store.activateIssuer(issuer, previousMovedTo: nil, now: now)
         #expect(try store.licenses(serial: unattributed.serial)?.issuerKeyID == "K1")
-        let signed = try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { record($0, subject: "PC-2", issuer: "K1") }
-        let snapshot = try store.logonSnapshot(subjectName: "PC-2", licenseType: "per-device", presentedSerial: unattributed.serial)
+        let signed = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: now) { record($0, subject: "PC-2", issuer: "K1") }
+        let snapshot = try store.logonSnapshot(subjectName: "PC-2", licenseType: .perDevice, presentedSerial: unattributed.serial)
         #expect(snapshot.history.map(\.serial) == [signed.serial])
         #expect(snapshot.presented?.serial == unattributed.serial)
         #expect(snapshot.productsWithPacks == ["P"])
         #expect(snapshot.issuers.map(\.keyID) == ["K1"])
-        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: "per-device", now: now).count == 1)
-        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: "per-device", now: now.addingTimeInterval(2 * 86_400)).isEmpty)
+        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: .perDevice, now: now).count == 1)
+        #expect(try store.currentLicenses(subjectName: "PC-2", licenseType: .perDevice, now: now.addingTimeInterval(2 * 86_400)).isEmpty)
         // A rotation retires K1; a compromise stops it signing anything more.
         let next = IssuerRecord(
             keyID: "K2", certificateSerial: "02", certificate: [8], keyFile: "server-key.pem", chainFile: "server-chain.pem", status: .active,
@@ -211,11 +212,11 @@ struct LedgerContractTests {
         #expect(issuers.map(\.status) == [.retired, .active])
         #expect(issuers.first?.licensesIssued == 2)
         #expect(throws: StoreError.issuerNotActive("K1")) {
-            try store.issue(product: "P", licenseType: "per-device", permanent: true, now: now) { record($0, issuer: "K1") }
+            try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: now) { record($0, issuer: "K1") }
         }
         try store.requestRotation(newKeyID: "K3", compromisedKeyID: "K2", now: now)
         #expect(try store.issuer(keyID: "K2")?.status == .compromised)
-        #expect(try store.logonSnapshot(subjectName: "x", licenseType: "per-device", presentedSerial: nil).issuers.filter(\.compromised).map(\.keyID) == ["K2"])
+        #expect(try store.logonSnapshot(subjectName: "x", licenseType: .perDevice, presentedSerial: nil).issuers.filter(\.compromised).map(\.keyID) == ["K2"])
     }
 
     @Test("The audit log chains every change, and both ledgers write the same story", arguments: Ledger.allCases)
@@ -224,7 +225,7 @@ struct LedgerContractTests {
         try store.install(pack("PACK", count: 2))
         let issued = try permanent(store, serial: "AA")
         try store.setSetting("public-url", "https://example.test", now: now)
-        _ = try store.revoke(RevocationRequest(serial: issued.serial, reason: 1, revokedAt: now), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued.serial, reason: .keyCompromise, revokedAt: now), now: now)
         let log = try store.auditLog()
         #expect(log.map(\.event) == ["pack-installed", "license-issued", "setting-changed", "license-revoked"])
         #expect(log.allSatisfy { $0.computedHash == $0.hash })

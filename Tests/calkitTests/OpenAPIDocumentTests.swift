@@ -18,7 +18,7 @@ struct OpenAPIDocumentTests {
         let listed = try ExternalTool.python(["-c", script, document])
         #expect(listed.status == 0, "\(listed.error)")
         let operations = listed.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        #expect(operations.count == 13)
+        #expect(operations.count == 14)
 
         let workspace = try CLIWorkspace.activated(seats: 1)
         let server = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)

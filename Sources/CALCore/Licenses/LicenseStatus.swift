@@ -20,3 +20,8 @@ public enum LicenseStatus: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 }
+
+extension LicenseStatus: CustomStringConvertible {
+    /// The stable name (`temporary`, `permanent`), as files, JSON and audit entries spell it.
+    public var description: String { rawValue }
+}

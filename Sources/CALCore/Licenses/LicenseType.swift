@@ -21,3 +21,8 @@ public enum LicenseType: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 }
+
+extension LicenseType: CustomStringConvertible {
+    /// The stable name (`per-device`, `per-user`), as files, JSON and audit entries spell it.
+    public var description: String { rawValue }
+}

@@ -36,9 +36,9 @@ struct ReportCommand: ParsableCommand {
         ]
         let table = rows.map { row in
             [
-                row.product, row.licenseType, String(row.purchased), String(row.permanentIssued), String(row.permanentActive),
+                row.product, row.licenseType.rawValue, String(row.purchased), String(row.permanentIssued), String(row.permanentActive),
                 String(row.temporaryOutstanding), String(row.seatsFree), String(row.seatsReclaimed),
-                row.licenseType == "per-user" ? String(row.distinctUsers) : "", row.overUse ? "yes" : "",
+                row.licenseType == .perUser ? String(row.distinctUsers) : "", row.overUse ? "yes" : "",
             ]
         }
         if csv {

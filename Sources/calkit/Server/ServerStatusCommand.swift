@@ -31,7 +31,7 @@ struct ServerStatusCommand: ParsableCommand {
             print("product                 type        total  issued   free")
             for product in status.products {
                 let name = product.product.padding(toLength: 22, withPad: " ", startingAt: 0)
-                let type = product.licenseType.padding(toLength: 10, withPad: " ", startingAt: 0)
+                let type = product.licenseType.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 print("\(name)  \(type) \(pad(product.total)) \(pad(product.issued)) \(pad(product.free))")
             }
         }
