@@ -202,18 +202,14 @@ public struct LicenseServer: Sendable {
             throw CALError.packNotForThisServer(packServerID: pack.content.licenseServerID, thisServerID: serverID)
         }
         let content = pack.content
-        do {
-            try store.install(
+        try records {
+            try $0.install(
                 InstalledPack(
                     packID: content.keyPackID, licenseType: content.licenseType, product: content.product,
                     productVersion: content.productVersion, count: content.count,
                     agreementNumber: content.agreementNumber, installedAt: time.now, signedBytes: bytes
                 )
             )
-        } catch StoreError.packAlreadyInstalled(let id) {
-            throw CALError.packAlreadyInstalled(packID: id)
-        } catch {
-            throw CALError.storage("\(error)")
         }
         return content
     }
@@ -252,21 +248,14 @@ public struct LicenseServer: Sendable {
                 throw CALError.requestNotAcceptable("the request names a user; issue it with --type per-user")
             }
         }
-        let issuer = try activeIssuer()
         let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
         let now = time.now
         let notAfter = LicenseLifetime.notAfter(of: temporary ? .temporary : .permanent, issuedAt: now)
         var userLimit: String?
         if licenseType == .perUser, try enforcesPerUserLimit() { userLimit = subject.name }
-        var minted: Certificate?
-        let record: IssuedLicense
-        do {
-            record = try store.issue(
-                product: productName,
-                licenseType: licenseType,
-                permanent: !temporary,
-                now: now,
-                superseding: superseding,
+        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+            try store.issue(
+                product: productName, licenseType: licenseType, permanent: !temporary, now: now, superseding: superseding,
                 userLimitFor: userLimit
             ) { grant in
                 let license = LicenseExtension(
@@ -279,30 +268,13 @@ public struct LicenseServer: Sendable {
                     keyPackID: temporary ? nil : grant.pack?.packID,
                     seat: grant.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
-                minted = certificate
-                return record
+                return try mint(license, notAfter)
             }
-        } catch StoreError.noSeatAvailable(let product) {
-            throw CALError.noSeatAvailable(product: product)
-        } catch StoreError.userLimitReached(let product, let purchased) {
-            throw CALError.perUserLimitReached(product: product, purchased: purchased)
-        } catch StoreError.noPack(let product, let type) {
-            throw CALError.noPackForProduct(product: product, type: type.rawValue)
-        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
-            // Another process completed a rotation between reading the key and recording: again, with the new key.
-            return try issue(request: request, licenseType: licenseType, temporary: temporary, product: product, superseding: superseding)
-        } catch StoreError.issuerNotActive {
-            throw CALError.issuerCompromised
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
         }
-        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// Signs a license certificate and the store record that goes with it.
-    private func mint(
+    func mint(
         _ license: LicenseExtension,
         for subject: LicenseSubject,
         key publicKey: Certificate.PublicKey,
@@ -378,30 +350,20 @@ public struct LicenseServer: Sendable {
     /// (any time, same expiry) when the key that signed it was compromised or the client re-keyed.
     func reissue(serial: String, request: CertificateSigningRequest, as kind: Reissue) throws -> IssuedCertificate {
         let subject = try ClientLicenseRequest.subject(of: request)
-        let issuer = try activeIssuer()
         let now = time.now
         let renewedUntil = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
         let continuity = (try? KeyContinuity(of: request)).flatMap { $0 }.flatMap { $0.isValid(for: request.publicKey) ? $0 : nil }
-        var minted: Certificate?
-        let record: IssuedLicense
-        do {
-            record = try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
-                guard old.status == .permanent else {
-                    throw CALError.notRenewable("temporary licenses are not renewed; the next logon replaces them")
+        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+            try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
+                let standing = try old.ledgerLicense()
+                if let refusal = ReissueEligibility.refusal(
+                    of: standing, for: subject.name, type: subject.licenseType, renewal: kind == .renewal, at: now
+                ) {
+                    throw CALError.notRenewable(refusal)
                 }
-                guard old.subjectName == subject.name, old.licenseType == subject.licenseType else {
-                    throw CALError.notRenewable("the request names \(subject), the license \(old.subjectName)")
-                }
-                guard old.notAfter > now else { throw CALError.notRenewable("it expired at \(old.notAfter.iso8601)") }
-                if kind == .renewal, !LicenseLifetime.isInRenewalWindow(notAfter: old.notAfter, at: now) {
-                    throw CALError.notRenewable(
-                        "it is renewed in its last \(LicensingTerms.renewalWindowDays) days; it expires at \(old.notAfter.iso8601)"
-                    )
-                }
-                let previous = try PEMBundle.certificateFromDER(old.certificate)
                 guard
                     KeyPossession.proves(
-                        licenseKeyID: previous.publicKey.keyIdentifier, requestKeyID: request.publicKey.keyIdentifier,
+                        licenseKeyID: standing.keyID, requestKeyID: request.publicKey.keyIdentifier,
                         previousKeyID: continuity?.previousKey.keyIdentifier
                     )
                 else {
@@ -417,37 +379,18 @@ public struct LicenseServer: Sendable {
                     licenseServerID: serverID,
                     subjectHash: subject.hash,
                     keyPackID: old.packID,
-                    transferredFrom: try LicenseExtension(of: previous)?.transferredFrom,
+                    transferredFrom: try LicenseExtension(of: try PEMBundle.certificateFromDER(old.certificate))?.transferredFrom,
                     seat: seat.seat
                 )
-                let notAfter = kind == .renewal ? renewedUntil : old.notAfter
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
-                minted = certificate
-                return record
+                return try mint(license, kind == .renewal ? renewedUntil : old.notAfter)
             }
-        } catch StoreError.unknownSerial(let serial) {
-            throw CALError.unknownSerial(serial)
-        } catch StoreError.alreadyRevoked(let serial) {
-            throw CALError.alreadyRevoked(serial)
-        } catch StoreError.alreadySuperseded(let serial, let newer) {
-            throw CALError.notRenewable("\(serial) was renewed before, by \(newer)")
-        } catch StoreError.seatLost(let serial) {
-            throw CALError.notRenewable("the seat of \(serial) went to another license after it expired")
-        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
-            return try reissue(serial: serial, request: request, as: kind)
-        } catch StoreError.issuerNotActive {
-            throw CALError.issuerCompromised
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
         }
-        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// Frees the seats of expired permanent licenses and says how many (issuing does it too).
     @discardableResult
     public func reclaimExpiredSeats() throws -> Int {
-        do { return try store.reclaimExpiredSeats(now: time.now) } catch { throw CALError.storage("\(error)") }
+        try records { try $0.reclaimExpiredSeats(now: time.now) }
     }
 
     // MARK: Transfers
@@ -456,7 +399,7 @@ public struct LicenseServer: Sendable {
     /// this server, not used before), revokes the old CAL as superseded, and issues a permanent
     /// CAL for the new device on the same seat, naming the serial it came from — in one transaction.
     public func transfer(grant grantBytes: [UInt8], request: CertificateSigningRequest) async throws -> IssuedCertificate {
-        let issuer = try activeIssuer()
+        _ = try activeIssuer()
         let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
         let grant = try await TransferGrant.verify(grantBytes, root: anchor, at: time.now).content
         guard grant.licenseServerID == serverID else {
@@ -468,13 +411,11 @@ public struct LicenseServer: Sendable {
         }
         let now = time.now
         let notAfter = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
-        var minted: Certificate?
         let transfer = TransferRequest(
             grantID: grant.grantID, oldSerial: SerialNumbers.hex(grant.oldSerial), keyPackID: grant.keyPackID, seat: grant.seat
         )
-        let record: IssuedLicense
-        do {
-            record = try store.transfer(transfer, now: now) { old, seat in
+        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+            try store.transfer(transfer, now: now) { old, seat in
                 // Only the standing CAL of the seat moves; the store checked it still holds the seat.
                 if let refusal = TransferEligibility.refusal(of: try old.ledgerLicense(), seatHolder: old.serial, at: now) {
                     throw CALError.notTransferable(refusal)
@@ -490,27 +431,9 @@ public struct LicenseServer: Sendable {
                     transferredFrom: grant.oldSerial,
                     seat: seat.seat
                 )
-                let (certificate, record) = try mint(license, for: subject, key: request.publicKey, issuer: issuer, now: now, notAfter: notAfter)
-                minted = certificate
-                return record
+                return try mint(license, notAfter)
             }
-        } catch StoreError.grantAlreadyUsed(let id) {
-            throw CALError.grantAlreadyUsed(grantID: id)
-        } catch StoreError.unknownSerial(let serial) {
-            throw CALError.unknownSerial(serial)
-        } catch StoreError.alreadyRevoked(let serial) {
-            throw CALError.alreadyRevoked(serial)
-        } catch StoreError.grantMismatch(let text) {
-            throw CALError.notTransferable(text)
-        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
-            return try await self.transfer(grant: grantBytes, request: request)
-        } catch StoreError.issuerNotActive {
-            throw CALError.issuerCompromised
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
         }
-        guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
     }
 
     /// The product to issue for: the one named, or the only one installed for this license type.
@@ -520,7 +443,7 @@ public struct LicenseServer: Sendable {
             return product
         }
         let packs: [InstalledPack]
-        do { packs = try store.installedPacks() } catch { throw CALError.storage("\(error)") }
+        packs = try records { try $0.installedPacks() }
         var products: [String] = []
         for pack in packs where pack.licenseType == licenseType && !products.contains(pack.product) {
             products.append(pack.product)
@@ -536,8 +459,9 @@ public struct LicenseServer: Sendable {
     // MARK: Revocation
 
     /// Revokes a license this server issued. A permanent per-device CAL's seat returns to its pack
-    /// at once; administrative revocations of those are limited by ``RevocationQuota`` (a share of the product version's
-    /// installed per-device CALs (at least one) among revoked CALs that have not yet expired.
+    /// at once; administrative revocations of those are limited by ``RevocationQuota``: a share of
+    /// the product version's installed per-device CALs (at least one) among revoked CALs that have
+    /// not yet expired.
     @discardableResult
     public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> IssuedLicense {
         let normalized = serial.lowercased().filter { $0 != ":" }
@@ -545,17 +469,7 @@ public struct LicenseServer: Sendable {
             throw CALError.invalidArgument("--serial must be hexadecimal, as `calkit inspect` prints it")
         }
         let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? time.now)
-        do {
-            return try store.revoke(request, now: time.now)
-        } catch StoreError.unknownSerial(let serial) {
-            throw CALError.unknownSerial(serial)
-        } catch StoreError.alreadyRevoked(let serial) {
-            throw CALError.alreadyRevoked(serial)
-        } catch StoreError.revocationQuotaExceeded(let product, let version, let limit) {
-            throw CALError.revocationQuotaExceeded(product: product, productVersion: version, limit: limit)
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
-        }
+        return try records { try $0.revoke(request, now: time.now) }
     }
 
     /// Issues the next CRL of one issuer — the active one, or the retired issuer whose key id
@@ -616,7 +530,7 @@ public struct LicenseServer: Sendable {
     }
 
     private static func storeCall<Result>(_ body: () throws -> Result) throws -> Result {
-        do { return try body() } catch let error as StoreError { throw CALError.storage("\(error)") }
+        do { return try body() } catch let error as StoreError { throw translate(error) }
     }
 
     // MARK: Reports
@@ -625,7 +539,7 @@ public struct LicenseServer: Sendable {
     /// (all time when nil), state now; per-user over-use against the purchased count is flagged.
     public func report(from: Date? = nil, to: Date? = nil) throws -> [ProductReport] {
         if let from, let to, from >= to { throw CALError.invalidArgument("--from must be before --to") }
-        do { return try store.report(from: from, to: to, now: time.now) } catch { throw CALError.storage("\(error)") }
+        return try records { try $0.report(from: from, to: to, now: time.now) }
     }
 
     /// The licenses of a device or user that stand now: not expired, revoked or superseded.
@@ -635,7 +549,7 @@ public struct LicenseServer: Sendable {
 
     /// Every license this server issued, oldest first, as recorded.
     public func issuedLicenses() throws -> [IssuedLicense] {
-        do { return try store.issuedLicenses() } catch { throw CALError.storage("\(error)") }
+        try records { try $0.issuedLicenses() }
     }
 
     /// The server's packs, their use, and counts of what it issued.

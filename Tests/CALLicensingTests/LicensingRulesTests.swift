@@ -100,6 +100,22 @@ struct LicensingRulesTests {
         #expect(TransferEligibility.refusal(validFrom: now.addingTimeInterval(-day), until: now.addingTimeInterval(-1), at: now) != nil)
     }
 
+    @Test("Reissue: a standing permanent CAL of the same subject; renewal only in its window")
+    func reissue() {
+        let license = LedgerLicense(
+            serial: "a", licenseType: .perDevice, status: .permanent, product: "P", subjectName: "PC", keyID: "k", packID: "pack",
+            seat: 1, notBefore: now.addingTimeInterval(-60 * day), notAfter: now.addingTimeInterval(3 * day)
+        )
+        #expect(ReissueEligibility.refusal(of: license, for: "PC", type: .perDevice, renewal: true, at: now) == nil)
+        #expect(ReissueEligibility.refusal(of: license, for: "PC", type: .perDevice, renewal: true, at: now.addingTimeInterval(-10 * day)) != nil)
+        #expect(ReissueEligibility.refusal(of: license, for: "PC", type: .perDevice, renewal: false, at: now.addingTimeInterval(-10 * day)) == nil)
+        #expect(ReissueEligibility.refusal(of: license, for: "PC-2", type: .perDevice, renewal: true, at: now) != nil)
+        #expect(ReissueEligibility.refusal(of: license, for: "PC", type: .perDevice, renewal: false, at: now.addingTimeInterval(4 * day)) != nil)
+        var temporary = license
+        temporary.status = .temporary
+        #expect(ReissueEligibility.refusal(of: temporary, for: "PC", type: .perDevice, renewal: true, at: now)?.hasPrefix("temporary") == true)
+    }
+
     @Test("Possession: the licensed key itself, or a continuity signature by it")
     func possession() {
         #expect(KeyPossession.proves(licenseKeyID: "k1", requestKeyID: "k1", previousKeyID: nil))
