@@ -33,14 +33,18 @@ extension LicenseServer: LicenseSource {
             )
         }
         let continuity = (try? KeyContinuity(of: request.csr)).flatMap { $0 }.flatMap { $0.isValid(for: request.csr.publicKey) ? $0 : nil }
+        let judged = presented.map { judge($0, record: snapshot.presented, issuers: snapshot.issuers) }
+        // The presented license, once judged to be the record, gives its key without another parse.
+        var knownKeys: [String: String] = [:]
+        if case .recorded(let license) = judged { knownKeys[license.serial] = license.keyID }
         let facts = LogonFacts(
             mode: request.mode,
             subjectName: subject.name,
             requestKeyID: request.csr.publicKey.keyIdentifier,
             previousKeyID: continuity?.previousKey.keyIdentifier,
             product: request.product,
-            presented: presented.map { Self.judge($0, record: snapshot.presented, issuers: snapshot.issuers) },
-            history: snapshot.history.compactMap { try? $0.ledgerLicense() },
+            presented: judged,
+            history: snapshot.history.compactMap { try? $0.ledgerLicense(keyID: knownKeys[$0.serial]) },
             productsWithPacks: snapshot.productsWithPacks,
             compromisedIssuers: Set(snapshot.issuers.filter(\.compromised).map(\.keyID)),
             now: now
@@ -64,19 +68,31 @@ extension LicenseServer: LicenseSource {
     /// What a presented license naming this server is: this server's record of it when the
     /// certificate is byte for byte the one recorded and its signature verifies with the issuer
     /// the ledger says signed it; otherwise forged, whatever it claims.
-    static func judge(_ presented: Certificate, record: IssuedLicense?, issuers: [LogonSnapshot.IssuerKey]) -> PresentedLicense {
+    func judge(_ presented: Certificate, record: IssuedLicense?, issuers: [LogonSnapshot.IssuerKey]) -> PresentedLicense {
         let serial = SerialNumbers.hex(presented.serialNumber)
         guard let record, let der = try? presented.derBytes(), der == record.certificate else {
             return .forged("no license with serial \(serial) and these contents was issued here")
         }
-        guard let issuerDER = issuers.first(where: { $0.keyID == record.issuerKeyID })?.certificate ?? issuers.first?.certificate,
-            let issuer = try? PEMBundle.certificateFromDER(issuerDER),
+        guard let issuer = recordedIssuer(keyID: record.issuerKeyID, among: issuers),
             issuer.publicKey.isValidSignature(presented.signature, for: presented)
         else {
             return .forged("the signature of \(serial) does not verify with this server's issuer")
         }
-        guard let ledger = try? record.ledgerLicense() else { return .forged("the record of \(serial) does not read") }
+        // Byte for byte the record: its key is the presented certificate's.
+        guard let ledger = try? record.ledgerLicense(keyID: presented.publicKey.keyIdentifier) else {
+            return .forged("the record of \(serial) does not read")
+        }
         return .recorded(ledger)
+    }
+
+    /// The certificate of the issuer with `keyID` (the first issuer's for records made before
+    /// issuers were recorded): the active one from memory, another from the ledger.
+    private func recordedIssuer(keyID: String?, among issuers: [LogonSnapshot.IssuerKey]) -> Certificate? {
+        if let active = try? activeIssuer(), keyID == nil || keyID == active.keyID, keyID != nil || issuers.count <= 1 {
+            return active.certificate
+        }
+        guard let der = issuers.first(where: { $0.keyID == keyID })?.certificate ?? issuers.first?.certificate else { return nil }
+        return try? PEMBundle.certificateFromDER(der)
     }
 
     /// Carries out a plan; where the ledger finds it cannot be done, its fallback instead.

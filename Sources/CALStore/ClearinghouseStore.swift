@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 
 /// What a clearinghouse keeps: activations and the packs it sold.

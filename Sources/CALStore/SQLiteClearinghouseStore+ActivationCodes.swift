@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 import GRDB
 

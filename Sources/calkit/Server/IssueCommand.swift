@@ -2,7 +2,6 @@ import ArgumentParser
 import CALCore
 import CALLicensing
 import CALLicenseServer
-import CALStore
 
 /// `calkit server issue`: mints a client license for a client's request.
 struct IssueCommand: ParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CALCore
 import CALLicenseServer
-import CALStore
 
 /// `calkit server report`: usage per product and license type.
 struct ReportCommand: ParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CALCore
-import CALStore
 
 /// `--verify` and `--json` of the `audit` verbs, and the listing they print; one implementation
 /// for every role that keeps an audit log.

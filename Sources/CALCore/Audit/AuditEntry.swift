@@ -19,6 +19,17 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// SHA-256 over this entry's fields and `previousHash`, hexadecimal.
     public var hash: String
 
+    /// An entry as a ledger stores it.
+    package init(sequence: Int64, at: Date, event: String, subject: String, detail: String, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.event = event
+        self.subject = subject
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
     /// The hash the entry's fields and its predecessor's hash give; equal to ``hash`` unless something was edited.
     public var computedHash: String {
         Self.hash(sequence: sequence, at: at, event: event, subject: subject, detail: detail, previousHash: previousHash)
@@ -27,7 +38,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// The hash before the first entry.
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    static func hash(sequence: Int64, at: Date, event: String, subject: String, detail: String, previousHash: String) -> String {
+    package static func hash(sequence: Int64, at: Date, event: String, subject: String, detail: String, previousHash: String) -> String {
         // Unit separators between fields, so no field can borrow characters from its neighbour.
         let milliseconds = Int64((at.timeIntervalSince1970 * 1000).rounded())
         let text = [String(sequence), String(milliseconds), event, subject, detail, previousHash].joined(separator: "\u{1F}")
@@ -47,7 +58,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     }
 
     /// An instant as ISO 8601 in UTC, whole seconds, for audit details.
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
