@@ -33,7 +33,7 @@ extension LicenseServer: LicenseSource {
             )
         }
         let continuity = (try? KeyContinuity(of: request.csr)).flatMap { $0 }.flatMap { $0.isValid(for: request.csr.publicKey) ? $0 : nil }
-        let judged = presented.map { judge($0, record: snapshot.presented, issuers: snapshot.issuers) }
+        let judged = presented.map { judge($0, record: snapshot.presented) }
         // The presented license, once judged to be the record, gives its key without another parse.
         var knownKeys: [String: String] = [:]
         if case .recorded(let license) = judged { knownKeys[license.serial] = license.keyID }
@@ -49,7 +49,7 @@ extension LicenseServer: LicenseSource {
             compromisedIssuers: Set(snapshot.issuers.filter(\.compromised).map(\.keyID)),
             now: now
         )
-        return try carryOut(LogonPolicy.decide(facts), for: request, previousKey: continuity?.previousKey)
+        return try carryOut(LogonPolicy.decide(facts), for: request, subject: subject)
     }
 
     /// A fresh CRL of the active issuer and of every retired issuer that still publishes.
@@ -66,17 +66,13 @@ extension LicenseServer: LicenseSource {
     }
 
     /// What a presented license naming this server is: this server's record of it when the
-    /// certificate is byte for byte the one recorded and its signature verifies with the issuer
-    /// the ledger says signed it; otherwise forged, whatever it claims.
-    func judge(_ presented: Certificate, record: IssuedLicense?, issuers: [LogonSnapshot.IssuerKey]) -> PresentedLicense {
+    /// certificate is byte for byte the one its ledger recorded when an issuer signed it (a
+    /// stronger proof than checking the signature again: nothing else is ever recorded, serials
+    /// are never reused); otherwise forged, whatever it claims or whoever signed it.
+    func judge(_ presented: Certificate, record: IssuedLicense?) -> PresentedLicense {
         let serial = SerialNumbers.hex(presented.serialNumber)
         guard let record, let der = try? presented.derBytes(), der == record.certificate else {
             return .forged("no license with serial \(serial) and these contents was issued here")
-        }
-        guard let issuer = recordedIssuer(keyID: record.issuerKeyID, among: issuers),
-            issuer.publicKey.isValidSignature(presented.signature, for: presented)
-        else {
-            return .forged("the signature of \(serial) does not verify with this server's issuer")
         }
         // Byte for byte the record: its key is the presented certificate's.
         guard let ledger = try? record.ledgerLicense(keyID: presented.publicKey.keyIdentifier) else {
@@ -85,40 +81,31 @@ extension LicenseServer: LicenseSource {
         return .recorded(ledger)
     }
 
-    /// The certificate of the issuer with `keyID` (the first issuer's for records made before
-    /// issuers were recorded): the active one from memory, another from the ledger.
-    private func recordedIssuer(keyID: String?, among issuers: [LogonSnapshot.IssuerKey]) -> Certificate? {
-        if let active = try? activeIssuer(), keyID == nil || keyID == active.keyID, keyID != nil || issuers.count <= 1 {
-            return active.certificate
-        }
-        guard let der = issuers.first(where: { $0.keyID == keyID })?.certificate ?? issuers.first?.certificate else { return nil }
-        return try? PEMBundle.certificateFromDER(der)
-    }
 
     /// Carries out a plan; where the ledger finds it cannot be done, its fallback instead.
-    private func carryOut(_ plan: LogonPlan, for request: LicenseRequest, previousKey: Certificate.PublicKey?) throws -> LicenseGrant {
+    private func carryOut(_ plan: LogonPlan, for request: LicenseRequest, subject: LicenseSubject) throws -> LicenseGrant {
         switch plan {
         case .issueTemporary(let product):
-            return .issued(try issue(request: request.csr, licenseType: request.mode, temporary: true, product: product))
+            return .issued(try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: true, product: product, superseding: nil))
         case .issuePermanent(let product, let superseding, let otherwise):
             do {
                 return .issued(
-                    try issue(request: request.csr, licenseType: request.mode, temporary: false, product: product, superseding: superseding)
+                    try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: false, product: product, superseding: superseding)
                 )
             } catch CALError.noSeatAvailable, CALError.noPackForProduct, CALError.perUserLimitReached {
-                return try carryOut(otherwise, for: request, previousKey: previousKey)
+                return try carryOut(otherwise, for: request, subject: subject)
             }
         case .renew(let serial, let otherwise):
             do {
-                return .issued(try reissue(serial: serial, request: request.csr, as: .renewal))
+                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .renewal))
             } catch CALError.notRenewable {
-                return try carryOut(otherwise, for: request, previousKey: previousKey)
+                return try carryOut(otherwise, for: request, subject: subject)
             }
         case .replace(let serial, let reason, let otherwise):
             do {
-                return .issued(try reissue(serial: serial, request: request.csr, as: .replacement(revokingOldWith: reason)))
+                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .replacement(revokingOldWith: reason)))
             } catch CALError.notRenewable {
-                return try carryOut(otherwise, for: request, previousKey: previousKey)
+                return try carryOut(otherwise, for: request, subject: subject)
             }
         case .handOut(let serial):
             guard let record = try records({ try $0.licenses(serial: serial) }) else { throw CALError.unknownSerial(serial) }

@@ -228,18 +228,20 @@ public struct LicenseServer: Sendable {
         temporary: Bool,
         product: String?
     ) throws -> IssuedCertificate {
-        try issue(request: request, licenseType: licenseType, temporary: temporary, product: product, superseding: nil)
+        let subject = try ClientLicenseRequest.subject(of: request)
+        return try issue(request: request, subject: subject, licenseType: licenseType, temporary: temporary, product: product, superseding: nil)
     }
 
-    /// Issues as above; `superseding` names a license the new one replaces, marked in the same transaction.
+    /// Issues as above for a request whose signature was checked and whose `subject` was read from
+    /// it; `superseding` names a license the new one replaces, marked in the same transaction.
     func issue(
         request: CertificateSigningRequest,
+        subject: LicenseSubject,
         licenseType: LicenseType,
         temporary: Bool,
         product: String?,
         superseding: String?
     ) throws -> IssuedCertificate {
-        let subject = try ClientLicenseRequest.subject(of: request)
         guard subject.licenseType == licenseType else {
             switch licenseType {
             case .perUser:
@@ -342,14 +344,14 @@ public struct LicenseServer: Sendable {
     /// for the requester's key, a new random permanent lifetime, the same seat; the old serial is marked
     /// superseded. The request must name the same device or user as the license.
     public func renew(serial: String, request: CertificateSigningRequest) throws -> IssuedCertificate {
-        try reissue(serial: serial, request: request, as: .renewal)
+        try reissue(serial: serial, request: request, subject: try ClientLicenseRequest.subject(of: request), as: .renewal)
     }
 
     /// Reissues a standing permanent license on its seat for the requester's key, from the
     /// active issuer: a renewal (in its renewal window, for a new permanent lifetime), or a replacement
     /// (any time, same expiry) when the key that signed it was compromised or the client re-keyed.
-    func reissue(serial: String, request: CertificateSigningRequest, as kind: Reissue) throws -> IssuedCertificate {
-        let subject = try ClientLicenseRequest.subject(of: request)
+    /// `subject` is the one read from the request, whose signature was checked.
+    func reissue(serial: String, request: CertificateSigningRequest, subject: LicenseSubject, as kind: Reissue) throws -> IssuedCertificate {
         let now = time.now
         let renewedUntil = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
         let continuity = (try? KeyContinuity(of: request)).flatMap { $0 }.flatMap { $0.isValid(for: request.publicKey) ? $0 : nil }
