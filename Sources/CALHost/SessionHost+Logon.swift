@@ -66,7 +66,8 @@ extension SessionHost {
         let unreachable = try licenseServer().isEmpty ? "no-license-server" : "license-server-unreachable"
 
         // Only licenses of the bound servers count, checked against their CRLs and key packs.
-        let stored = try client.storedLicenses()
+        // A host bound to no server trusts no root: stored licenses count as none, the grace period decides.
+        let stored = roots.isEmpty ? [] : try client.storedLicenses()
         let evidence = await evidence(from: source, packsNamed: stored.compactMap { Self.packID(of: $0.license) }, now: now)
         let expectation = LicenseVerifier.Expectation(
             deviceID: mode == .perDevice ? client.deviceID : nil, user: user, holderKey: client.publicKey, product: product,
@@ -77,6 +78,9 @@ extension SessionHost {
         var valid: (Certificate, LicenseExtension)?
         var expired: Certificate?
         var lastRejection: LicenseRejection?
+        // A license of a server this host is not bound to is as good as none (grace may still
+        // admit); it is never accepted.
+        var foreign: LicenseRejection?
         for stored in stored {
             guard let value = try? LicenseExtension(of: stored.license), value.licenseType == mode else { continue }
             if mode == .perUser, let user, value.subjectHash != LicenseSubject.user(user).hash { continue }
@@ -92,6 +96,8 @@ extension SessionHost {
                 } else {
                     valid = (stored.license, extensionValue)
                 }
+            case .failure(let rejection) where rejection.code == .untrustedLicenseServer:
+                foreign = rejection
             case .failure(let rejection) where rejection.code == .expired:
                 expired = stored.license
             case .failure(let rejection):
@@ -104,7 +110,7 @@ extension SessionHost {
         func fallback(_ reason: String) -> Outcome {
             if let valid { return Self.allowed(valid) }
             if let lastRejection { return .denied(lastRejection.code.rawValue) }
-            return .denied(reason, graceMayAdmit: true)
+            return .denied(foreign?.code.rawValue ?? reason, graceMayAdmit: true)
         }
         guard let source else { return fallback(unreachable) }
         let request = LicenseRequest(

@@ -125,6 +125,11 @@ struct HostTrustTests {
         #expect(try host.licenseServer().isEmpty)
         let client = try deployment.client("PC-1")
         #expect(try await host.logon(client, user: nil, source: nil) == .gracePeriod)
+        // A license of a server the host is not bound to counts as none: the grace period admits.
+        let licensed = try deployment.client("PC-2")
+        let license = try deployment.issue(to: licensed)
+        try licensed.storeLicense(license.certificate, chain: [license.issuer])
+        #expect(try await host.logon(licensed, user: nil, source: nil) == .gracePeriod)
         clock.now = clock.now.addingTimeInterval(Double(LicensingTerms.gracePeriodDays - 1) * 86_400)
         #expect(try await host.logon(client, user: nil, source: nil) == .gracePeriod)
         clock.now = clock.now.addingTimeInterval(2 * 86_400)
