@@ -302,7 +302,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
                 history: state.licenses.filter { $0.subjectName == subjectName && $0.licenseType == licenseType },
                 presented: presentedSerial.flatMap { state.license($0) },
                 productsWithPacks: Set(state.packs.filter { $0.licenseType == licenseType }.map(\.product)),
-                issuers: state.issuers.map { LogonSnapshot.IssuerKey(keyID: $0.keyID, compromised: $0.status == .compromised, certificate: $0.certificate) }
+                issuers: state.issuers.map { LogonSnapshot.IssuerKey(keyID: $0.keyID, compromised: $0.status == .compromised) }
             )
         }
     }

@@ -1,13 +1,11 @@
 /// What a license server's ledger holds for one logon, read in one transaction.
 public struct LogonSnapshot: Sendable {
-    /// An issuer key: its id, whether it was declared compromised, and its certificate (DER).
+    /// An issuer key: its id and whether it was declared compromised.
     public struct IssuerKey: Sendable {
         /// The key identifier (hex).
         public var keyID: String
         /// Whether the key was declared compromised.
         public var compromised: Bool
-        /// The issuer's certificate, DER.
-        public var certificate: [UInt8]
     }
 
     /// Every license of the subject in the host's mode, oldest first.

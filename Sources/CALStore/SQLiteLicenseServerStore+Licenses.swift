@@ -247,8 +247,8 @@ extension SQLiteLicenseServerStore {
             let products = try String.fetchAll(
                 try db.cachedStatement(sql: "SELECT DISTINCT product FROM packs WHERE license_type = ?"), arguments: [licenseType]
             )
-            let issuers = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key_id, status, certificate FROM issuers")).map { row in
-                LogonSnapshot.IssuerKey(keyID: try row.value("key_id"), compromised: (try row.value("status") as String) == "compromised", certificate: Array(try row.value("certificate") as Data))
+            let issuers = try Row.fetchAll(try db.cachedStatement(sql: "SELECT key_id, status FROM issuers")).map { row in
+                LogonSnapshot.IssuerKey(keyID: try row.value("key_id"), compromised: (try row.value("status") as String) == "compromised")
             }
             return LogonSnapshot(history: history, presented: presented, productsWithPacks: Set(products), issuers: issuers)
         }
