@@ -82,7 +82,7 @@ extension Clearinghouse {
     func generation(keyID text: String) throws -> RootGeneration {
         let prefix = text.lowercased().filter { $0 != ":" }
         guard prefix.count >= 8, prefix.allSatisfy(\.isHexDigit) else {
-            throw CALError.invalidArgument("--root takes a root key id (at least 8 hex digits) as `calkit clearinghouse rotate` prints it")
+            throw CALError.invalidArgument("a root is named by its key id (at least 8 hex digits), as the root rotation printed it")
         }
         let matches = try roots().filter { $0.keyID.hasPrefix(prefix) }
         guard let record = matches.first, matches.count == 1 else {

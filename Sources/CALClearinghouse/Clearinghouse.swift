@@ -44,8 +44,8 @@ public struct Clearinghouse: Sendable {
         time: any TimeSource = SystemTimeSource(),
         passphrase: Passphrase? = nil
     ) throws -> Clearinghouse {
-        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
-        guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
+        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
+        guard (1...50).contains(years) else { throw CALError.invalidArgument("the validity must be 1 to 50 years") }
         let key = try keyType.generate()
         let root = try RootProfile.makeCertificate(name: name, key: key, notBefore: time.now, years: years)
         let signerKey = try keyType.cmsSigningKeyType.generate()
@@ -79,9 +79,9 @@ public struct Clearinghouse: Sendable {
         }
     }
 
-    /// Runs a store call, turning store failures into ``CALError/storage(_:)``.
+    /// Runs a store call on the clearinghouse's ledger.
     func records<Result>(_ body: (any ClearinghouseStore) throws -> Result) throws -> Result {
-        do { return try body(store) } catch let error as StoreError { throw CALError.storage("\(error)") }
+        try body(store)
     }
 
     private static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
@@ -138,12 +138,10 @@ public struct Clearinghouse: Sendable {
                     rootKeyID: active.keyID
                 )
             }
-        } catch StoreError.alreadyRevoked(let serial) {
-            throw CALError.reactivationRefused("the certificate \(serial) it replaces is revoked; a revoked server is not re-keyed")
-        } catch StoreError.activationCodeInvalid {
-            throw CALError.activationCodeInvalid
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
+        } catch let error as CALError where error.code == .alreadyRevoked {
+            throw CALError.reactivationRefused(
+                "the certificate \(error.context["serial"] ?? "") it replaces is revoked; a revoked server is not re-keyed"
+            )
         }
         return [try Certificate(derEncoded: record.certificate), root]
     }
@@ -180,12 +178,12 @@ public struct Clearinghouse: Sendable {
         agreementNumber: String
     ) throws -> KeyPack {
         guard (1...KeyPackContent.maximumCount).contains(count) else {
-            throw CALError.invalidArgument("--count must be 1 to \(KeyPackContent.maximumCount)")
+            throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
         }
-        guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("--product must be 1 to 64 characters") }
-        guard productVersion.count <= 32 else { throw CALError.invalidArgument("--product-version is at most 32 characters") }
+        guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
+        guard productVersion.count <= 32 else { throw CALError.invalidArgument("the product version is at most 32 characters") }
         guard !agreementNumber.isEmpty, agreementNumber.count <= 64 else {
-            throw CALError.invalidArgument("--agreement must be 1 to 64 characters")
+            throw CALError.invalidArgument("the agreement number must be 1 to 64 characters")
         }
         let serverID = try activatedServerID(of: serverCertificate)
         // Signed under the root the server's certificate chains to: the root it trusts.
@@ -247,15 +245,7 @@ public struct Clearinghouse: Sendable {
     public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ActivationRecord {
         _ = try issuedServerID(of: certificate)
         let serial = SerialNumbers.hex(certificate.serialNumber)
-        do {
-            return try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now)
-        } catch StoreError.alreadyRevoked(let serial) {
-            throw CALError.alreadyRevoked(serial)
-        } catch StoreError.unknownSerial(let serial) {
-            throw CALError.unknownSerial(serial)
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
-        }
+        return try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now)
     }
 
     /// Issues the next CRL of one root — the active one, or the retired root whose key id (or a
@@ -315,14 +305,8 @@ public struct Clearinghouse: Sendable {
         // Signed under the root of the server's current certificate, the root the server trusts.
         let current = try records { try $0.activation(serverID: value.licenseServerID) }
         let generation = try current.map { try self.generation(issuing: try PEMBundle.certificateFromDER($0.certificate)) } ?? active
-        do {
-            return try store.recordTransfer(record) {
-                try TransferGrant.sign(content, signer: generation.signer, signerKey: generation.signerKey)
-            }
-        } catch StoreError.seatAlreadyTransferred(let pack, let seat) {
-            throw CALError.seatAlreadyTransferred(keyPackID: pack, seat: seat)
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
+        return try store.recordTransfer(record) {
+            try TransferGrant.sign(content, signer: generation.signer, signerKey: generation.signerKey)
         }
     }
 

@@ -36,7 +36,7 @@ public struct ClientIdentity: Sendable {
         passphrase: Passphrase? = nil
     ) throws -> ClientIdentity {
         let id = deviceID ?? DeviceID.ofThisMachine()
-        try LicenseSubject.validate(id, as: "--device-id")
+        try LicenseSubject.validate(id, as: "the device id")
         let key = try keyType.generate()
         let home = try RoleHome.create(at: path, manifest: .init(role: .client, id: id, keyType: keyType))
         try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
@@ -55,7 +55,7 @@ public struct ClientIdentity: Sendable {
     public func request(user: String? = nil) throws -> CertificateSigningRequest {
         let subject: LicenseSubject
         if let user {
-            try LicenseSubject.validate(user, as: "--user")
+            try LicenseSubject.validate(user, as: "the user name")
             subject = .user(user)
         } else {
             subject = .device(deviceID)

@@ -79,7 +79,7 @@ public struct LicenseVerifier: Sendable {
         _ license: Certificate,
         at time: Date,
         expecting expectation: Expectation = Expectation()
-    ) async -> Result<LicenseExtension, LicenseRejection> {
+    ) async -> Result<LicenseExtension, CALError> {
         let extensionValue: LicenseExtension
         switch ClientLicenseProfile.check(license) {
         case .failure(let rejection): return .failure(rejection)
@@ -87,20 +87,20 @@ public struct LicenseVerifier: Sendable {
         }
         guard SubjectNames.commonName(of: license.subject).map(LicenseSubject.hash(of:)) == extensionValue.subjectHash
         else {
-            return .failure(LicenseRejection(.malformed, "the subject name does not match the license extension's hash"))
+            return .failure(CALError(.malformed, "the subject name does not match the license extension's hash"))
         }
 
         // The issuing license server: same name, and the same key identifier where both say one
         // (a re-keyed server has several certificates with one name).
         let named = intermediates.filter { $0.subject == license.issuer }
         guard let issuer = named.first(where: { Self.keyIdentifiersMatch(license, $0) }) ?? named.first else {
-            return .failure(LicenseRejection(.untrustedRoot, "the issuing license-server certificate was not given"))
+            return .failure(CALError(.untrustedRoot, "the issuing license-server certificate was not given"))
         }
         guard let issuerID = LicenseServerProfile.serverID(of: issuer) else {
-            return .failure(LicenseRejection(.notALicenseServer, "the issuer is not a license-server certificate"))
+            return .failure(CALError(.notALicenseServer, "the issuer is not a license-server certificate"))
         }
         guard issuerID == extensionValue.licenseServerID else {
-            return .failure(LicenseRejection(.notALicenseServer, "the license names server \(extensionValue.licenseServerID), its issuer is \(issuerID)"))
+            return .failure(CALError(.notALicenseServer, "the license names server \(extensionValue.licenseServerID), its issuer is \(issuerID)"))
         }
         // Its issuer is a trusted root, or (after a root rollover) a root that a given
         // cross-certificate connects to a trusted one.
@@ -109,7 +109,7 @@ public struct LicenseVerifier: Sendable {
             cross.subject == issuer.issuer && trustRoots.contains { $0.subject == cross.issuer }
         }
         guard !directRoots.isEmpty || crossed else {
-            return .failure(LicenseRejection(.untrustedRoot, "the license server's issuer is not a trusted root"))
+            return .failure(CALError(.untrustedRoot, "the license server's issuer is not a trusted root"))
         }
         let roots = directRoots.isEmpty ? trustRoots : directRoots
 
@@ -136,13 +136,13 @@ public struct LicenseVerifier: Sendable {
             return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
         }
         guard LicenseServerProfile.serverID(of: pathIssuer) == extensionValue.licenseServerID else {
-            return .failure(LicenseRejection(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
+            return .failure(CALError(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
         }
 
         // Who may issue: a license server the verifier is bound to.
         if let allowed = expectation.licenseServerIDs, !allowed.contains(extensionValue.licenseServerID) {
             return .failure(
-                LicenseRejection(
+                CALError(
                     .untrustedLicenseServer,
                     "the license was issued by license server \(extensionValue.licenseServerID), which is not trusted here"
                 )
@@ -163,37 +163,37 @@ public struct LicenseVerifier: Sendable {
         switch extensionValue.licenseType {
         case .perDevice:
             if let deviceID = expectation.deviceID, LicenseSubject.device(deviceID).hash != extensionValue.subjectHash {
-                return .failure(LicenseRejection(.wrongDevice, "the license is for another device"))
+                return .failure(CALError(.wrongDevice, "the license is for another device"))
             }
         case .perUser:
             if let user = expectation.user, LicenseSubject.user(user).hash != extensionValue.subjectHash {
-                return .failure(LicenseRejection(.wrongUser, "the license is for another user"))
+                return .failure(CALError(.wrongUser, "the license is for another user"))
             }
         }
         if let holderKey = expectation.holderKey, holderKey != license.publicKey {
-            return .failure(LicenseRejection(.wrongKey, "the license certifies another key than the holder's"))
+            return .failure(CALError(.wrongKey, "the license certifies another key than the holder's"))
         }
         if let product = expectation.product, product != extensionValue.product {
-            return .failure(LicenseRejection(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
+            return .failure(CALError(.wrongProduct, "the license is for \(extensionValue.product), not \(product)"))
         }
         if let rejection = backingRejection(extensionValue) { return .failure(rejection) }
         return .success(extensionValue)
     }
 
     /// `unbacked-license` when key packs are given and none backs a permanent CAL's pack and seat.
-    private func backingRejection(_ license: LicenseExtension) -> LicenseRejection? {
+    private func backingRejection(_ license: LicenseExtension) -> CALError? {
         guard let keyPacks, license.status == .permanent else { return nil }
         guard let packID = license.keyPackID,
             let pack = keyPacks.first(where: { $0.keyPackID == packID && $0.licenseServerID == license.licenseServerID })
         else {
-            return LicenseRejection(.unbackedLicense, "no key pack signed for its license server backs this CAL")
+            return CALError(.unbackedLicense, "no key pack signed for its license server backs this CAL")
         }
         guard pack.licenseType == license.licenseType, pack.product == license.product else {
-            return LicenseRejection(.unbackedLicense, "its key pack licenses \(pack.licenseType.rawValue) CALs of \(pack.product)")
+            return CALError(.unbackedLicense, "its key pack licenses \(pack.licenseType.rawValue) CALs of \(pack.product)")
         }
         if license.licenseType == .perDevice {
             guard let seat = license.seat, (1...pack.count).contains(seat) else {
-                return LicenseRejection(.unbackedLicense, "its seat is not one of the \(pack.count) seats of key pack \(packID)")
+                return CALError(.unbackedLicense, "its seat is not one of the \(pack.count) seats of key pack \(packID)")
             }
         }
         return nil
@@ -215,16 +215,16 @@ public struct LicenseVerifier: Sendable {
         roots: [Certificate],
         at time: Date,
         failures: [CertificateValidationResult.PolicyFailure]
-    ) -> LicenseRejection {
+    ) -> CALError {
         guard issuer.publicKey.isValidSignature(license.signature, for: license) else {
-            return LicenseRejection(.badSignature, "the license's signature does not verify with its issuer's key")
+            return CALError(.badSignature, "the license's signature does not verify with its issuer's key")
         }
         guard let root = roots.first(where: { $0.publicKey.isValidSignature(issuer.signature, for: issuer) }) else {
-            return LicenseRejection(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
+            return CALError(.untrustedRoot, "the license-server certificate's signature does not verify with a trusted root")
         }
         if let rejection = validityRejection(root, role: "the clearinghouse root", at: time) { return rejection }
         let reasons = failures.map { $0.policyFailureReason.description }.joined(separator: "; ")
-        return LicenseRejection(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons)
+        return CALError(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons)
     }
 
     /// Checks `certificate` against the CRLs that `issuer` issued: a CRL naming the issuer must be
@@ -236,30 +236,30 @@ public struct LicenseVerifier: Sendable {
         of certificate: Certificate,
         issuer: Certificate,
         at time: Date,
-        revokedCode: LicenseRejection.Code,
+        revokedCode: CALError.Code,
         role: String
-    ) -> (rejection: LicenseRejection?, checked: Bool) {
+    ) -> (rejection: CALError?, checked: Bool) {
         var checked = false
         let issuerKeyID = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         for list in revocationLists where list.issuer == issuer.subject {
             if let listKeyID = list.authorityKeyIdentifier, let issuerKeyID, listKeyID != Array(issuerKeyID) { continue }
             guard list.isSigned(by: issuer) else {
-                return (LicenseRejection(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
+                return (CALError(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
             }
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
-                return (LicenseRejection(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate.iso8601)"), checked)
+                return (CALError(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate.iso8601)"), checked)
             }
             checked = true
             if let entry = list.entry(for: Array(certificate.serialNumber.bytes)), entry.revokedAt <= time {
                 let reason = entry.reason?.name ?? "unspecified"
-                return (LicenseRejection(revokedCode, "revoked at \(entry.revokedAt.iso8601) by \(role) (\(reason))"), checked)
+                return (CALError(revokedCode, "revoked at \(entry.revokedAt.iso8601) by \(role) (\(reason))"), checked)
             }
         }
         return (nil, checked)
     }
 
     /// The revocation verdict for a license and its server certificate.
-    private func revocationRejection(_ license: Certificate, issuer: Certificate, root: Certificate, at time: Date) -> LicenseRejection? {
+    private func revocationRejection(_ license: Certificate, issuer: Certificate, root: Certificate, at time: Date) -> CALError? {
         let server = revocationStatus(of: issuer, issuer: root, at: time, revokedCode: .issuerRevoked, role: "the clearinghouse root")
         if let rejection = server.rejection { return rejection }
         let leaf = revocationStatus(of: license, issuer: issuer, at: time, revokedCode: .revoked, role: "the license server")
@@ -267,7 +267,7 @@ public struct LicenseVerifier: Sendable {
         let online = ocspStatus(of: license, issuer: issuer, at: time)
         if let rejection = online.rejection { return rejection }
         if requireRevocationCheck && !leaf.checked && !online.checked {
-            return LicenseRejection(
+            return CALError(
                 .revocationUnknown,
                 "no CRL or OCSP response of the license server establishes the license's status"
             )
@@ -277,15 +277,15 @@ public struct LicenseVerifier: Sendable {
 
     /// Checks `license` against the OCSP responses that answer for it: each must be signed by
     /// its license server and fresh; `good` settles the check, `unknown` does not.
-    private func ocspStatus(of license: Certificate, issuer: Certificate, at time: Date) -> (rejection: LicenseRejection?, checked: Bool) {
+    private func ocspStatus(of license: Certificate, issuer: Certificate, at time: Date) -> (rejection: CALError?, checked: Bool) {
         var checked = false
         for response in ocspResponses {
             guard let single = response.response(for: license, issuer: issuer) else { continue }
             guard response.isSigned(by: issuer) else {
-                return (LicenseRejection(.ocspBadSignature, "an OCSP response about the license is not signed by its license server"), checked)
+                return (CALError(.ocspBadSignature, "an OCSP response about the license is not signed by its license server"), checked)
             }
             if let nextUpdate = single.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
-                return (LicenseRejection(.staleOCSP, "the OCSP response was due for update at \(nextUpdate.iso8601)"), checked)
+                return (CALError(.staleOCSP, "the OCSP response was due for update at \(nextUpdate.iso8601)"), checked)
             }
             switch single.status {
             case .good:
@@ -297,19 +297,19 @@ public struct LicenseVerifier: Sendable {
                     checked = true
                     continue
                 }
-                return (LicenseRejection(.revoked, "revoked at \(at.iso8601) per OCSP (\(reason?.name ?? "unspecified"))"), true)
+                return (CALError(.revoked, "revoked at \(at.iso8601) per OCSP (\(reason?.name ?? "unspecified"))"), true)
             }
         }
         return (nil, checked)
     }
 
     /// `expired` or `not-yet-valid` if `certificate` is outside its validity at `time`, skew allowed.
-    private func validityRejection(_ certificate: Certificate, role: String, at time: Date) -> LicenseRejection? {
+    private func validityRejection(_ certificate: Certificate, role: String, at time: Date) -> CALError? {
         if time.addingTimeInterval(clockSkew) < certificate.notValidBefore {
-            return LicenseRejection(.notYetValid, "\(role) is valid from \(certificate.notValidBefore.iso8601)")
+            return CALError(.notYetValid, "\(role) is valid from \(certificate.notValidBefore.iso8601)")
         }
         if time.addingTimeInterval(-clockSkew) > certificate.notValidAfter {
-            return LicenseRejection(.expired, "\(role) expired at \(certificate.notValidAfter.iso8601)")
+            return CALError(.expired, "\(role) expired at \(certificate.notValidAfter.iso8601)")
         }
         return nil
     }

@@ -2,24 +2,61 @@ import CALCore
 import HTTPTypes
 import Hummingbird
 
-/// An API failure as JSON `{ "error": CODE, "message": ... }` with the HTTP status that fits.
+/// A ``CALError`` on its way to an HTTP client: JSON `{ "error": CODE, "message": ... }` with
+/// the status that fits its code.
 public struct APIError: Error, HTTPResponseError, Sendable {
     /// The HTTP status.
     public let status: HTTPResponse.Status
-    /// The stable, machine-readable code (CALKit's error codes).
-    public let code: String
-    /// A sentence for people.
-    public let message: String
+    /// The error, whose code and sentence the body carries.
+    public let error: CALError
 
-    /// Creates an error.
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    /// The HTTP form of `error`, with the status its code calls for.
+    public init(_ error: CALError) {
+        self.init(Self.status(for: error.code), error)
+    }
+
+    /// The HTTP form of `error` with a status chosen by the caller (the router's own failures).
+    public init(_ status: HTTPResponse.Status, _ error: CALError) {
         self.status = status
-        self.code = code
-        self.message = message
+        self.error = error
+    }
+
+    /// The status for a code: 400 for what the caller sent wrong, 401/403 for what it may not do,
+    /// 404 for what does not exist, 409 for what conflicts with the ledger, 503 for what the
+    /// service cannot do now, 500 for the rest.
+    public static func status(for code: CALError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey, .badRequest,
+            .packSignatureInvalid, .packNotForThisServer, .grantSignatureInvalid, .grantNotForThisServer, .productAmbiguous:
+            return .badRequest
+        case .unauthorized:
+            return .unauthorized
+        case .chainDoesNotVerify, .noProofOfPossession, .activationCodeRequired, .activationCodeInvalid, .revoked, .untrustedLicense,
+            .forbidden, .adminDisabled:
+            return .forbidden
+        case .unknownSerial, .noPackForProduct, .notFound:
+            return .notFound
+        case .methodNotAllowed:
+            return .methodNotAllowed
+        case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated, .reactivationRefused,
+            .seatAlreadyTransferred, .notTransferable, .notRenewable, .noLicenseAvailable, .temporaryAlreadyIssued, .alreadyLicensed,
+            .grantAlreadyUsed, .revocationQuotaExceeded:
+            return .conflict
+        case .bodyTooLarge:
+            return .contentTooLarge
+        case .unsupportedMediaType:
+            return .unsupportedMediaType
+        case .rateLimited:
+            return .tooManyRequests
+        case .notActivated, .issuerCompromised, .issuerNotActive, .rotationPending, .storage:
+            return .serviceUnavailable
+        default:
+            return .internalServerError
+        }
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = "{\"error\":\(Self.quoted(code)),\"message\":\(Self.quoted(message))}"
+        let body = "{\"error\":\(Self.quoted(error.code.rawValue)),\"message\":\(Self.quoted(error.detail))}"
         return Response(
             status: status,
             headers: [.contentType: "application/json"],

@@ -33,11 +33,11 @@ public struct BearerToken: Sendable {
     /// Throws 401 without a token, 403 with a wrong one, and 403 when no token was configured.
     static func authorize(_ request: Request, with token: BearerToken?) throws {
         guard let token else {
-            throw APIError(.forbidden, code: "admin-disabled", message: "the admin API is off; start the service with --admin-token-file")
+            throw APIError(CALError(.adminDisabled, "the admin API is off: the service was started without an admin token"))
         }
         guard request.headers[.authorization] != nil else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "send Authorization: Bearer TOKEN")
+            throw APIError(CALError(.unauthorized, "send Authorization: Bearer TOKEN"))
         }
-        guard token.admits(request) else { throw APIError(.forbidden, code: "forbidden", message: "the token is not accepted") }
+        guard token.admits(request) else { throw APIError(CALError(.forbidden, "the token is not accepted")) }
     }
 }

@@ -45,7 +45,7 @@ public struct ClearinghouseAPI: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         router.post("/v1/activations") { request, context in
             if let wait = activationLimit.take(for: context.clientKey) {
-                throw APIError(.tooManyRequests, code: "rate-limited", message: "too many activation requests; try again in \(Int(wait.rounded(.up))) s")
+                throw APIError(CALError(.rateLimited, "too many activation requests; try again in \(Int(wait.rounded(.up))) s"))
             }
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
@@ -66,7 +66,7 @@ public struct ClearinghouseAPI: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
             guard let order = try? JSONDecoder().decode(PackOrder.self, from: Data(body.readableBytesView)) else {
-                throw APIError(.badRequest, code: "malformed", message: "send {serverCertificate, licenseType, count, product, productVersion, agreement}")
+                throw APIError(CALError(.malformed, "send {serverCertificate, licenseType, count, product, productVersion, agreement}"))
             }
             return try handle {
                 let pack = try clearinghouse.issuePack(
@@ -111,7 +111,7 @@ public struct ClearinghouseAPI: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(.badRequest, code: "malformed", message: "the request does not parse: \(error)")
+            throw APIError(CALError(.malformed, "the request does not parse: \(error)"))
         }
     }
 

@@ -38,11 +38,11 @@ public struct HTTPLicenseSource: LicenseSource {
                 case 400, 403, 409, 503:
                     // A decision, not a failure: no retry.
                     let error = try? JSONDecoder().decode(ErrorMessage.self, from: data)
-                    if let error, let code = LicenseRefusal.Code(rawValue: error.error) {
-                        return .refused(LicenseRefusal(code, error.message))
+                    if let error, let code = CALError.Code(rawValue: error.error) {
+                        return .refused(CALError(code, error.message))
                     }
                     if status == 503 { lastError = CALError.storage("the license server answered 503"); continue }
-                    return .refused(LicenseRefusal(.badRequest, error?.message ?? "the license server answered \(status)"))
+                    return .refused(CALError(.badRequest, error?.message ?? "the license server answered \(status)"))
                 default:
                     lastError = CALError.storage("the license server answered \(status)")
                 }

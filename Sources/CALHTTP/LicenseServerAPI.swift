@@ -45,10 +45,7 @@ public struct LicenseServerAPI: Sendable {
         }
         router.post("/v1/licenses") { request, context in
             if let wait = licenseRequestLimit.take(for: context.clientKey) {
-                throw APIError(
-                    .tooManyRequests, code: "rate-limited",
-                    message: "too many license requests from this address; try again in \(Int(wait.rounded(.up))) s"
-                )
+                throw APIError(CALError(.rateLimited, "too many license requests from this address; try again in \(Int(wait.rounded(.up))) s"))
             }
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
@@ -69,7 +66,7 @@ public struct LicenseServerAPI: Sendable {
         router.post("/ocsp") { request, _ in
             var request = request
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/ocsp-request") == true else {
-                throw APIError(.unsupportedMediaType, code: "unsupported-media-type", message: "send the OCSP request as application/ocsp-request")
+                throw APIError(CALError(.unsupportedMediaType, "send the OCSP request as application/ocsp-request"))
             }
             let body = try await request.collectBody(upTo: bodyLimit)
             return try ocsp(Array(body.readableBytesView))
@@ -78,7 +75,7 @@ public struct LicenseServerAPI: Sendable {
             let encoded = context.parameters.getCatchAll().joined(separator: "/")
             let text = encoded.removingPercentEncoding ?? encoded
             guard let bytes = Data(base64Encoded: text) else {
-                throw APIError(.badRequest, code: "malformed", message: "the path does not hold a base64 OCSP request")
+                throw APIError(CALError(.malformed, "the path does not hold a base64 OCSP request"))
             }
             return try ocsp(Array(bytes))
         }
@@ -91,16 +88,12 @@ public struct LicenseServerAPI: Sendable {
             try BearerToken.authorize(request, with: adminToken)
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
-            do {
-                let content = try await server.installPack(Array(body.readableBytesView))
-                return try Self.json(
-                    ["keyPackID": content.keyPackID, "product": content.product, "licenseType": content.licenseType.rawValue,
-                     "count": String(content.count)],
-                    status: .created
-                )
-            } catch let error as CALError {
-                throw APIError(error)
-            }
+            let content = try await server.installPack(Array(body.readableBytesView))
+            return try Self.json(
+                ["keyPackID": content.keyPackID, "product": content.product, "licenseType": content.licenseType.rawValue,
+                 "count": String(content.count)],
+                status: .created
+            )
         }
         router.post("/v1/revocations") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
@@ -108,49 +101,36 @@ public struct LicenseServerAPI: Sendable {
             let body = try await request.collectBody(upTo: bodyLimit)
             struct Revocation: Decodable { let serial: String; let reason: String? }
             guard let revocation = try? JSONDecoder().decode(Revocation.self, from: Data(body.readableBytesView)) else {
-                throw APIError(.badRequest, code: "malformed", message: "send {\"serial\": HEX, \"reason\": NAME}")
+                throw APIError(CALError(.malformed, "send {\"serial\": HEX, \"reason\": NAME}"))
             }
             guard let reason = RevocationReason(name: revocation.reason ?? "unspecified") else {
-                throw APIError(.badRequest, code: "invalid-argument", message: "unknown reason \(revocation.reason ?? "")")
+                throw APIError(CALError(.invalidArgument, "unknown reason \(revocation.reason ?? "")"))
             }
-            do {
-                let revoked = try server.revoke(serial: revocation.serial, reason: reason)
-                return try Self.json(["serial": revoked.serial, "reason": reason.name, "subject": revoked.subjectName])
-            } catch let error as CALError {
-                throw APIError(error)
-            }
+            let revoked = try server.revoke(serial: revocation.serial, reason: reason)
+            return try Self.json(["serial": revoked.serial, "reason": reason.name, "subject": revoked.subjectName])
         }
         router.get("/v1/report") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
-            do { return try Self.json(try server.report()) } catch let error as CALError { throw APIError(error) }
+            return try Self.json(try server.report())
         }
         router.get("/v1/licenses") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
-            do {
-                return try Self.json(try server.issuedLicenses().map { LicenseListing($0) })
-            } catch let error as CALError {
-                throw APIError(error)
-            }
+            return try Self.json(try server.issuedLicenses().map { LicenseListing($0) })
         }
     }
 
     /// The logon flow's decision for one client, as the in-process host would get it.
     private func license(_ body: [UInt8], contentType: String?) async throws -> Response {
         guard contentType?.lowercased().hasPrefix("application/json") == true else {
-            throw APIError(.unsupportedMediaType, code: "unsupported-media-type", message: "send the license request as application/json")
+            throw APIError(CALError(.unsupportedMediaType, "send the license request as application/json"))
         }
         let message: LicenseRequestMessage
         do {
             message = try JSONDecoder().decode(LicenseRequestMessage.self, from: Data(body))
         } catch {
-            throw APIError(.badRequest, code: "malformed", message: "the body is not a license request: \(error)")
+            throw APIError(CALError(.malformed, "the body is not a license request: \(error)"))
         }
-        let grant: LicenseGrant
-        do {
-            grant = try await server.requestLicense(try message.request())
-        } catch let error as CALError {
-            throw APIError(error)
-        }
+        let grant = try await server.requestLicense(try message.request())
         if case .refused(let refusal) = grant { throw APIError(refusal) }
         return try Self.json(try LicenseGrantMessage(grant))
     }
@@ -161,33 +141,21 @@ public struct LicenseServerAPI: Sendable {
         guard let renewal = try? JSONDecoder().decode(Renewal.self, from: Data(body)),
             let csr = try? CertificateSigningRequest(pemEncoded: renewal.csr)
         else {
-            throw APIError(.badRequest, code: "malformed", message: "send {\"csr\": PEM} for the license's device or user")
+            throw APIError(CALError(.malformed, "send {\"csr\": PEM} for the license's device or user"))
         }
-        do {
-            let renewed = try server.renew(serial: serial, request: csr)
-            return try Self.json(try LicenseGrantMessage(.issued(license: renewed.certificate, chain: [renewed.issuer])))
-        } catch let error as CALError {
-            throw APIError(error)
-        }
+        let renewed = try server.renew(serial: serial, request: csr)
+        return try Self.json(try LicenseGrantMessage(.issued(license: renewed.certificate, chain: [renewed.issuer])))
     }
 
     private func ocsp(_ bytes: [UInt8]) throws -> Response {
-        do {
-            let response = try server.ocspResponse(to: bytes)
-            return Self.bytes(response.derBytes, type: "application/ocsp-response")
-        } catch let error as CALError {
-            throw APIError(error)
-        }
+        let response = try server.ocspResponse(to: bytes)
+        return Self.bytes(response.derBytes, type: "application/ocsp-response")
     }
 
     /// The current CRL, made again only when a revocation (or an issuer) changed or it nears its next update.
     private func crl() throws -> [UInt8] {
-        do {
-            let stamp = try server.revocationStamp()
-            return try crlCache.value(stamp: stamp, now: Date()) { try server.revocationList().derBytes }
-        } catch let error as CALError {
-            throw APIError(error)
-        }
+        let stamp = try server.revocationStamp()
+        return try crlCache.value(stamp: stamp, now: Date()) { try server.revocationList().derBytes }
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -10,11 +10,11 @@ public struct ListenAddress: Sendable, Equatable {
     /// Parses `HOST:PORT` or `[IPv6]:PORT`.
     public init(_ text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw CALError.invalidArgument("--listen takes HOST:PORT, for example 127.0.0.1:8750")
+            throw CALError.invalidArgument("a listen address is HOST:PORT, for example 127.0.0.1:8750")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw CALError.invalidArgument("--listen needs a host, for example 127.0.0.1:8750") }
+        guard !host.isEmpty else { throw CALError.invalidArgument("a listen address needs a host, for example 127.0.0.1:8750") }
         self.host = host
         self.port = port
     }

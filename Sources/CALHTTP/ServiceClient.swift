@@ -45,15 +45,23 @@ public struct ServiceClient: Sendable {
         /// The body.
         public let body: Data
 
-        /// The service's JSON error as a CALKit-style failure, for statuses other than 2xx.
+        /// The service's JSON error as the ``CALError`` it was on the service's side (same code),
+        /// for statuses other than 2xx; an answer that is not a CALKit error is `request-not-acceptable`.
         public func failure(_ what: String) -> CALError {
             struct ErrorMessage: Decodable { let error: String; let message: String }
-            if let error = try? JSONDecoder().decode(ErrorMessage.self, from: body) {
+            guard let error = try? JSONDecoder().decode(ErrorMessage.self, from: body) else {
+                return .requestNotAcceptable("\(what): the service answered \(status)")
+            }
+            guard let code = CALError.Code(rawValue: error.error) else {
                 return .requestNotAcceptable("\(what): \(error.error): \(error.message)")
             }
-            return .requestNotAcceptable("\(what): the service answered \(status)")
+            return CALError(code, "\(what): \(error.message)")
         }
     }
+
+    /// The reason a ``CALError/serviceUnreachable(url:reason:)`` gives (also in its context under
+    /// `reason`) when the service's TLS certificate is not trusted, so tools can say which trust to add.
+    public static let untrustedCertificate = "its TLS certificate is not trusted"
 
     /// Sends a request to `path` with an optional body of `contentType`.
     ///
@@ -122,7 +130,7 @@ public struct ServiceClient: Sendable {
             return "no answer within \(Int(timeout)) s"
         }
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
-            return "its TLS certificate is not trusted (give the CA that issued it with --tls-trust)"
+            return Self.untrustedCertificate
         }
         if let ssl = error as? NIOSSLExtraError, ssl == .failedToValidateHostname {
             return "its TLS certificate does not name this host or address"

@@ -25,7 +25,7 @@ public struct TLSIdentity: Sendable {
             key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
         } catch {
             throw CALError.malformed(
-                what: keyFile, reason: "not an unencrypted PEM private key for TLS (decrypt it with `calkit key decrypt --out`)"
+                what: keyFile, reason: "not an unencrypted PEM private key (a TLS key is read without a passphrase)"
             )
         }
         var configuration = TLSConfiguration.makeServerConfiguration(

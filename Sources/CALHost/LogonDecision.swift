@@ -1,3 +1,5 @@
+import CALCore
+
 /// What a session host decided at one logon. The text forms are stable: scripts read them.
 public enum LogonDecision: Hashable, Sendable, CustomStringConvertible {
     /// The client holds a valid permanent license.
@@ -7,7 +9,7 @@ public enum LogonDecision: Hashable, Sendable, CustomStringConvertible {
     /// No license, but the host's grace period admits the client.
     case gracePeriod
     /// Refused, with a stable reason code (a verifier's or a license server's).
-    case denied(reason: String)
+    case denied(reason: CALError.Code)
 
     /// `allowed` or `denied`.
     public var outcome: String {
@@ -27,7 +29,7 @@ public enum LogonDecision: Hashable, Sendable, CustomStringConvertible {
         case .licensed: return "licensed"
         case .temporary: return "temporary"
         case .gracePeriod: return "grace-period"
-        case .denied(let reason): return reason
+        case .denied(let reason): return reason.rawValue
         }
     }
 

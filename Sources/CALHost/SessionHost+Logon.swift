@@ -41,7 +41,7 @@ extension SessionHost {
         /// Whether a license server issued a permanent CAL to this host at this logon.
         var newPermanent: Bool
 
-        static func denied(_ reason: String, graceMayAdmit: Bool = false) -> Outcome {
+        static func denied(_ reason: CALError.Code, graceMayAdmit: Bool = false) -> Outcome {
             Outcome(decision: .denied(reason: reason), graceMayAdmit: graceMayAdmit, newPermanent: false)
         }
     }
@@ -61,9 +61,9 @@ extension SessionHost {
         let signature = try client.signChallenge(challenge)
         let algorithm = SignatureAlgorithmIdentifier(for: try KeyType(of: client.publicKey))
         guard algorithm.isValidSignature(signature.rawRepresentation, over: challenge, by: client.publicKey) else {
-            return .denied("no-proof-of-possession")
+            return .denied(.noProofOfPossession)
         }
-        let unreachable = try licenseServer().isEmpty ? "no-license-server" : "license-server-unreachable"
+        let unreachable: CALError.Code = try licenseServer().isEmpty ? .noLicenseServer : .licenseServerUnreachable
 
         // Only licenses of the bound servers count, checked against their CRLs and key packs.
         // A host bound to no server trusts no root: stored licenses count as none, the grace period decides.
@@ -77,10 +77,10 @@ extension SessionHost {
         // The license the client presents: the best valid one of this mode; else one that only expired.
         var valid: (Certificate, LicenseExtension)?
         var expired: Certificate?
-        var lastRejection: LicenseRejection?
+        var lastRejection: CALError?
         // A license of a server this host is not bound to is as good as none (grace may still
         // admit); it is never accepted.
-        var foreign: LicenseRejection?
+        var foreign: CALError?
         for stored in stored {
             guard let value = try? LicenseExtension(of: stored.license), value.licenseType == mode else { continue }
             if mode == .perUser, let user, value.subjectHash != LicenseSubject.user(user).hash { continue }
@@ -107,10 +107,10 @@ extension SessionHost {
 
         // A license that failed verification for any other reason is never accepted: without a
         // new license the client is denied with the verifier's reason, and no grace applies.
-        func fallback(_ reason: String) -> Outcome {
+        func fallback(_ reason: CALError.Code) -> Outcome {
             if let valid { return Self.allowed(valid) }
-            if let lastRejection { return .denied(lastRejection.code.rawValue) }
-            return .denied(foreign?.code.rawValue ?? reason, graceMayAdmit: true)
+            if let lastRejection { return .denied(lastRejection.code) }
+            return .denied(foreign?.code ?? reason, graceMayAdmit: true)
         }
         guard let source else { return fallback(unreachable) }
         let request = LicenseRequest(
@@ -132,7 +132,7 @@ extension SessionHost {
             // Checked at the time it arrives: the server may have stamped it after this logon began.
             switch await evidence.verifier(roots: roots, chain: chain).verify(license, at: max(now, time.now), expecting: expectation) {
             case .failure(let rejection):
-                return .denied(rejection.code.rawValue)
+                return .denied(rejection.code)
             case .success(let value):
                 try client.storeLicense(license, chain: chain)
                 let serial = SerialNumbers.hex(license.serialNumber)
@@ -142,14 +142,15 @@ extension SessionHost {
                     : Outcome(decision: .temporary(serial: serial), graceMayAdmit: false, newPermanent: false)
             }
         case .keepCurrent:
-            return fallback("no-license-available")
+            return fallback(.noLicenseAvailable)
         case .refused(let refusal):
             switch refusal.code {
-            case .badRequest, .revoked, .untrustedLicense:
-                // The server's own verdict on the request or the presented license: decisive.
-                return .denied(refusal.code.rawValue)
             case .noLicenseAvailable, .temporaryAlreadyIssued, .alreadyLicensed, .notActivated:
-                return fallback(refusal.code.rawValue)
+                // No license to be had: the client's own valid license, or the grace period, may still admit.
+                return fallback(refusal.code)
+            default:
+                // The server's own verdict on the request or the presented license: decisive.
+                return .denied(refusal.code)
             }
         }
     }

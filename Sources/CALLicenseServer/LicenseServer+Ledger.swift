@@ -29,34 +29,15 @@ extension LicenseServer {
                 minted = certificate
                 return record
             }
-        } catch StoreError.issuerNotActive(let keyID) where retiredMeanwhile(keyID) {
-            return try commit(for: subject, key: key, now: now, operation)
-        } catch let error as StoreError {
-            throw Self.translate(error)
+        } catch let error as CALError where error.code == .issuerNotActive {
+            // Retired between the signature and the commit: sign again with the issuer now active.
+            // Declared compromised: sign nothing.
+            if let keyID = error.context["keyID"], retiredMeanwhile(keyID) {
+                return try commit(for: subject, key: key, now: now, operation)
+            }
+            throw CALError.issuerCompromised
         }
         guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
         return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
-    }
-
-    /// A store refusal in CALKit's terms; anything else the store says is `storage`.
-    static func translate(_ error: StoreError) -> CALError {
-        switch error {
-        case .noSeatAvailable(let product): return .noSeatAvailable(product: product)
-        case .userLimitReached(let product, let purchased): return .perUserLimitReached(product: product, purchased: purchased)
-        case .noPack(let product, let type): return .noPackForProduct(product: product, type: type.rawValue)
-        case .issuerNotActive: return .issuerCompromised
-        case .unknownSerial(let serial): return .unknownSerial(serial)
-        case .alreadyRevoked(let serial): return .alreadyRevoked(serial)
-        case .alreadySuperseded(let serial, let newer): return .notRenewable("\(serial) was renewed before, by \(newer)")
-        case .seatLost(let serial): return .notRenewable("the seat of \(serial) went to another license after it expired")
-        case .grantAlreadyUsed(let id): return .grantAlreadyUsed(grantID: id)
-        case .grantMismatch(let text): return .notTransferable(text)
-        case .packAlreadyInstalled(let id): return .packAlreadyInstalled(packID: id)
-        case .revocationQuotaExceeded(let product, let version, let limit):
-            return .revocationQuotaExceeded(product: product, productVersion: version, limit: limit)
-        case .seatAlreadyTransferred(let pack, let seat): return .seatAlreadyTransferred(keyPackID: pack, seat: seat)
-        case .activationCodeInvalid: return .activationCodeInvalid
-        case .duplicateSerial, .database: return .storage("\(error)")
-        }
     }
 }

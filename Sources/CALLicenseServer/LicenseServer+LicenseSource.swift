@@ -12,15 +12,15 @@ extension LicenseServer: LicenseSource {
         do {
             subject = try ClientLicenseRequest.subject(of: request.csr)
         } catch let error as CALError {
-            return .refused(LicenseRefusal(.badRequest, error.description))
+            return .refused(CALError(.badRequest, error.description))
         }
         guard subject.licenseType == request.mode else {
-            return .refused(LicenseRefusal(.badRequest, "a \(request.mode.rawValue) host sent a request for \(subject)"))
+            return .refused(CALError(.badRequest, "a \(request.mode.rawValue) host sent a request for \(subject)"))
         }
         if let product = request.product, product.isEmpty || product.count > 64 {
-            return .refused(LicenseRefusal(.badRequest, "the product name must be 1 to 64 characters"))
+            return .refused(CALError(.badRequest, "the product name must be 1 to 64 characters"))
         }
-        guard (try? chain()) != nil else { return .refused(LicenseRefusal(.notActivated, CALError.notActivated.description)) }
+        guard (try? chain()) != nil else { return .refused(CALError(.notActivated, CALError.notActivated.description)) }
         let now = time.now
 
         // Only a license naming this server is looked up; another server's is as good as none.
@@ -92,19 +92,19 @@ extension LicenseServer: LicenseSource {
                 return .issued(
                     try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: false, product: product, superseding: superseding)
                 )
-            } catch CALError.noSeatAvailable, CALError.noPackForProduct, CALError.perUserLimitReached {
+            } catch let error as CALError where [.noSeatAvailable, .noPackForProduct, .perUserLimitReached].contains(error.code) {
                 return try carryOut(otherwise, for: request, subject: subject)
             }
         case .renew(let serial, let otherwise):
             do {
                 return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .renewal))
-            } catch CALError.notRenewable {
+            } catch let error as CALError where error.code == .notRenewable {
                 return try carryOut(otherwise, for: request, subject: subject)
             }
         case .replace(let serial, let reason, let otherwise):
             do {
                 return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .replacement(revokingOldWith: reason)))
-            } catch CALError.notRenewable {
+            } catch let error as CALError where error.code == .notRenewable {
                 return try carryOut(otherwise, for: request, subject: subject)
             }
         case .handOut(let serial):

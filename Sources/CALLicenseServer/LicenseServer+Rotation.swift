@@ -32,7 +32,7 @@ extension LicenseServer {
             newKey = try PrivateKeyFile.read(from: pendingPath, passphrase: passphrase)
             if let keyType, try KeyType(of: newKey.publicKey) != keyType {
                 throw CALError.rotationPending(
-                    "a rotation to a \(try KeyType(of: newKey.publicKey).rawValue) key is waiting for its certificate; install it, or leave --key-type out to make its request again"
+                    "a rotation to a \(try KeyType(of: newKey.publicKey).rawValue) key is waiting for its certificate; install it, or ask for the same key type to make its request again"
                 )
             }
         } else {
@@ -86,7 +86,7 @@ extension LicenseServer {
         }
         if let active, active.keyID == id { return try signingIssuer(active) }
         guard let record = try records({ try $0.issuer(keyID: id) }) else {
-            throw CALError.invalidArgument("no issuer has key id \(id); `calkit server status` lists them")
+            throw CALError.invalidArgument("no issuer has key id \(id); the server's status lists them")
         }
         guard record.status != .compromised else { throw CALError.issuerCompromised }
         let certificate = try PEMBundle.certificateFromDER(record.certificate)
@@ -107,7 +107,7 @@ extension LicenseServer {
     private func resolveIssuerKeyID(_ text: String) throws -> String {
         let prefix = text.lowercased().filter { $0 != ":" }
         guard prefix.count >= 8, prefix.allSatisfy(\.isHexDigit) else {
-            throw CALError.invalidArgument("--issuer takes a key id (at least 8 hex digits) as `calkit server status` prints it")
+            throw CALError.invalidArgument("an issuer is named by its key id (at least 8 hex digits), as the server's status lists it")
         }
         let matches = try issuers().map(\.keyID).filter { $0.hasPrefix(prefix) }
         guard let only = matches.first, matches.count == 1 else {

@@ -48,7 +48,7 @@ public struct LicenseServer: Sendable {
         time: any TimeSource = SystemTimeSource(),
         passphrase: Passphrase? = nil
     ) throws -> LicenseServer {
-        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("--name must be 1 to 64 characters") }
+        guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
         let key = try keyType.generate()
         let serverID = CALIdentifier.random()
         let request = try LicenseServerProfile.makeActivationRequest(name: name, serverID: serverID, key: key)
@@ -65,15 +65,10 @@ public struct LicenseServer: Sendable {
     public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .server)
         self.passphrase = passphrase
-        let opened: any LicenseServerStore
-        do {
-            opened = try SQLiteLicenseServerStore(path: home.file(Files.store))
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        let opened: any LicenseServerStore = try SQLiteLicenseServerStore(path: home.file(Files.store))
         store = opened
         self.time = time
-        let publicURL = try Self.storeCall { try opened.setting(Self.publicURLSetting) }
+        let publicURL = try opened.setting(Self.publicURLSetting)
         revocationPointers = try publicURL.flatMap { $0.isEmpty ? nil : try RevocationPointers(publicURL: $0) }
         let key = try Self.acrossRotation { try currentKey() }
         // A home activated before issuers were recorded: its one key is the active issuer.
@@ -181,7 +176,7 @@ public struct LicenseServer: Sendable {
         while true {
             do {
                 return try body()
-            } catch let error as CALError where (error.code == "key-mismatch" || error.code == "file-not-found") && attempt < 20 {
+            } catch let error as CALError where [.certificateKeyMismatch, .fileNotFound].contains(error.code) && attempt < 20 {
                 attempt += 1
                 usleep(25_000)
             }
@@ -245,9 +240,9 @@ public struct LicenseServer: Sendable {
         guard subject.licenseType == licenseType else {
             switch licenseType {
             case .perUser:
-                throw CALError.requestNotAcceptable("a per-user license needs a request made with `calkit client request --user`")
+                throw CALError.requestNotAcceptable("a per-user license needs a request that names its user")
             case .perDevice:
-                throw CALError.requestNotAcceptable("the request names a user; issue it with --type per-user")
+                throw CALError.requestNotAcceptable("the request names a user, so it is for a per-user license")
             }
         }
         let productName = try resolveProduct(product, licenseType: licenseType, temporary: temporary)
@@ -409,7 +404,7 @@ public struct LicenseServer: Sendable {
         }
         let subject = try ClientLicenseRequest.subject(of: request)
         guard case .device = subject else {
-            throw CALError.requestNotAcceptable("a transferred seat goes to a device; make the request without --user")
+            throw CALError.requestNotAcceptable("a transferred seat goes to a device; the request must not name a user")
         }
         let now = time.now
         let notAfter = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
@@ -441,7 +436,7 @@ public struct LicenseServer: Sendable {
     /// The product to issue for: the one named, or the only one installed for this license type.
     private func resolveProduct(_ product: String?, licenseType: LicenseType, temporary: Bool) throws -> String {
         if let product {
-            guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("--product must be 1 to 64 characters") }
+            guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
             return product
         }
         let packs: [InstalledPack]
@@ -451,7 +446,7 @@ public struct LicenseServer: Sendable {
             products.append(pack.product)
         }
         guard let only = products.first else {
-            if temporary { throw CALError.invalidArgument("name the product of the temporary license with --product") }
+            if temporary { throw CALError.invalidArgument("a temporary license needs its product named") }
             throw CALError.noPackForProduct(product: "any product", type: licenseType.rawValue)
         }
         guard products.count == 1 else { throw CALError.productAmbiguous(products) }
@@ -468,7 +463,7 @@ public struct LicenseServer: Sendable {
     public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> IssuedLicense {
         let normalized = serial.lowercased().filter { $0 != ":" }
         guard !normalized.isEmpty, normalized.count <= 40, normalized.allSatisfy(\.isHexDigit) else {
-            throw CALError.invalidArgument("--serial must be hexadecimal, as `calkit inspect` prints it")
+            throw CALError.invalidArgument("a serial number is hexadecimal, as inspection prints it")
         }
         let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? time.now)
         return try records { try $0.revoke(request, now: time.now) }
@@ -502,11 +497,7 @@ public struct LicenseServer: Sendable {
         }
         let issuer = try responderIssuer(for: request)
         let responder = OCSPResponder(issuer: issuer, store: store)
-        do {
-            return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
-        } catch let error as StoreError {
-            throw CALError.storage("\(error)")
-        }
+        return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
     }
 
     /// The issuer that answers an OCSP request: the one its first CertID names, active or retired.
@@ -526,13 +517,9 @@ public struct LicenseServer: Sendable {
     /// stays current while it is the same.
     public func revocationStamp() throws -> String { try records { try $0.revocationStamp() } }
 
-    /// Runs a store read, turning store failures into ``CALError/storage(_:)``.
+    /// Runs a store call on this server's ledger.
     func records<Result>(_ body: (any LicenseServerStore) throws -> Result) throws -> Result {
-        try Self.storeCall { try body(store) }
-    }
-
-    private static func storeCall<Result>(_ body: () throws -> Result) throws -> Result {
-        do { return try body() } catch let error as StoreError { throw translate(error) }
+        try body(store)
     }
 
     // MARK: Reports
@@ -540,7 +527,7 @@ public struct LicenseServer: Sendable {
     /// Usage per product and license type: issuance and reclaims between `from` and `to`
     /// (all time when nil), state now; per-user over-use against the purchased count is flagged.
     public func report(from: Date? = nil, to: Date? = nil) throws -> [ProductReport] {
-        if let from, let to, from >= to { throw CALError.invalidArgument("--from must be before --to") }
+        if let from, let to, from >= to { throw CALError.invalidArgument("the start of the period must be before its end") }
         return try records { try $0.report(from: from, to: to, now: time.now) }
     }
 

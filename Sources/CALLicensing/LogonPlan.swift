@@ -18,10 +18,10 @@ public indirect enum LogonPlan: Hashable, Sendable {
     /// Nothing new: the license the client presented stands.
     case keepCurrent
     /// No license; the code says why.
-    case refuse(LicenseRefusal)
+    case refuse(CALError)
 
     /// A refusal with `code` and `detail`.
-    public static func refuse(_ code: LicenseRefusal.Code, _ detail: String) -> LogonPlan {
-        .refuse(LicenseRefusal(code, detail))
+    public static func refuse(_ code: CALError.Code, _ detail: String) -> LogonPlan {
+        .refuse(CALError(code, detail))
     }
 }

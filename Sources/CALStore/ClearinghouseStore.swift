@@ -7,7 +7,7 @@ public protocol ClearinghouseStore: Sendable {
     /// current certificate (nil at a first activation) and returns the new one, or throws to
     /// refuse. With `revokingPrevious`, the certificate it replaces is revoked with that reason
     /// code in the same transaction. With `redeeming`, the activation code with that hash is
-    /// spent in the same transaction (``StoreError/activationCodeInvalid`` if unknown, used or expired).
+    /// spent in the same transaction (``CALError/activationCodeInvalid`` if unknown, used or expired).
     func activate(
         serverID: String,
         at now: Date,
@@ -58,7 +58,7 @@ public protocol ClearinghouseStore: Sendable {
     func activateRoot(_ root: RootRecord, previousPrefix: String?, now: Date) throws
 
     /// Records a transfer in the ledger, signing the grant inside the same transaction; refuses
-    /// a seat that is in the ledger already with ``StoreError/seatAlreadyTransferred(keyPackID:seat:)``.
+    /// a seat that is in the ledger already with ``CALError/seatAlreadyTransferred(keyPackID:seat:)``.
     func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result
 
     /// The ledger, oldest first.

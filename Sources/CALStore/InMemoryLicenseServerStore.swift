@@ -90,7 +90,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     public func install(_ pack: InstalledPack) throws {
         try write { state in
-            guard !state.packs.contains(where: { $0.packID == pack.packID }) else { throw StoreError.packAlreadyInstalled(pack.packID) }
+            guard !state.packs.contains(where: { $0.packID == pack.packID }) else { throw CALError.packAlreadyInstalled(packID: pack.packID) }
             state.packs.append(pack)
             if pack.licenseType == LicenseType.perDevice {
                 state.seats[pack.packID] = Dictionary(uniqueKeysWithValues: (1...pack.count).map { ($0, Seat()) })
@@ -148,14 +148,14 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     private static func grant(_ state: inout State, product: String, licenseType: LicenseType, permanent: Bool, now: Date) throws -> SeatGrant {
         let candidates = packs(state).filter { $0.product == product && $0.licenseType == licenseType }
         guard permanent else { return SeatGrant(pack: candidates.first, seat: nil) }
-        guard !candidates.isEmpty else { throw StoreError.noPack(product: product, licenseType: licenseType) }
+        guard !candidates.isEmpty else { throw CALError.noPackForProduct(product: product, type: licenseType.rawValue) }
         guard licenseType == LicenseType.perDevice else { return SeatGrant(pack: candidates.first, seat: nil) }
         for pack in candidates {
             _ = reclaim(&state, packID: pack.packID, now: now)
             let seats = (state.seats[pack.packID] ?? [:]).map { SeatPolicy.Seat(number: $0.key, heldUntil: $0.value.heldUntil) }
             if let seat = SeatPolicy.choose(from: seats, at: now) { return SeatGrant(pack: pack, seat: seat) }
         }
-        throw StoreError.noSeatAvailable(product: product)
+        throw CALError.noSeatAvailable(product: product)
     }
 
     // MARK: Licenses
@@ -195,14 +195,14 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         let purchased = state.packs.filter { $0.product == product && $0.licenseType == LicenseType.perUser }.map(\.count).reduce(0, +)
         let limit = PerUserLimit(purchased: purchased)
         guard limit.admits(userHoldsStanding: standing.contains { $0.subjectName == user }, usersHolding: Set(standing.map(\.subjectName)).count)
-        else { throw StoreError.userLimitReached(product: product, purchased: purchased) }
+        else { throw CALError.perUserLimitReached(product: product, purchased: purchased) }
     }
 
     /// Records a minted license as the holder of its seat.
     private static func record(_ license: IssuedLicense, holding grant: SeatGrant, in state: inout State) throws {
-        guard state.positions[license.serial] == nil else { throw StoreError.duplicateSerial(license.serial) }
+        guard state.positions[license.serial] == nil else { throw CALError.storage("a license with serial \(license.serial) is recorded already") }
         if let keyID = license.issuerKeyID {
-            guard state.issuers.first(where: { $0.keyID == keyID })?.status == .active else { throw StoreError.issuerNotActive(keyID) }
+            guard state.issuers.first(where: { $0.keyID == keyID })?.status == .active else { throw CALError.issuerNotActive(keyID: keyID) }
         }
         if let pack = grant.pack, let seat = grant.seat {
             state.seats[pack.packID]?[seat] = Seat(holder: license.serial, heldUntil: license.notAfter)
@@ -218,12 +218,12 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try write { state in
-            guard let old = state.license(serial) else { throw StoreError.unknownSerial(serial) }
-            guard old.revokedAt == nil else { throw StoreError.alreadyRevoked(serial) }
-            if let newer = old.supersededBy { throw StoreError.alreadySuperseded(serial: serial, by: newer) }
+            guard let old = state.license(serial) else { throw CALError.unknownSerial(serial) }
+            guard old.revokedAt == nil else { throw CALError.alreadyRevoked(serial) }
+            if let newer = old.supersededBy { throw CALError.notRenewable("\(serial) was renewed before, by \(newer)") }
             let pack = old.packID.flatMap { id in state.packs.first { $0.packID == id } }
             if let packID = old.packID, let seat = old.seat {
-                guard state.seats[packID]?[seat]?.holder == serial else { throw StoreError.seatLost(serial) }
+                guard state.seats[packID]?[seat]?.holder == serial else { throw CALError.notRenewable("the seat of \(serial) went to another license after it expired") }
             }
             let grant = SeatGrant(pack: pack, seat: old.seat)
             let license = try mint(old, grant)
@@ -255,16 +255,16 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try write { state in
-            guard !state.usedGrants.contains(transfer.grantID) else { throw StoreError.grantAlreadyUsed(transfer.grantID) }
-            guard let old = state.license(transfer.oldSerial) else { throw StoreError.unknownSerial(transfer.oldSerial) }
-            guard old.revokedAt == nil else { throw StoreError.alreadyRevoked(transfer.oldSerial) }
+            guard !state.usedGrants.contains(transfer.grantID) else { throw CALError.grantAlreadyUsed(grantID: transfer.grantID) }
+            guard let old = state.license(transfer.oldSerial) else { throw CALError.unknownSerial(transfer.oldSerial) }
+            guard old.revokedAt == nil else { throw CALError.alreadyRevoked(transfer.oldSerial) }
             guard old.packID == transfer.keyPackID, old.seat == transfer.seat,
                 let pack = state.packs.first(where: { $0.packID == transfer.keyPackID })
             else {
-                throw StoreError.grantMismatch("the grant's seat is not the seat of license \(transfer.oldSerial)")
+                throw CALError.notTransferable("the grant's seat is not the seat of license \(transfer.oldSerial)")
             }
             guard state.seats[transfer.keyPackID]?[transfer.seat]?.holder == transfer.oldSerial else {
-                throw StoreError.grantMismatch("the seat of license \(transfer.oldSerial) is no longer held by it")
+                throw CALError.notTransferable("the seat of license \(transfer.oldSerial) is no longer held by it")
             }
             state.update(transfer.oldSerial) {
                 $0.revokedAt = now
@@ -324,8 +324,8 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
 
     public func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense {
         try write { state in
-            guard let license = state.license(request.serial) else { throw StoreError.unknownSerial(request.serial) }
-            guard license.revokedAt == nil else { throw StoreError.alreadyRevoked(request.serial) }
+            guard let license = state.license(request.serial) else { throw CALError.unknownSerial(request.serial) }
+            guard license.revokedAt == nil else { throw CALError.alreadyRevoked(request.serial) }
             let administrative = { (other: IssuedLicense) in
                 other.licenseType == LicenseType.perDevice && other.status == LicenseStatus.permanent
                     && other.product == license.product && other.productVersion == license.productVersion
@@ -339,7 +339,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
                     $0.revokedAt != nil && !state.revokedForTransfer.contains($0.serial) && administrative($0) && $0.notAfter > now
                 }.count
                 guard quota.allowsAnother(outstanding: outstanding) else {
-                    throw StoreError.revocationQuotaExceeded(product: license.product, productVersion: license.productVersion, limit: quota.limit)
+                    throw CALError.revocationQuotaExceeded(product: license.product, productVersion: license.productVersion, limit: quota.limit)
                 }
             }
             state.update(request.serial) {

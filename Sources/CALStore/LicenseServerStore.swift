@@ -3,7 +3,7 @@ import Foundation
 
 /// What a license server keeps: installed packs and every license it issued.
 public protocol LicenseServerStore: Sendable {
-    /// Records a verified pack. Throws ``StoreError/packAlreadyInstalled(_:)`` for a pack seen before.
+    /// Records a verified pack. Throws ``CALError/packAlreadyInstalled(_:)`` for a pack seen before.
     func install(_ pack: InstalledPack) throws
 
     /// Every installed pack, oldest first.

@@ -33,14 +33,14 @@ extension SQLiteClearinghouseStore {
     }
 
     /// Spends the code with `codeHash` for `serverID` inside the caller's transaction; throws
-    /// ``StoreError/activationCodeInvalid`` for an unknown, used or expired code.
+    /// ``CALError/activationCodeInvalid`` for an unknown, used or expired code.
     static func redeemActivationCode(_ db: Database, codeHash: String, serverID: String, at now: Date) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM activation_codes WHERE code_hash = ?", arguments: [codeHash]) else {
-            throw StoreError.activationCodeInvalid
+            throw CALError.activationCodeInvalid
         }
         let used: Double? = try row.value("used_at")
         let expires: Double = try row.value("expires_at")
-        guard used == nil, expires > now.timeIntervalSince1970 else { throw StoreError.activationCodeInvalid }
+        guard used == nil, expires > now.timeIntervalSince1970 else { throw CALError.activationCodeInvalid }
         try db.execute(
             sql: "UPDATE activation_codes SET used_at = ?, server_id = ? WHERE code_hash = ?",
             arguments: [now.timeIntervalSince1970, serverID, codeHash]

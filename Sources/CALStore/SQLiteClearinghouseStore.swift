@@ -317,9 +317,9 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
             sql: "SELECT * FROM server_certificates WHERE certificate_serial = ?",
             arguments: [certificateSerial]
         ) else {
-            throw StoreError.unknownSerial(certificateSerial)
+            throw CALError.unknownSerial(certificateSerial)
         }
-        guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(certificateSerial) }
+        guard (try row.value("revoked_at") as Double?) == nil else { throw CALError.alreadyRevoked(certificateSerial) }
         try db.execute(
             sql: "UPDATE server_certificates SET revoked_at = ?, revocation_reason = ? WHERE certificate_serial = ?",
             arguments: [revokedAt.timeIntervalSince1970, reason, certificateSerial]
@@ -350,7 +350,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 sql: "SELECT 1 FROM transfers WHERE server_id = ? AND key_pack_id = ? AND seat = ?",
                 arguments: [record.serverID, record.keyPackID, record.seat]
             )
-            guard exists != true else { throw StoreError.seatAlreadyTransferred(keyPackID: record.keyPackID, seat: record.seat) }
+            guard exists != true else { throw CALError.seatAlreadyTransferred(keyPackID: record.keyPackID, seat: record.seat) }
             try db.execute(
                 sql: """
                     INSERT INTO transfers (server_id, key_pack_id, seat, old_serial, grant_id, granted_at)

@@ -30,7 +30,7 @@ extension SQLiteLicenseServerStore {
     static func issuer(row: Row) throws -> IssuerRecord {
         let statusText: String = try row.value("status")
         guard let status = IssuerRecord.Status(rawValue: statusText) else {
-            throw StoreError.database("column status holds \(statusText), which is not an issuer status")
+            throw CALError.storage("column status holds \(statusText), which is not an issuer status")
         }
         return IssuerRecord(
             keyID: try row.value("key_id"),

@@ -21,7 +21,7 @@ extension SQLiteLicenseServerStore {
             arguments: [product]
         ) ?? 0
         guard PerUserLimit(purchased: purchased).admits(userHoldsStanding: holds == true, usersHolding: users) else {
-            throw StoreError.userLimitReached(product: product, purchased: purchased)
+            throw CALError.perUserLimitReached(product: product, purchased: purchased)
         }
     }
 
@@ -61,11 +61,11 @@ extension SQLiteLicenseServerStore {
             try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE serial = ?"),
             arguments: [license.serial]
         )
-        guard exists != true else { throw StoreError.duplicateSerial(license.serial) }
+        guard exists != true else { throw CALError.storage("a license with serial \(license.serial) is recorded already") }
         if let keyID = license.issuerKeyID {
             // Checked inside the issuing transaction, so a key declared compromised mints nothing more.
             let status = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM issuers WHERE key_id = ?"), arguments: [keyID])
-            guard status == IssuerRecord.Status.active.rawValue else { throw StoreError.issuerNotActive(keyID) }
+            guard status == IssuerRecord.Status.active.rawValue else { throw CALError.issuerNotActive(keyID: keyID) }
         }
         if let pack = grant.pack, let seat = grant.seat {
             try db.cachedStatement(sql: "UPDATE seats SET holder_serial = ?, not_after = ? WHERE pack_id = ? AND seat = ?")
@@ -133,22 +133,22 @@ extension SQLiteLicenseServerStore {
     ) throws -> IssuedLicense {
         try database.write { db in
             let used = try Bool.fetchOne(db, sql: "SELECT 1 FROM used_grants WHERE grant_id = ?", arguments: [transfer.grantID])
-            guard used != true else { throw StoreError.grantAlreadyUsed(transfer.grantID) }
+            guard used != true else { throw CALError.grantAlreadyUsed(grantID: transfer.grantID) }
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [transfer.oldSerial]) else {
-                throw StoreError.unknownSerial(transfer.oldSerial)
+                throw CALError.unknownSerial(transfer.oldSerial)
             }
             let old = try Self.license(row: row)
-            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(transfer.oldSerial) }
+            guard (try row.value("revoked_at") as Double?) == nil else { throw CALError.alreadyRevoked(transfer.oldSerial) }
             guard old.packID == transfer.keyPackID, old.seat == transfer.seat,
                 let pack = try Self.packs(db, withSignedBytes: false).first(where: { $0.packID == transfer.keyPackID })
             else {
-                throw StoreError.grantMismatch("the grant's seat is not the seat of license \(transfer.oldSerial)")
+                throw CALError.notTransferable("the grant's seat is not the seat of license \(transfer.oldSerial)")
             }
             let holder = try String.fetchOne(
                 db, sql: "SELECT holder_serial FROM seats WHERE pack_id = ? AND seat = ?", arguments: [transfer.keyPackID, transfer.seat]
             )
             guard holder == transfer.oldSerial else {
-                throw StoreError.grantMismatch("the seat of license \(transfer.oldSerial) is no longer held by it")
+                throw CALError.notTransferable("the seat of license \(transfer.oldSerial) is no longer held by it")
             }
             try db.execute(
                 sql: "UPDATE licenses SET revoked_at = ?, revocation_reason = 4, revoked_for_transfer = 1 WHERE serial = ?",
@@ -177,11 +177,11 @@ extension SQLiteLicenseServerStore {
     ) throws -> IssuedLicense {
         try database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
-                throw StoreError.unknownSerial(serial)
+                throw CALError.unknownSerial(serial)
             }
             let old = try Self.license(row: row)
-            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(serial) }
-            if let newer = try row.value("superseded_by") as String? { throw StoreError.alreadySuperseded(serial: serial, by: newer) }
+            guard (try row.value("revoked_at") as Double?) == nil else { throw CALError.alreadyRevoked(serial) }
+            if let newer = try row.value("superseded_by") as String? { throw CALError.notRenewable("\(serial) was renewed before, by \(newer)") }
             var pack: InstalledPack?
             if let packID = old.packID {
                 pack = try Self.packs(db, withSignedBytes: false).first { $0.packID == packID }
@@ -193,7 +193,7 @@ extension SQLiteLicenseServerStore {
                     sql: "SELECT holder_serial FROM seats WHERE pack_id = ? AND seat = ?",
                     arguments: [packID, seat]
                 )
-                guard holder == serial else { throw StoreError.seatLost(serial) }
+                guard holder == serial else { throw CALError.notRenewable("the seat of \(serial) went to another license after it expired") }
             }
             let grant = SeatGrant(pack: pack, seat: old.seat)
             let license = try mint(old, grant)

@@ -8,7 +8,7 @@ extension SQLiteLicenseServerStore {
     public func install(_ pack: InstalledPack) throws {
         try database.write { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM packs WHERE pack_id = ?", arguments: [pack.packID])
-            guard exists != true else { throw StoreError.packAlreadyInstalled(pack.packID) }
+            guard exists != true else { throw CALError.packAlreadyInstalled(packID: pack.packID) }
             try db.execute(
                 sql: """
                     INSERT INTO packs (pack_id, license_type, product, product_version, count, agreement_number,
@@ -69,7 +69,7 @@ extension SQLiteLicenseServerStore {
     ) throws -> SeatGrant {
         let candidates = try packs(db, withSignedBytes: false).filter { $0.product == product && $0.licenseType == licenseType }
         guard permanent else { return SeatGrant(pack: candidates.first, seat: nil) }
-        guard !candidates.isEmpty else { throw StoreError.noPack(product: product, licenseType: licenseType) }
+        guard !candidates.isEmpty else { throw CALError.noPackForProduct(product: product, type: licenseType.rawValue) }
         guard licenseType == .perDevice else {
             // Per-user CALs are tracked against their pack but not decremented.
             return SeatGrant(pack: candidates.first, seat: nil)
@@ -80,7 +80,7 @@ extension SQLiteLicenseServerStore {
                 return SeatGrant(pack: pack, seat: seat)
             }
         }
-        throw StoreError.noSeatAvailable(product: product)
+        throw CALError.noSeatAvailable(product: product)
     }
 
     /// A seat of `pack` whose holder's license has expired or that was never held, if any:

@@ -8,10 +8,10 @@ extension SQLiteLicenseServerStore {
     public func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense {
         try database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [request.serial]) else {
-                throw StoreError.unknownSerial(request.serial)
+                throw CALError.unknownSerial(request.serial)
             }
             let license = try Self.license(row: row)
-            guard (try row.value("revoked_at") as Double?) == nil else { throw StoreError.alreadyRevoked(request.serial) }
+            guard (try row.value("revoked_at") as Double?) == nil else { throw CALError.alreadyRevoked(request.serial) }
             if !request.forTransfer && license.licenseType == .perDevice && license.status == .permanent {
                 let installed =
                     try Int.fetchOne(
@@ -34,7 +34,7 @@ extension SQLiteLicenseServerStore {
                         arguments: [license.product, license.productVersion, now.timeIntervalSince1970]
                     ) ?? 0
                 guard quota.allowsAnother(outstanding: used) else {
-                    throw StoreError.revocationQuotaExceeded(
+                    throw CALError.revocationQuotaExceeded(
                         product: license.product, productVersion: license.productVersion, limit: quota.limit
                     )
                 }

@@ -1,3 +1,4 @@
+import CALCore
 import Foundation
 import GRDB
 
@@ -22,7 +23,7 @@ public final class StoreDatabase: Sendable {
             }
             try migrator.migrate(pool)
         } catch {
-            throw StoreError.database("cannot open \(path): \(error)")
+            throw CALError.storage("cannot open \(path): \(error)")
         }
     }
 
@@ -35,15 +36,15 @@ public final class StoreDatabase: Sendable {
                     result = try body(db)
                     return .commit
                 }
-                guard let result else { throw StoreError.database("the transaction produced no result") }
+                guard let result else { throw CALError.storage("the transaction produced no result") }
                 return result
             }
-        } catch let error as StoreError {
+        } catch let error as CALError {
             throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.database("a uniqueness rule was violated: \(error.message ?? "\(error)")")
+            throw CALError.storage("a uniqueness rule was violated: \(error.message ?? "\(error)")")
         } catch let error as DatabaseError {
-            throw StoreError.database(error.message ?? "\(error)")
+            throw CALError.storage(error.message ?? "\(error)")
         } catch {
             throw error
         }
@@ -113,10 +114,10 @@ public final class StoreDatabase: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(body)
-        } catch let error as StoreError {
+        } catch let error as CALError {
             throw error
         } catch {
-            throw StoreError.database("\(error)")
+            throw CALError.storage("\(error)")
         }
     }
 }

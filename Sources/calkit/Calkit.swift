@@ -26,7 +26,7 @@ struct Calkit: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command and turns CALKit's errors into `error: <code>: <detail>` and exit status 1.
+    /// Runs the command and turns CALKit's errors into `error: <code>: <detail>` (with a hint where there is one) and exit status 1.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -36,9 +36,7 @@ struct Calkit: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CALError {
-            Failure.report(code: error.code, message: error.description)
-        } catch let rejection as LicenseRejection {
-            Failure.report(code: rejection.code.rawValue, message: rejection.detail)
+            Failure.report(error)
         } catch {
             exit(withError: error)
         }

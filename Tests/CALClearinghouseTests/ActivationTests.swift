@@ -61,7 +61,7 @@ struct ActivationTests {
         #expect {
             try deployment.clearinghouse.activate(try client.request())
         } throws: { error in
-            (error as? CALError)?.code == "request-not-acceptable"
+            (error as? CALError)?.code == .requestNotAcceptable
         }
     }
 

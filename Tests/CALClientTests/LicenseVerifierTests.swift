@@ -9,7 +9,7 @@ import X509
 
 @Suite("Verifying licenses")
 struct LicenseVerifierTests {
-    func code(_ result: Result<LicenseExtension, LicenseRejection>) -> LicenseRejection.Code? {
+    func code(_ result: Result<LicenseExtension, CALError>) -> CALError.Code? {
         if case .failure(let rejection) = result { return rejection.code }
         return nil
     }

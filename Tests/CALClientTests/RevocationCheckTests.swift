@@ -8,7 +8,7 @@ import X509
 
 @Suite("Verifiers check revocation")
 struct RevocationCheckTests {
-    func code(_ result: Result<LicenseExtension, LicenseRejection>) -> LicenseRejection.Code? {
+    func code(_ result: Result<LicenseExtension, CALError>) -> CALError.Code? {
         if case .failure(let rejection) = result { return rejection.code }
         return nil
     }

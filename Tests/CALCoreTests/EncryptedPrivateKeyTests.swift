@@ -59,9 +59,9 @@ struct EncryptedPrivateKeyTests {
         try PrivateKeyFile.write(try KeyType.p256.generate(), to: path, passphrase: try Passphrase("right"), method: .scrypt)
         let before = try folder.read("key.pem")
         #expect { try PrivateKeyFile.read(from: path, passphrase: try Passphrase("wrong")) } throws: {
-            ($0 as? CALError)?.code == "wrong-passphrase"
+            ($0 as? CALError)?.code == .wrongPassphrase
         }
-        #expect { try PrivateKeyFile.read(from: path) } throws: { ($0 as? CALError)?.code == "passphrase-required" }
+        #expect { try PrivateKeyFile.read(from: path) } throws: { ($0 as? CALError)?.code == .passphraseRequired }
         #expect(try folder.read("key.pem") == before)
     }
 
@@ -81,7 +81,7 @@ struct EncryptedPrivateKeyTests {
         }
         let folder = try TemporaryFolder()
         let path = try folder.write("bad.pem", PEMDocument(type: "ENCRYPTED PRIVATE KEY", derBytes: [0x30, 0x00]).pemString)
-        #expect { try PrivateKeyFile.read(from: path, passphrase: passphrase) } throws: { ($0 as? CALError)?.code == "malformed" }
+        #expect { try PrivateKeyFile.read(from: path, passphrase: passphrase) } throws: { ($0 as? CALError)?.code == .malformed }
     }
 
     @Test("Passphrases come from the first line of a file or from CALKIT_PASSPHRASE; empty ones are refused")

@@ -58,12 +58,12 @@ struct PEMBundleTests {
         #expect {
             try PEMBundle.certificates(at: request)
         } throws: { error in
-            (error as? CALError)?.code == "wrong-kind"
+            (error as? CALError)?.code == .wrongKind
         }
         #expect {
             try PEMBundle.request(at: certificate)
         } throws: { error in
-            (error as? CALError)?.code == "wrong-kind"
+            (error as? CALError)?.code == .wrongKind
         }
     }
 

@@ -37,7 +37,7 @@ struct PrivateKeyFileTests {
         #expect(thrownCode { _ = try PrivateKeyFile.read(from: ExternalTool.repositoryRoot + "/certs/root.pem") } == "wrong-kind")
         let encrypted = try folder.write("enc.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
         #expect { try PrivateKeyFile.read(from: encrypted, passphrase: try Passphrase("x")) } throws: {
-            ($0 as? CALError)?.code == "malformed"
+            ($0 as? CALError)?.code == .malformed
         }
         let garbage = try folder.write("garbage.pem", "-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n")
         #expect(thrownCode { _ = try PrivateKeyFile.read(from: garbage) } == "malformed")

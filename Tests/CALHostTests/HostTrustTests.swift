@@ -39,7 +39,7 @@ struct HostTrustTests {
         let client = try site.deployment.client("PC-1")
         let minted = try rogue.issue(request: try client.request(), licenseType: .perDevice, temporary: true, product: Deployment.product)
         try client.storeLicense(minted.certificate, chain: [minted.issuer])
-        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: "untrusted-license-server"))
+        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: .untrustedLicenseServer))
         // The rogue server's license verifies as a certificate, but not for a verifier bound elsewhere.
         let verifier = LicenseVerifier(trustRoots: [site.deployment.clearinghouse.root], intermediates: [minted.issuer])
         let bound = await verifier.verify(
@@ -69,7 +69,7 @@ struct HostTrustTests {
         let client = try site.deployment.client("PC-1")
         _ = try await site.host.logon(client, user: nil, source: site.deployment.server)
         site.clock.now = site.clock.now.addingTimeInterval(60)
-        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server) == .denied(reason: "unbacked-license"))
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server) == .denied(reason: .unbackedLicense))
         // The server did mint it: the host is what refuses.
         #expect(try site.deployment.server.issuedLicenses().contains { $0.packID == "FAKE-PACK" })
     }
@@ -81,13 +81,13 @@ struct HostTrustTests {
         let serial = try await licensed(client, at: site)
         try site.deployment.server.revoke(serial: serial, reason: .keyCompromise)
         // Through the real server: it refuses the revoked CAL it is shown.
-        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server) == .denied(reason: "revoked"))
+        #expect(try await site.host.logon(client, user: nil, source: site.deployment.server) == .denied(reason: .revoked))
         // Through a lying server, once the host's cached CRL is due for update: the CRL decides.
         site.clock.now = site.clock.now.addingTimeInterval(25 * 3600)
         let lying = LyingSource(server: site.deployment.server)
-        #expect(try await site.host.logon(client, user: nil, source: lying) == .denied(reason: "revoked"))
+        #expect(try await site.host.logon(client, user: nil, source: lying) == .denied(reason: .revoked))
         // Offline, the host goes on with the CRL it holds.
-        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: "revoked"))
+        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: .revoked))
     }
 
     @Test("With the root's CRL installed, licenses of a revoked license server are issuer-revoked; a CRL of another root is refused")
@@ -97,7 +97,7 @@ struct HostTrustTests {
         _ = try await licensed(client, at: site)
         _ = try site.deployment.clearinghouse.revokeServer(try site.deployment.server.chain()[0], reason: .keyCompromise)
         try site.host.installRootRevocationList(try site.deployment.clearinghouse.revocationList())
-        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: "issuer-revoked"))
+        #expect(try await site.host.logon(client, user: nil, source: nil) == .denied(reason: .issuerRevoked))
         let other = try await Deployment.make(packs: [])
         #expect(thrownCode { try site.host.installRootRevocationList(try other.clearinghouse.revocationList()) } == "chain-does-not-verify")
         #expect(site.host.rootRevocationLists().count == 1)
@@ -113,7 +113,7 @@ struct HostTrustTests {
         let deviceB = try site.deployment.client("PC-B")
         let moved = try await site.deployment.server.transfer(grant: grant.signedBytes, request: try deviceB.request())
         try deviceB.storeLicense(moved.certificate, chain: [moved.issuer])
-        #expect(try await site.host.logon(deviceA, user: nil, source: site.deployment.server) == .denied(reason: "revoked"))
+        #expect(try await site.host.logon(deviceA, user: nil, source: site.deployment.server) == .denied(reason: .revoked))
         #expect(try await site.host.logon(deviceB, user: nil, source: site.deployment.server).description == "allowed licensed")
     }
 
@@ -133,7 +133,7 @@ struct HostTrustTests {
         clock.now = clock.now.addingTimeInterval(Double(LicensingTerms.gracePeriodDays - 1) * 86_400)
         #expect(try await host.logon(client, user: nil, source: nil) == .gracePeriod)
         clock.now = clock.now.addingTimeInterval(2 * 86_400)
-        #expect(try await host.logon(client, user: nil, source: nil) == .denied(reason: "no-license-server"))
+        #expect(try await host.logon(client, user: nil, source: nil) == .denied(reason: .noLicenseServer))
         try host.bind(deployment.hostBinding)
         let bound = try SessionHost(home: host.home.path, time: clock)
         #expect(try bound.licenseServerIDs() == [deployment.server.serverID])

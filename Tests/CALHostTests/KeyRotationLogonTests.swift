@@ -98,7 +98,7 @@ struct KeyRotationLogonTests {
         let stranger = try ClientIdentity.create(at: site.deployment.folder.file("stranger"), deviceID: "PC-1")
         let decision = try await site.host.logon(stranger, user: nil, source: site.deployment.server)
         // The device holds a standing CAL for another key, and its one temporary license is spent.
-        #expect(decision == .denied(reason: "already-licensed"))
+        #expect(decision == .denied(reason: .alreadyLicensed))
         let forgedKey = try KeyType.p256.generate()
         let forged = try ClientLicenseRequest.make(
             for: .device("PC-1"), key: forgedKey,

@@ -85,7 +85,7 @@ struct LogonFlowTests {
         try FileManager.default.removeItem(atPath: client.home.file(ClientIdentity.Files.licenses))
         site.clock.now = site.clock.now.addingTimeInterval(3600)
         let decision = try await site.host.logon(client, user: nil, source: site.deployment.server)
-        #expect(decision == .denied(reason: "temporary-already-issued"))
+        #expect(decision == .denied(reason: .temporaryAlreadyIssued))
         #expect(try site.host.decisions().last?.detail == "temporary-already-issued")
     }
 
@@ -96,7 +96,7 @@ struct LogonFlowTests {
         _ = try await site.host.logon(client, user: nil, source: site.deployment.server)
         #expect(try await site.host.logon(client, user: nil, source: site.deployment.server).description == "allowed licensed")
         let stranger = try site.deployment.client("PC-9")
-        #expect(try await site.host.logon(stranger, user: nil, source: nil) == .denied(reason: "license-server-unreachable"))
+        #expect(try await site.host.logon(stranger, user: nil, source: nil) == .denied(reason: .licenseServerUnreachable))
         #expect(try !site.host.gracePeriod().isActive(at: site.clock.now))
     }
 

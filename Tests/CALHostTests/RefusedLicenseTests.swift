@@ -25,7 +25,7 @@ struct RefusedLicenseTests {
         try Data(try PEMBundle.pem(of: [issued.certificate, issued.issuer]).utf8).write(to: URL(fileURLWithPath: original))
         let stored = client.home.file(ClientIdentity.Files.licenses) + "/tampered.pem"
         try Tampering.flipCertificateByte(in: original, to: stored, needle: Deployment.product)
-        #expect(try await host.logon(client, user: nil, source: nil) == .denied(reason: "bad-signature"))
+        #expect(try await host.logon(client, user: nil, source: nil) == .denied(reason: .badSignature))
         // Through the license server, the client's standing license comes back and is stored.
         #expect(try await host.logon(client, user: nil, source: deployment.server).description == "allowed licensed")
         #expect(try await host.logon(client, user: nil, source: nil).description == "allowed licensed")
@@ -42,17 +42,17 @@ struct RefusedLicenseTests {
         try Data(try PEMBundle.pem(of: [license.certificate, license.issuer]).utf8)
             .write(to: URL(fileURLWithPath: thief.home.file(ClientIdentity.Files.licenses) + "/stolen.pem"))
         let stolen = try await host.logon(thief, user: nil, source: nil)
-        #expect(stolen == .denied(reason: "wrong-device"))
+        #expect(stolen == .denied(reason: .wrongDevice))
         // A second key on the same device id: the license names the device but not the key.
         let twin = try ClientIdentity.create(at: deployment.folder.file("twin"), deviceID: "PC-1")
         try FileManager.default.copyItem(
             atPath: thief.home.file(ClientIdentity.Files.licenses) + "/stolen.pem",
             toPath: twin.home.file(ClientIdentity.Files.licenses) + "/copied.pem"
         )
-        #expect(try await host.logon(twin, user: nil, source: nil) == .denied(reason: "wrong-key"))
+        #expect(try await host.logon(twin, user: nil, source: nil) == .denied(reason: .wrongKey))
         // A host serving another product does not accept this product's license.
         let otherHost = try deployment.host("other-host", mode: .perDevice, product: "Other Product", time: SystemTimeSource())
         try owner.storeLicense(license.certificate, chain: [license.issuer])
-        #expect(try await otherHost.logon(owner, user: nil, source: nil) == .denied(reason: "wrong-product"))
+        #expect(try await otherHost.logon(owner, user: nil, source: nil) == .denied(reason: .wrongProduct))
     }
 }

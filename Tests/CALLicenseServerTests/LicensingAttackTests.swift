@@ -11,7 +11,7 @@ import X509
 struct LicensingAttackTests {
     func hex(_ certificate: Certificate) -> String { SerialNumbers.hex(certificate.serialNumber) }
 
-    func refusal(_ grant: LicenseGrant) -> LicenseRefusal.Code? {
+    func refusal(_ grant: LicenseGrant) -> CALError.Code? {
         if case .refused(let refusal) = grant { return refusal.code }
         return nil
     }
@@ -65,7 +65,7 @@ struct LicensingAttackTests {
         let stolen = #expect(throws: CALError.self) {
             try deployment.server.renew(serial: hex(victim.certificate), request: try thief.request())
         }
-        #expect(stolen?.code == "no-proof-of-possession")
+        #expect(stolen?.code == .noProofOfPossession)
         // Presenting the victim's (public) certificate with the thief's request gets nothing either.
         let grant = try await deployment.server.requestLicense(try request(thief, presenting: victim.certificate))
         #expect(refusal(grant) == .alreadyLicensed)
@@ -137,7 +137,7 @@ struct LicensingAttackTests {
         let refused = await #expect(throws: CALError.self) {
             try await deployment.server.transfer(grant: grant.signedBytes, request: try deviceB.request())
         }
-        #expect(refused?.code == "not-transferable")
+        #expect(refused?.code == .notTransferable)
         #expect(try deployment.server.currentLicenses(of: .device("PC-B")).isEmpty)
         #expect(try deployment.server.currentLicenses(of: .device("PC-A")).map(\.serial) == [hex(renewed.certificate)])
         // An expired CAL is refused by the clearinghouse itself.

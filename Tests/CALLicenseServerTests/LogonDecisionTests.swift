@@ -13,7 +13,7 @@ struct LogonDecisionTests {
         return license
     }
 
-    func refusal(_ grant: LicenseGrant) -> LicenseRefusal.Code? {
+    func refusal(_ grant: LicenseGrant) -> CALError.Code? {
         if case .refused(let refusal) = grant { return refusal.code }
         return nil
     }

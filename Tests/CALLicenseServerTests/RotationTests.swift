@@ -11,7 +11,7 @@ import X509
 
 @Suite("License-server key rotation and reactivation")
 struct RotationTests {
-    func code(_ result: Result<LicenseExtension, LicenseRejection>) -> LicenseRejection.Code? {
+    func code(_ result: Result<LicenseExtension, CALError>) -> CALError.Code? {
         if case .failure(let rejection) = result { return rejection.code }
         return nil
     }
@@ -118,8 +118,8 @@ struct RotationTests {
         let oldCertificate = try server.chain()[0]
         let old = try deployment.issue(to: try deployment.client("PC-1")).certificate
         let rotation = try server.rotate(compromised: true)
-        #expect { try deployment.issue(to: try deployment.client("PC-2")) } throws: { ($0 as? CALError)?.code == "issuer-compromised" }
-        #expect { try server.revocationList() } throws: { ($0 as? CALError)?.code == "issuer-compromised" }
+        #expect { try deployment.issue(to: try deployment.client("PC-2")) } throws: { ($0 as? CALError)?.code == .issuerCompromised }
+        #expect { try server.revocationList() } throws: { ($0 as? CALError)?.code == .issuerCompromised }
         #expect(try deployment.clearinghouse.revocationList().entries.isEmpty)
 
         let chain = try deployment.clearinghouse.activate(try PEMBundle.request(at: rotation.requestPath))
@@ -136,7 +136,7 @@ struct RotationTests {
         #expect(code(await verifier.verify(new, at: Date())) == nil)
         // The compromised key signs no CRL, now or later.
         #expect { try server.revocationList(issuerKeyID: oldCertificate.publicKey.keyIdentifier) } throws: {
-            ($0 as? CALError)?.code == "issuer-compromised"
+            ($0 as? CALError)?.code == .issuerCompromised
         }
         #expect(try server.status().issuers.map(\.status) == ["compromised", "active"])
     }
@@ -147,7 +147,7 @@ struct RotationTests {
         let server = deployment.server
         // A second plain activation request for the same id.
         let plain = try LicenseServerProfile.makeActivationRequest(name: server.name, serverID: server.serverID, key: try KeyType.p256.generate())
-        #expect { try deployment.clearinghouse.activate(plain) } throws: { ($0 as? CALError)?.code == "already-activated" }
+        #expect { try deployment.clearinghouse.activate(plain) } throws: { ($0 as? CALError)?.code == .alreadyActivated }
         // Continuity signed by a key that is not the server's.
         let stranger = try KeyType.p256.generate()
         let newKey = try KeyType.p256.generate()
@@ -155,7 +155,7 @@ struct RotationTests {
             name: server.name, serverID: server.serverID, key: newKey,
             continuity: try KeyContinuity(from: stranger, to: newKey.publicKey, compromised: true)
         )
-        #expect { try deployment.clearinghouse.activate(forged) } throws: { ($0 as? CALError)?.code == "reactivation-refused" }
+        #expect { try deployment.clearinghouse.activate(forged) } throws: { ($0 as? CALError)?.code == .reactivationRefused }
         #expect(try deployment.clearinghouse.revocationList().entries.isEmpty)
         // Continuity for another new key than the request's.
         let current = try PrivateKeyFile.read(from: server.home.file(LicenseServer.Files.key))
@@ -163,7 +163,7 @@ struct RotationTests {
             name: server.name, serverID: server.serverID, key: newKey,
             continuity: try KeyContinuity(from: current, to: stranger.publicKey, compromised: false)
         )
-        #expect { try deployment.clearinghouse.activate(swapped) } throws: { ($0 as? CALError)?.code == "reactivation-refused" }
+        #expect { try deployment.clearinghouse.activate(swapped) } throws: { ($0 as? CALError)?.code == .reactivationRefused }
         // A continuity attribute that does not parse.
         let garbled = try CertificateSigningRequest(
             version: .v1, subject: try SubjectNames.licenseServer(name: server.name, serverID: server.serverID), privateKey: newKey,
@@ -171,17 +171,17 @@ struct RotationTests {
                 CertificateSigningRequest.Attribute(oid: CALKitOID.keyContinuityAttribute, values: [try ASN1Any(erasing: ASN1OctetString(contentBytes: [1, 2, 3]))])
             ])
         )
-        #expect { try deployment.clearinghouse.activate(garbled) } throws: { ($0 as? CALError)?.code == "request-not-acceptable" }
+        #expect { try deployment.clearinghouse.activate(garbled) } throws: { ($0 as? CALError)?.code == .requestNotAcceptable }
         // A stale request: made before a rotation completed, replayed after it.
         let first = try server.rotate()
         let replay = try PEMBundle.request(at: first.requestPath)
         _ = try await server.installCertificate(chain: try deployment.clearinghouse.activate(replay))
         _ = try server.rotate()
-        #expect { try deployment.clearinghouse.activate(replay) } throws: { ($0 as? CALError)?.code == "reactivation-refused" }
+        #expect { try deployment.clearinghouse.activate(replay) } throws: { ($0 as? CALError)?.code == .reactivationRefused }
         // A revoked server is not re-keyed.
         try deployment.clearinghouse.revokeServer(try server.chain()[0], reason: .cessationOfOperation)
         let again = try PEMBundle.request(at: try server.rotate().requestPath)
-        #expect { try deployment.clearinghouse.activate(again) } throws: { ($0 as? CALError)?.code == "reactivation-refused" }
+        #expect { try deployment.clearinghouse.activate(again) } throws: { ($0 as? CALError)?.code == .reactivationRefused }
         #expect(try deployment.clearinghouse.auditLog().filter { $0.event == "server-reactivated" }.count == 1)
     }
 
@@ -191,10 +191,10 @@ struct RotationTests {
         let first = try deployment.server.rotate()
         let second = try deployment.server.rotate(compromised: true)
         #expect(second.reusedPendingKey && second.newKeyID == first.newKeyID)
-        #expect { try deployment.server.rotate(keyType: .ed25519) } throws: { ($0 as? CALError)?.code == "rotation-pending" }
+        #expect { try deployment.server.rotate(keyType: .ed25519) } throws: { ($0 as? CALError)?.code == .rotationPending }
         let other = try LicenseServer.create(at: deployment.folder.file("other"), name: "Other")
         let foreign = try deployment.clearinghouse.activate(try PEMBundle.request(at: other.home.file(LicenseServer.Files.activationRequest)))
-        await #expect { try await deployment.server.installCertificate(chain: foreign) } throws: { ($0 as? CALError)?.code == "key-mismatch" }
+        await #expect { try await deployment.server.installCertificate(chain: foreign) } throws: { ($0 as? CALError)?.code == .certificateKeyMismatch }
         #expect(FileManager.default.fileExists(atPath: deployment.server.home.file(LicenseServer.Files.pendingKey)))
     }
 }

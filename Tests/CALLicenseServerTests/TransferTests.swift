@@ -89,7 +89,7 @@ struct TransferTests {
         await #expect {
             try await deployment.server.transfer(grant: tampered, request: try deployment.client("PC-T").request())
         } throws: { error in
-            (error as? CALError)?.code == "bad-grant-signature"
+            (error as? CALError)?.code == .grantSignatureInvalid
         }
         for cut in [0, 10, grant.signedBytes.count / 2] {
             let code = await thrownCode {

@@ -57,7 +57,7 @@ struct LedgerContractTests {
         try store.install(pack("PACK", count: 3))
         let seats = try (0..<3).map { _ in try permanent(store).seat }
         #expect(seats == [1, 2, 3])
-        #expect(throws: StoreError.noSeatAvailable(product: "P")) { try permanent(store) }
+        #expect(throws: CALError.noSeatAvailable(product: "P")) { try permanent(store) }
         #expect(try store.issuedLicenses().count == 3)
     }
 
@@ -82,7 +82,7 @@ struct LedgerContractTests {
         let later = now.addingTimeInterval(120)
         let seats = try (0..<2).map { _ in try permanent(store, at: later).seat }
         #expect(Set(seats.compactMap { $0 }) == [2, 4])
-        #expect(throws: StoreError.noSeatAvailable(product: "P")) { try permanent(store, at: later) }
+        #expect(throws: CALError.noSeatAvailable(product: "P")) { try permanent(store, at: later) }
         #expect(try store.reclaimExpiredSeats(now: now.addingTimeInterval(10 * 86_400)) == 4)
         #expect(try store.report(from: nil, to: nil, now: now.addingTimeInterval(10 * 86_400)).first?.seatsReclaimed == 5)
     }
@@ -91,7 +91,7 @@ struct LedgerContractTests {
     func noSeatTaken(_ ledger: Ledger) throws {
         let (store, _) = try ledger.make()
         try store.install(pack("USERS", count: 1, type: .perUser))
-        #expect(throws: StoreError.packAlreadyInstalled("USERS")) { try store.install(pack("USERS", count: 1, type: .perUser)) }
+        #expect(throws: CALError.packAlreadyInstalled(packID: "USERS")) { try store.install(pack("USERS", count: 1, type: .perUser)) }
         for _ in 0..<3 {
             let issued = try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now) { record($0, type: .perUser) }
             #expect(issued.seat == nil && issued.packID == "USERS")
@@ -100,9 +100,9 @@ struct LedgerContractTests {
         #expect(temporary.seat == nil)
         let counts = try store.issuanceCounts()
         #expect(counts.total == 4 && counts.permanentPerDevice == 0 && counts.permanentPerUser == 3 && counts.temporary == 1)
-        #expect(throws: StoreError.noPack(product: "P", licenseType: .perDevice)) { try permanent(store).seat }
+        #expect(throws: CALError.noPackForProduct(product: "P", type: "per-device")) { try permanent(store).seat }
         // Strict per-user: a new user beyond the purchased count is refused, a holder is not.
-        #expect(throws: StoreError.userLimitReached(product: "P", purchased: 1)) {
+        #expect(throws: CALError.perUserLimitReached(product: "P", purchased: 1)) {
             try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: "bob") {
                 record($0, subject: "bob", type: .perUser)
             }
@@ -120,13 +120,13 @@ struct LedgerContractTests {
         _ = try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
         _ = try store.revoke(RevocationRequest(serial: issued[1].serial, reason: .superseded, revokedAt: now, forTransfer: true), now: now)
         _ = try store.revoke(RevocationRequest(serial: issued[2].serial, reason: .keyCompromise, revokedAt: now), now: now)
-        #expect(throws: StoreError.revocationQuotaExceeded(product: "P", productVersion: "1", limit: 2)) {
+        #expect(throws: CALError.revocationQuotaExceeded(product: "P", productVersion: "1", limit: 2)) {
             try store.revoke(RevocationRequest(serial: issued[3].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
-        #expect(throws: StoreError.alreadyRevoked(issued[0].serial)) {
+        #expect(throws: CALError.alreadyRevoked(issued[0].serial)) {
             try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
-        #expect(throws: StoreError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: .keyCompromise, revokedAt: now), now: now) }
+        #expect(throws: CALError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: .keyCompromise, revokedAt: now), now: now) }
         #expect(try store.packUsage(at: now).first?.issued == 1)
         struct SignFailed: Error {}
         #expect(throws: SignFailed.self) { try store.publishRevocations(issuerKeyID: "none", now: now) { _, _ in throw SignFailed() } }
@@ -150,7 +150,7 @@ struct LedgerContractTests {
         }
         #expect(renewed.seat == old.seat)
         #expect(try store.licenses(serial: old.serial)?.supersededBy == renewed.serial)
-        #expect(throws: StoreError.alreadySuperseded(serial: old.serial, by: renewed.serial)) {
+        #expect(throws: CALError.notRenewable("\(old.serial) was renewed before, by \(renewed.serial)")) {
             try store.reissue(serial: old.serial, as: .renewal, now: now) { _, grant in record(grant) }
         }
         let replaced = try store.reissue(serial: renewed.serial, as: .replacement(revokingOldWith: .superseded), now: now) { _, grant in record(grant) }
@@ -158,10 +158,10 @@ struct LedgerContractTests {
         // The replacement expires; another device takes the seat; the replacement cannot come back.
         let later = now.addingTimeInterval(2 * 86_400)
         _ = try permanent(store, at: later)
-        #expect(throws: StoreError.seatLost(replaced.serial)) {
+        #expect(throws: CALError.notRenewable("the seat of \(replaced.serial) went to another license after it expired")) {
             try store.reissue(serial: replaced.serial, as: .renewal, now: later) { _, grant in record(grant) }
         }
-        #expect(throws: StoreError.unknownSerial("nope")) { try store.reissue(serial: "nope", as: .renewal, now: now) { _, grant in record(grant) } }
+        #expect(throws: CALError.unknownSerial("nope")) { try store.reissue(serial: "nope", as: .renewal, now: now) { _, grant in record(grant) } }
     }
 
     @Test("A transfer revokes the seat's holder and hands the seat on, once per grant", arguments: Ledger.allCases)
@@ -176,9 +176,9 @@ struct LedgerContractTests {
         }
         #expect(moved.seat == old.seat)
         #expect(try store.licenses(serial: old.serial)?.revocationReason == .superseded)
-        #expect(throws: StoreError.grantAlreadyUsed("G1")) { try store.transfer(request, now: now) { _, grant in record(grant) } }
+        #expect(throws: CALError.grantAlreadyUsed(grantID: "G1")) { try store.transfer(request, now: now) { _, grant in record(grant) } }
         let wrongSeat = TransferRequest(grantID: "G2", oldSerial: moved.serial, keyPackID: "PACK", seat: 2)
-        #expect(throws: StoreError.self) { try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } }
+        #expect(thrownCode { try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } } == "not-transferable")
         // The administrative quota does not count the transfer's revocation.
         _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: .keyCompromise, revokedAt: now), now: now)
     }
@@ -211,7 +211,7 @@ struct LedgerContractTests {
         let issuers = try store.issuers()
         #expect(issuers.map(\.status) == [.retired, .active])
         #expect(issuers.first?.licensesIssued == 2)
-        #expect(throws: StoreError.issuerNotActive("K1")) {
+        #expect(throws: CALError.issuerNotActive(keyID: "K1")) {
             try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: now) { record($0, issuer: "K1") }
         }
         try store.requestRotation(newKeyID: "K3", compromisedKeyID: "K2", now: now)

@@ -8,7 +8,7 @@ public func thrownCode(_ body: () throws -> Void) -> String {
         try body()
         return "none"
     } catch let error as CALError {
-        return error.code
+        return error.code.rawValue
     } catch {
         return "not a CALError: \(error)"
     }
@@ -20,7 +20,7 @@ public func thrownCode(_ body: () async throws -> Void) async -> String {
         try await body()
         return "none"
     } catch let error as CALError {
-        return error.code
+        return error.code.rawValue
     } catch {
         return "not a CALError: \(error)"
     }

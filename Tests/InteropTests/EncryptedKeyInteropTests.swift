@@ -49,7 +49,7 @@ struct EncryptedKeyInteropTests {
             let key = try PrivateKeyFile.read(from: encrypted, passphrase: try Passphrase(Self.passphrase))
             #expect(key.publicKey == (try PrivateKeyFile.read(from: plain)).publicKey)
             #expect { try PrivateKeyFile.read(from: encrypted, passphrase: try Passphrase("nope")) } throws: {
-                ($0 as? CALError)?.code == "wrong-passphrase"
+                ($0 as? CALError)?.code == .wrongPassphrase
             }
         }
     }

@@ -102,7 +102,7 @@ struct OCSPTests {
             try OCSPCertificateID(certificate: good, issuer: server), try OCSPCertificateID(certificate: revoked, issuer: server),
         ])
         let response = try setup.deployment.server.ocspResponse(to: try request.derBytes(), validityHours: 1)
-        func verify(_ license: Certificate, _ responses: [OCSPResponse], at time: Date = Date()) async -> LicenseRejection.Code? {
+        func verify(_ license: Certificate, _ responses: [OCSPResponse], at time: Date = Date()) async -> CALError.Code? {
             let verifier = LicenseVerifier(
                 trustRoots: [setup.deployment.clearinghouse.root], intermediates: [server], ocspResponses: responses,
                 requireRevocationCheck: true

@@ -1,3 +1,4 @@
+import CALCore
 import CALTestSupport
 import Foundation
 import Testing
@@ -35,5 +36,18 @@ struct OpenAPIDocumentTests {
             }
             #expect(routed, "\(method) \(path) is documented but no service routes it")
         }
+    }
+
+    @Test("The document's error codes are exactly CALKit's published codes")
+    func errorCodesMatch() throws {
+        let script = """
+            import sys, yaml
+            d = yaml.safe_load(open(sys.argv[1]))
+            print("\\n".join(d["components"]["schemas"]["Error"]["properties"]["error"]["enum"]))
+            """
+        let listed = try ExternalTool.python(["-c", script, ExternalTool.repositoryRoot + "/docs/openapi.yaml"])
+        #expect(listed.status == 0, "\(listed.error)")
+        let documented = listed.output.split(separator: "\n").map(String.init)
+        #expect(documented == CALError.Code.allCases.map(\.rawValue))
     }
 }

@@ -87,7 +87,7 @@ public enum PrivateKeyFile {
     ) throws {
         let key = try read(from: path, passphrase: current)
         if let output {
-            guard output != path else { throw CALError.invalidArgument("--out names the input file; leave --out out to convert in place") }
+            guard output != path else { throw CALError.invalidArgument("the output names the input file; to convert in place, name no output") }
             try write(key, to: output, passphrase: new, method: method)
         } else {
             try write(key, to: path, passphrase: new, method: method, overwrite: true)

@@ -77,7 +77,7 @@ public enum ClientLicenseProfile {
     ///
     /// A CA certificate, a TLS certificate, or anything without id-kp-clientLicense and the license
     /// extension is `not-a-client-license`; a license extension that does not parse is `malformed`.
-    public static func check(_ certificate: Certificate) -> Result<LicenseExtension, LicenseRejection> {
+    public static func check(_ certificate: Certificate) -> Result<LicenseExtension, CALError> {
         let constraints: BasicConstraints?
         let usage: KeyUsage?
         let purposes: ExtendedKeyUsage?
@@ -86,26 +86,26 @@ public enum ClientLicenseProfile {
             usage = try certificate.extensions.keyUsage
             purposes = try certificate.extensions.extendedKeyUsage
         } catch {
-            return .failure(LicenseRejection(.malformed, "an extension does not parse: \(error)"))
+            return .failure(CALError(.malformed, "an extension does not parse: \(error)"))
         }
         if case .isCertificateAuthority = constraints {
-            return .failure(LicenseRejection(.notAClientLicense, "it is a CA certificate"))
+            return .failure(CALError(.notAClientLicense, "it is a CA certificate"))
         }
         guard let purposes, purposes.contains(ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)) else {
             return .failure(
-                LicenseRejection(.notAClientLicense, "it does not carry the client-license extended key usage")
+                CALError(.notAClientLicense, "it does not carry the client-license extended key usage")
             )
         }
         guard let usage, usage.digitalSignature, !usage.keyCertSign else {
-            return .failure(LicenseRejection(.notAClientLicense, "its key usage is not digitalSignature"))
+            return .failure(CALError(.notAClientLicense, "its key usage is not digitalSignature"))
         }
         do {
             guard let license = try LicenseExtension(of: certificate) else {
-                return .failure(LicenseRejection(.notAClientLicense, "it has no license extension"))
+                return .failure(CALError(.notAClientLicense, "it has no license extension"))
             }
             return .success(license)
         } catch {
-            return .failure(LicenseRejection(.malformed, "the license extension does not parse: \(error)"))
+            return .failure(CALError(.malformed, "the license extension does not parse: \(error)"))
         }
     }
 }

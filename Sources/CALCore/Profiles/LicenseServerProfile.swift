@@ -62,7 +62,7 @@ public enum LicenseServerProfile {
         notBefore: Date,
         days: Int
     ) throws -> Certificate {
-        guard (1...3650).contains(days) else { throw CALError.invalidArgument("--days must be 1 to 3650") }
+        guard (1...3650).contains(days) else { throw CALError.invalidArgument("the validity must be 1 to 3650 days") }
         let start = notBefore.wholeSeconds
         let end = min(start.addingDays(days), issuer.notValidAfter)
         let issuerKeyID = try issuer.extensions.subjectKeyIdentifier?.keyIdentifier

@@ -15,7 +15,7 @@ public struct RevocationPointers: Sendable, Hashable {
         guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil, url.query == nil,
             publicURL.allSatisfy({ $0.isASCII && !$0.isWhitespace })
         else {
-            throw CALError.invalidArgument("--public-url takes a base URL such as http://licenses.example.com:8750")
+            throw CALError.invalidArgument("the public URL must be a base URL such as http://licenses.example.com:8750")
         }
         let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         crlURL = base + "/crl"

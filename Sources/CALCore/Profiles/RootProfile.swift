@@ -13,7 +13,7 @@ public enum RootProfile {
         notBefore: Date,
         years: Int
     ) throws -> Certificate {
-        guard (1...50).contains(years) else { throw CALError.invalidArgument("--years must be 1 to 50") }
+        guard (1...50).contains(years) else { throw CALError.invalidArgument("the validity must be 1 to 50 years") }
         let subject = try SubjectNames.commonName(name)
         let start = notBefore.wholeSeconds
         let extensions = try Certificate.Extensions {

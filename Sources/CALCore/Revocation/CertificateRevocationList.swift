@@ -99,7 +99,7 @@ public struct CertificateRevocationList: Sendable {
         nextUpdateHours: Int
     ) throws -> CertificateRevocationList {
         guard (1...maximumNextUpdateHours).contains(nextUpdateHours) else {
-            throw CALError.invalidArgument("--next-update must be 1 to \(maximumNextUpdateHours) hours")
+            throw CALError.invalidArgument("the next update must be 1 to \(maximumNextUpdateHours) hours away")
         }
         return try sign(
             issuer: issuer,

@@ -32,7 +32,7 @@ struct ClientVerifyCommand: AsyncParsableCommand {
             switch entry {
             case .failure(let error):
                 reports.append(
-                    VerificationReport(file: "", license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
+                    VerificationReport(file: "", license: nil, verdict: .failure(CALError(.malformed, error.description)))
                 )
             case .success(let stored):
                 verifier.intermediates = stored.chain + extra

@@ -40,7 +40,7 @@ struct LogonCommand: AsyncParsableCommand {
         } else {
             do {
                 source = try LicenseServer(home: bound, time: time, passphrase: passphrase)
-            } catch let error as CALError where error.code == "passphrase-required" || error.code == "wrong-passphrase" {
+            } catch let error as CALError where [.passphraseRequired, .wrongPassphrase].contains(error.code) {
                 throw error
             } catch {
                 source = nil

@@ -15,7 +15,7 @@ struct VerificationReport: Encodable {
     var subject: String?
     var notAfter: String?
 
-    init(file: String, license: Certificate?, verdict: Result<LicenseExtension, LicenseRejection>) {
+    init(file: String, license: Certificate?, verdict: Result<LicenseExtension, CALError>) {
         self.file = file
         if let license {
             serial = SerialNumbers.hex(license.serialNumber)

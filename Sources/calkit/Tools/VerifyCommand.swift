@@ -54,8 +54,8 @@ struct VerifyCommand: AsyncParsableCommand {
             )
             report = VerificationReport(file: file, license: license, verdict: verdict)
         } catch let error as CALError {
-            guard case .malformed = error else { throw error }
-            report = VerificationReport(file: file, license: nil, verdict: .failure(LicenseRejection(.malformed, error.description)))
+            guard error.code == .malformed else { throw error }
+            report = VerificationReport(file: file, license: nil, verdict: .failure(error))
         }
         if json {
             Output.json(report)
