@@ -111,7 +111,7 @@ struct CALBench {
         let held = try deployment.server.issue(request: try logonClient.request(), licenseType: .perDevice, temporary: false, product: "Bench")
         let ledgerLicense = LedgerLicense(
             serial: held.record.serial, licenseType: .perDevice, status: .permanent, product: "Bench", subjectName: "BENCH-LOGON",
-            keyID: logonClient.publicKey.keyIdentifier, issuerKeyID: held.record.issuerKeyID, packID: held.record.packID,
+            keyID: logonClient.publicKey.keyIdentifier, issuerKeyID: held.record.issuerKeyID, packID: held.record.keyPackID,
             seat: held.record.seat, notBefore: held.record.notBefore, notAfter: held.record.notAfter
         )
         let facts = LogonFacts(

@@ -1,5 +1,5 @@
 import CALCore
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -76,7 +76,7 @@ extension Clearinghouse {
     public func revocationStamp() throws -> String { try records { try $0.revocationStamp() } }
 
     /// Every root, oldest first, with how many server certificates each issued.
-    public func roots() throws -> [RootRecord] { try records { try $0.roots() } }
+    public func roots() throws -> [RootStatus] { try records { try $0.roots() }.map(RootStatus.init) }
 
     /// The generation of the root with this key id (a unique prefix of 8 or more hex digits will do).
     func generation(keyID text: String) throws -> RootGeneration {
@@ -84,7 +84,7 @@ extension Clearinghouse {
         guard prefix.count >= 8, prefix.allSatisfy(\.isHexDigit) else {
             throw CALError.invalidArgument("a root is named by its key id (at least 8 hex digits), as the root rotation printed it")
         }
-        let matches = try roots().filter { $0.keyID.hasPrefix(prefix) }
+        let matches = try records { try $0.roots() }.filter { $0.keyID.hasPrefix(prefix) }
         guard let record = matches.first, matches.count == 1 else {
             throw CALError.invalidArgument(matches.isEmpty ? "no root has a key id starting \(prefix)" : "\(prefix) names several roots; give more digits")
         }
@@ -99,7 +99,7 @@ extension Clearinghouse {
             guard active.root.publicKey.isValidSignature(certificate.signature, for: certificate) else { throw notIssued }
             return active
         }
-        for record in try roots() where record.status == .retired {
+        for record in try records({ try $0.roots() }) where record.status == .retired {
             guard let root = try? PEMBundle.certificateFromDER(record.certificate), certificate.issuer == root.subject,
                 root.publicKey.isValidSignature(certificate.signature, for: certificate)
             else { continue }

@@ -1,6 +1,6 @@
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -85,11 +85,7 @@ public struct Clearinghouse: Sendable {
     }
 
     private static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
-        do {
-            return try SQLiteClearinghouseStore(path: home.file(Files.store))
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        return try SQLiteClearinghouseStore(path: home.file(Files.store))
     }
 
     /// Activates a license server: checks its request and issues its certificate.
@@ -199,17 +195,13 @@ public struct Clearinghouse: Sendable {
             issuedAt: time.now
         )
         let pack = try KeyPack.sign(content, signer: generation.signer, signerKey: generation.signerKey)
-        do {
-            try store.recordSale(
-                SoldPack(
-                    packID: content.keyPackID, serverID: serverID, licenseType: licenseType.rawValue, count: count,
-                    product: product, productVersion: productVersion, agreementNumber: agreementNumber,
-                    issuedAt: content.issuedAt
-                )
+        try store.recordSale(
+            SoldPack(
+                packID: content.keyPackID, serverID: serverID, licenseType: licenseType.rawValue, count: count,
+                product: product, productVersion: productVersion, agreementNumber: agreementNumber,
+                issuedAt: content.issuedAt
             )
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        )
         return pack
     }
 
@@ -226,11 +218,7 @@ public struct Clearinghouse: Sendable {
     private func activatedServerID(of certificate: Certificate) throws -> String {
         let serverID = try issuedServerID(of: certificate)
         let activation: ActivationRecord?
-        do {
-            activation = try store.activation(serverID: serverID)
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        activation = try store.activation(serverID: serverID)
         guard let activation, activation.certificateSerial == SerialNumbers.hex(certificate.serialNumber) else {
             throw CALError.invalidArgument(
                 "license server \(serverID) has no activation on record for this certificate (was the server re-keyed? use its current server-chain.pem)"
@@ -242,10 +230,10 @@ public struct Clearinghouse: Sendable {
     /// Revokes a license-server certificate this clearinghouse issued; licenses chained to it
     /// fail with `issuer-revoked` wherever the root CRL is checked.
     @discardableResult
-    public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ActivationRecord {
+    public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ServerActivation {
         _ = try issuedServerID(of: certificate)
         let serial = SerialNumbers.hex(certificate.serialNumber)
-        return try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now)
+        return ServerActivation(try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now))
     }
 
     /// Issues the next CRL of one root — the active one, or the retired root whose key id (or a
@@ -283,7 +271,7 @@ public struct Clearinghouse: Sendable {
             throw CALError.notTransferable(refusal)
         }
         let activations: [ActivationRecord]
-        do { activations = try store.serverCertificates() } catch { throw CALError.storage("\(error)") }
+        activations = try store.serverCertificates()
         let issuer = activations.lazy.compactMap { try? Certificate(derEncoded: $0.certificate) }.first { server in
             server.subject == license.issuer && server.publicKey.isValidSignature(license.signature, for: license)
         }
@@ -311,12 +299,12 @@ public struct Clearinghouse: Sendable {
     }
 
     /// Every activation on record.
-    public func activations() throws -> [ActivationRecord] {
-        do { return try store.activations() } catch { throw CALError.storage("\(error)") }
+    public func activations() throws -> [ServerActivation] {
+        try store.activations().map(ServerActivation.init)
     }
 
     /// The audit log: every state change, oldest first, each entry chained to the one before.
     public func auditLog() throws -> [AuditEntry] {
-        do { return try store.auditLog() } catch { throw CALError.storage("\(error)") }
+        return try store.auditLog()
     }
 }

@@ -107,7 +107,7 @@ public struct LicenseServerAPI: Sendable {
                 throw APIError(CALError(.invalidArgument, "unknown reason \(revocation.reason ?? "")"))
             }
             let revoked = try server.revoke(serial: revocation.serial, reason: reason)
-            return try Self.json(["serial": revoked.serial, "reason": reason.name, "subject": revoked.subjectName])
+            return try Self.json(["serial": revoked.serial, "reason": reason.name, "subject": revoked.subject])
         }
         router.get("/v1/report") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
@@ -115,7 +115,7 @@ public struct LicenseServerAPI: Sendable {
         }
         router.get("/v1/licenses") { request, _ in
             try BearerToken.authorize(request, with: adminToken)
-            return try Self.json(try server.issuedLicenses().map { LicenseListing($0) })
+            return try Self.json(try server.issuedLicenses())
         }
     }
 

@@ -41,6 +41,20 @@ public enum LogonDecision: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The decision that was recorded as `outcome`, `detail` and `serial` (its text forms), or
+    /// nil when they name none (an unknown reason code, a license decision without its serial).
+    public init?(outcome: String, detail: String, serial: String?) {
+        switch (outcome, detail, serial) {
+        case ("allowed", "licensed", let serial?): self = .licensed(serial: serial)
+        case ("allowed", "temporary", let serial?): self = .temporary(serial: serial)
+        case ("allowed", "grace-period", nil): self = .gracePeriod
+        case ("denied", let reason, nil):
+            guard let code = CALError.Code(rawValue: reason) else { return nil }
+            self = .denied(reason: code)
+        default: return nil
+        }
+    }
+
     /// The one line `calkit host logon` prints: `allowed licensed`, `denied no-license-available`, ...
     public var description: String { outcome + " " + detail }
 }

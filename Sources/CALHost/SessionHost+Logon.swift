@@ -1,7 +1,7 @@
 import CALClient
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -29,7 +29,7 @@ extension SessionHost {
             settings[Setting.graceEnd] = String(now.timeIntervalSince1970)
         }
         let record = LogonRecord(host: hostID, at: now, subject: subject, outcome: decision.outcome, detail: decision.detail, serial: decision.serial)
-        do { try store.record(record, settings: settings) } catch { throw CALError.storage("\(error)") }
+        try store.record(record, settings: settings)
         return decision
     }
 

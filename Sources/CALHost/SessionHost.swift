@@ -1,7 +1,7 @@
 import CALClient
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -108,20 +108,16 @@ public struct SessionHost: Sendable {
         home = try RoleHome.open(at: path, role: .host)
         let rootPath = home.file(Files.trustRoot)
         roots = FileManager.default.fileExists(atPath: rootPath) ? try PEMBundle.certificates(at: rootPath) : []
-        do {
-            store = try SQLiteHostStore(path: home.file(Files.store))
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        store = try SQLiteHostStore(path: home.file(Files.store))
         self.time = time
     }
 
     func update(_ body: (any HostStore) throws -> Void) throws {
-        do { try body(store) } catch let error as CALError { throw error } catch { throw CALError.storage("\(error)") }
+        try body(store)
     }
 
     func setting(_ name: String) throws -> String? {
-        do { return try store.setting(name) } catch { throw CALError.storage("\(error)") }
+        return try store.setting(name)
     }
 
     /// The licensing mode.
@@ -176,11 +172,16 @@ public struct SessionHost: Sendable {
 
     /// Counts of the decisions made, by `outcome detail`.
     public func decisionCounts() throws -> [String: Int] {
-        do { return try store.decisionCounts() } catch { throw CALError.storage("\(error)") }
+        return try store.decisionCounts()
     }
 
     /// Every decision made, oldest first.
-    public func decisions() throws -> [LogonRecord] {
-        do { return try store.decisions() } catch { throw CALError.storage("\(error)") }
+    public func decisions() throws -> [RecordedLogon] {
+        try store.decisions().map { record in
+            guard let decision = LogonDecision(outcome: record.outcome, detail: record.detail, serial: record.serial) else {
+                throw CALError.storage("the logon of \(record.subject) at \(record.at) records \(record.outcome) \(record.detail), which is no decision")
+            }
+            return RecordedLogon(host: record.host, at: record.at, subject: record.subject, decision: decision)
+        }
     }
 }

@@ -1,6 +1,6 @@
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 
 extension IssuedLicense {
     /// The record as the licensing rules read it. Throws for a record whose certificate does

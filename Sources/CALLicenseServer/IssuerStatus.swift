@@ -1,5 +1,5 @@
 import CALCore
-import CALStore
+internal import CALStore
 import Foundation
 
 /// One issuer as `calkit server status` reports it.

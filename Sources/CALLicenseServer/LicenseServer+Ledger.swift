@@ -1,5 +1,5 @@
 import CALCore
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -38,6 +38,6 @@ extension LicenseServer {
             throw CALError.issuerCompromised
         }
         guard let minted else { throw CALError.storage("the store recorded a license it did not mint") }
-        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: record)
+        return IssuedCertificate(certificate: minted, issuer: issuer.certificate, record: LicenseRecord(record))
     }
 }

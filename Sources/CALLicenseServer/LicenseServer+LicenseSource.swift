@@ -1,6 +1,6 @@
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 

@@ -1,5 +1,5 @@
 import CALCore
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 
@@ -70,7 +70,7 @@ extension LicenseServer {
     }
 
     /// Every issuer this server has had, oldest first, with its licenses' count and last expiry.
-    public func issuers() throws -> [IssuerRecord] { try records { try $0.issuers() } }
+    func issuers() throws -> [IssuerRecord] { try records { try $0.issuers() } }
 
     /// The issuer that signs CRLs and OCSP responses for `keyID` (a unique prefix will do; the
     /// active issuer when nil). A compromised issuer signs nothing.

@@ -1,6 +1,6 @@
 import CALCore
 import CALLicensing
-import CALStore
+internal import CALStore
 import Foundation
 @_spi(FixedExpiryValidationTime) import X509
 
@@ -460,13 +460,13 @@ public struct LicenseServer: Sendable {
     /// the product version's installed per-device CALs (at least one) among revoked CALs that have
     /// not yet expired.
     @discardableResult
-    public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> IssuedLicense {
+    public func revoke(serial: String, reason: RevocationReason, at revokedAt: Date? = nil) throws -> LicenseRecord {
         let normalized = serial.lowercased().filter { $0 != ":" }
         guard !normalized.isEmpty, normalized.count <= 40, normalized.allSatisfy(\.isHexDigit) else {
             throw CALError.invalidArgument("a serial number is hexadecimal, as inspection prints it")
         }
         let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? time.now)
-        return try records { try $0.revoke(request, now: time.now) }
+        return LicenseRecord(try records { try $0.revoke(request, now: time.now) })
     }
 
     /// Issues the next CRL of one issuer — the active one, or the retired issuer whose key id
@@ -532,33 +532,29 @@ public struct LicenseServer: Sendable {
     }
 
     /// The licenses of a device or user that stand now: not expired, revoked or superseded.
-    public func currentLicenses(of subject: LicenseSubject) throws -> [IssuedLicense] {
-        try records { try $0.currentLicenses(subjectName: subject.name, licenseType: subject.licenseType, now: time.now) }
+    public func currentLicenses(of subject: LicenseSubject) throws -> [LicenseRecord] {
+        try records { try $0.currentLicenses(subjectName: subject.name, licenseType: subject.licenseType, now: time.now) }.map(LicenseRecord.init)
     }
 
     /// Every license this server issued, oldest first, as recorded.
-    public func issuedLicenses() throws -> [IssuedLicense] {
-        try records { try $0.issuedLicenses() }
+    public func issuedLicenses() throws -> [LicenseRecord] {
+        try records { try $0.issuedLicenses() }.map(LicenseRecord.init)
     }
 
     /// The server's packs, their use, and counts of what it issued.
     public func status() throws -> ServerStatus {
         let certificate = (try? activeIssuer())?.certificate
-        do {
-            let packs = try store.packUsage(at: time.now)
-            return ServerStatus(
-                name: name,
-                serverID: serverID,
-                activated: certificate != nil,
-                certificateNotAfter: certificate?.notValidAfter,
-                packs: packs,
-                products: ProductUsage.summing(packs),
-                licensesIssued: try store.issuanceCounts(),
-                issuers: try store.issuers().map { IssuerStatus($0, now: time.now) },
-                rotationPending: FileManager.default.fileExists(atPath: home.file(Files.pendingKey))
-            )
-        } catch {
-            throw CALError.storage("\(error)")
-        }
+        let packs = try store.packUsage(at: time.now)
+        return ServerStatus(
+            name: name,
+            serverID: serverID,
+            activated: certificate != nil,
+            certificateNotAfter: certificate?.notValidAfter,
+            packs: packs,
+            products: ProductUsage.summing(packs),
+            licensesIssued: try store.issuanceCounts(),
+            issuers: try store.issuers().map { IssuerStatus($0, now: time.now) },
+            rotationPending: FileManager.default.fileExists(atPath: home.file(Files.pendingKey))
+        )
     }
 }

@@ -1,5 +1,5 @@
 import CALCore
-import CALStore
+internal import CALStore
 import Foundation
 import X509
 

@@ -1,5 +1,6 @@
+import CALLicensing
 import CALCore
-import CALStore
+internal import CALStore
 
 /// Usage of one product and license type across all of its packs.
 public struct ProductUsage: Codable, Sendable, Hashable {

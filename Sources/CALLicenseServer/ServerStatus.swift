@@ -1,4 +1,5 @@
-import CALStore
+internal import CALStore
+import CALLicensing
 import Foundation
 
 /// What `calkit server status` reports: the server, its packs and what it issued.

@@ -1,3 +1,4 @@
+import CALLicensing
 import CALCore
 import Foundation
 

@@ -71,7 +71,7 @@ struct HostTrustTests {
         site.clock.now = site.clock.now.addingTimeInterval(60)
         #expect(try await site.host.logon(client, user: nil, source: site.deployment.server) == .denied(reason: .unbackedLicense))
         // The server did mint it: the host is what refuses.
-        #expect(try site.deployment.server.issuedLicenses().contains { $0.packID == "FAKE-PACK" })
+        #expect(try site.deployment.server.issuedLicenses().contains { $0.keyPackID == "FAKE-PACK" })
     }
 
     @Test("A revoked CAL is denied revoked at logon, even when the server says keep it")

@@ -22,7 +22,7 @@ struct KeyRotationLogonTests {
         return try #require(decision.serial)
     }
 
-    func record(_ serial: String, in deployment: Deployment) throws -> IssuedLicense {
+    func record(_ serial: String, in deployment: Deployment) throws -> LicenseRecord {
         try #require(try deployment.server.issuedLicenses().first { $0.serial == serial })
     }
 
@@ -47,7 +47,7 @@ struct KeyRotationLogonTests {
             #expect(newSerial != oldSerial)
             let old = try record(oldSerial, in: site.deployment)
             let new = try record(newSerial, in: site.deployment)
-            #expect(new.packID == old.packID && new.seat == old.seat && new.notAfter == old.notAfter)
+            #expect(new.keyPackID == old.keyPackID && new.seat == old.seat && new.notAfter == old.notAfter)
             #expect(new.issuerKeyID == chain[0].publicKey.keyIdentifier)
             // The client now presents only the replacement, which passes a verifier with the root CRL.
             let stored = try client.storedLicenses()
@@ -81,10 +81,12 @@ struct KeyRotationLogonTests {
         let newSerial = try #require(decision.serial)
         let old = try record(oldSerial, in: site.deployment)
         let new = try record(newSerial, in: site.deployment)
-        #expect(new.seat == old.seat && new.packID == old.packID)
-        #expect(try PEMBundle.certificateFromDER(new.certificate).publicKey == rotated.publicKey)
+        #expect(new.seat == old.seat && new.keyPackID == old.keyPackID)
+        let stored = try #require(try rotated.storedLicenses().first { SerialNumbers.hex($0.license.serialNumber) == newSerial })
+        #expect(stored.license.publicKey == rotated.publicKey)
+        #expect(old.revocationReason == .superseded && old.revokedAt != nil)
         let crl = try site.deployment.server.revocationList()
-        #expect(crl.entries.map(\.serial) == [try PEMBundle.certificateFromDER(old.certificate).serialNumber.bytes].map(Array.init))
+        #expect(crl.entries.count == 1)
         #expect(crl.entries.first?.reason == .superseded)
         #expect(try site.deployment.server.status().products.first?.issued == 1)
         #expect(try await site.host.logon(rotated, user: nil, source: site.deployment.server).serial == newSerial)

@@ -39,7 +39,7 @@ struct IssuanceTests {
             let license = try #require(try LicenseExtension(of: certificate))
             #expect(license.licenseType == .perDevice)
             #expect(license.status == .permanent)
-            #expect(license.keyPackID == issued.record.packID)
+            #expect(license.keyPackID == issued.record.keyPackID)
             #expect(license.seat == issued.record.seat)
             #expect(license.seat != nil)
             #expect(license.licenseServerID == deployment.server.serverID)

@@ -22,7 +22,7 @@ struct RenewalTests {
         clock.now = old.certificate.notValidAfter.addingTimeInterval(-3 * 86_400)
         let renewed = try deployment.server.renew(serial: hex(old.certificate), request: try client.request())
         #expect(renewed.record.seat == old.record.seat)
-        #expect(renewed.record.packID == old.record.packID)
+        #expect(renewed.record.keyPackID == old.record.keyPackID)
         let days = renewed.certificate.notValidAfter.timeIntervalSince(renewed.certificate.notValidBefore) / 86_400
         #expect(LicensingTerms.permanentLicenseDays.contains(Int(days.rounded())))
         #expect(renewed.certificate.notValidBefore == clock.now.wholeSeconds)

@@ -107,7 +107,7 @@ struct RotationTests {
         clock.now = old.certificate.notValidAfter.addingTimeInterval(-3 * 86_400)
         let renewed = try deployment.server.renew(serial: old.record.serial, request: try client.request())
         #expect(renewed.certificate.issuerKeyIdentifier == chain[0].publicKey.keyIdentifier)
-        #expect(renewed.record.seat == old.record.seat && renewed.record.packID == old.record.packID)
+        #expect(renewed.record.seat == old.record.seat && renewed.record.keyPackID == old.record.keyPackID)
         #expect(try deployment.server.status().products.first?.issued == 1)
     }
 

@@ -34,13 +34,13 @@ struct IssueCommand: ParsableCommand {
         try SecureFile.write(try PEMBundle.pem(of: [issued.certificate, issued.issuer]).fileBytes, to: out)
         let record = issued.record
         if json {
-            Output.json(LicenseListing(record, file: out))
+            Output.json(record.written(to: out))
         } else {
             print(
-                "Issued \(record.status) \(record.licenseType) license of \(record.product) to \(record.subjectName)"
+                "Issued \(record.status) \(record.licenseType) license of \(record.product) to \(record.subject)"
             )
             var fields = [("serial", record.serial), ("valid until", Output.date(record.notAfter))]
-            if let pack = record.packID { fields.append(("key pack", pack)) }
+            if let pack = record.keyPackID { fields.append(("key pack", pack)) }
             if let seat = record.seat { fields.append(("seat", String(seat))) }
             fields.append(("license", out))
             Output.fields(fields, indent: "  ")

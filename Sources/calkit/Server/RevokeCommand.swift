@@ -31,10 +31,10 @@ struct RevokeCommand: ParsableCommand {
         let server = try home.licenseServer()
         let license = try server.revoke(serial: serial, reason: reason, at: at?.date)
         if json {
-            Output.json(["serial": license.serial, "reason": reason.name, "subject": license.subjectName, "seatReturned": license.seat != nil ? "yes" : "no"])
+            Output.json(["serial": license.serial, "reason": reason.name, "subject": license.subject, "seatReturned": license.seat != nil ? "yes" : "no"])
         } else {
-            print("Revoked \(license.status) \(license.licenseType) license \(license.serial) of \(license.subjectName) (\(reason.name))")
-            if let seat = license.seat { print("seat \(seat) of key pack \(license.packID ?? "") is free again") }
+            print("Revoked \(license.status) \(license.licenseType) license \(license.serial) of \(license.subject) (\(reason.name))")
+            if let seat = license.seat { print("seat \(seat) of key pack \(license.keyPackID ?? "") is free again") }
         }
     }
 }

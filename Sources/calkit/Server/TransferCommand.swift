@@ -27,9 +27,9 @@ struct TransferCommand: AsyncParsableCommand {
         let issued = try await server.transfer(grant: try SecureFile.read(grant), request: csr)
         try SecureFile.write(try PEMBundle.pem(of: [issued.certificate, issued.issuer]).fileBytes, to: out)
         if json {
-            Output.json(LicenseListing(issued.record, file: out))
+            Output.json(issued.record.written(to: out))
         } else {
-            print("Transferred seat \(issued.record.seat.map(String.init) ?? "") to \(issued.record.subjectName): license \(issued.record.serial)")
+            print("Transferred seat \(issued.record.seat.map(String.init) ?? "") to \(issued.record.subject): license \(issued.record.serial)")
             print("license: \(out)")
         }
     }

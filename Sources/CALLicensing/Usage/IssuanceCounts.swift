@@ -10,4 +10,12 @@ public struct IssuanceCounts: Hashable, Sendable, Codable {
     public var permanentPerUser: Int
     /// Temporary licenses.
     public var temporary: Int
+
+    /// Creates the figures (the ledger computes them).
+    public init(total: Int, permanentPerDevice: Int, permanentPerUser: Int, temporary: Int) {
+        self.total = total
+        self.permanentPerDevice = permanentPerDevice
+        self.permanentPerUser = permanentPerUser
+        self.temporary = temporary
+    }
 }

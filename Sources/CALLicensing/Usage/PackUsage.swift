@@ -17,4 +17,15 @@ public struct PackUsage: Hashable, Sendable, Codable {
     public var issued: Int
     /// Seats still free; for per-user packs, `total - issued` floored at 0, as a report only.
     public var free: Int
+
+    /// Creates the figures (the ledger computes them).
+    public init(packID: String, licenseType: LicenseType, product: String, productVersion: String, total: Int, issued: Int, free: Int) {
+        self.packID = packID
+        self.licenseType = licenseType
+        self.product = product
+        self.productVersion = productVersion
+        self.total = total
+        self.issued = issued
+        self.free = free
+    }
 }

@@ -23,4 +23,18 @@ public struct ProductReport: Hashable, Sendable, Codable {
     public var distinctUsers: Int
     /// Whether more distinct users were served than were purchased (per user).
     public var overUse: Bool
+
+    /// Creates the figures (the ledger computes them).
+    public init(product: String, licenseType: LicenseType, purchased: Int, permanentIssued: Int, permanentActive: Int, temporaryOutstanding: Int, seatsFree: Int, seatsReclaimed: Int, distinctUsers: Int, overUse: Bool) {
+        self.product = product
+        self.licenseType = licenseType
+        self.purchased = purchased
+        self.permanentIssued = permanentIssued
+        self.permanentActive = permanentActive
+        self.temporaryOutstanding = temporaryOutstanding
+        self.seatsFree = seatsFree
+        self.seatsReclaimed = seatsReclaimed
+        self.distinctUsers = distinctUsers
+        self.overUse = overUse
+    }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// The target layout DESIGN.md describes, checked on the sources themselves.
+@Suite("The targets import what the layout allows")
+struct LayoutTests {
+    /// The imports of every Swift file under `Sources/<target>`, as `(file, import line)`.
+    static func imports(of target: String) throws -> [(file: String, line: String)] {
+        let folder = ErrorWordingTests.sources.appendingPathComponent(target)
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(!files.isEmpty, "no sources in \(folder.path)")
+        return try files.flatMap { file in
+            try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+                .filter { $0.range(of: #"^(internal |package |public )?import "#, options: .regularExpression) != nil }
+                .map { (file.lastPathComponent, $0) }
+        }
+    }
+
+    @Test("CALLicensing, the rules, imports CALCore and Foundation only: no files, no SQL, no HTTP")
+    func licensingIsPure() throws {
+        for (file, line) in try Self.imports(of: "CALLicensing") {
+            #expect(line == "import CALCore" || line == "import Foundation", "\(file): \(line)")
+        }
+    }
+
+    @Test("Ledger rows are no role's public API: the role modules import CALStore internally, and the CLI and HTTP not at all")
+    func storeStaysInside() throws {
+        for target in ["CALLicenseServer", "CALClearinghouse", "CALHost"] {
+            for (file, line) in try Self.imports(of: target) where line.hasSuffix(" CALStore") {
+                #expect(line == "internal import CALStore", "\(target)/\(file): \(line)")
+            }
+        }
+        for target in ["calkit", "CALHTTP", "CALClient"] {
+            for (file, line) in try Self.imports(of: target) {
+                #expect(!line.hasSuffix(" CALStore"), "\(target)/\(file): \(line)")
+            }
+        }
+    }
+}
