@@ -176,7 +176,7 @@ public struct Clearinghouse: Sendable {
         guard (1...KeyPackContent.maximumCount).contains(count) else {
             throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
         }
-        guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
+        try ProductName.validate(product)
         guard productVersion.count <= 32 else { throw CALError.invalidArgument("the product version is at most 32 characters") }
         guard !agreementNumber.isEmpty, agreementNumber.count <= 64 else {
             throw CALError.invalidArgument("the agreement number must be 1 to 64 characters")

@@ -37,7 +37,7 @@ public struct LicenseRequestMessage: Codable, Sendable {
                 throw CALError.malformed(what: "the presented field", reason: "\(error)")
             }
         }
-        if let product, product.isEmpty || product.count > 64 { throw CALError.invalidArgument("product must be 1 to 64 characters") }
+        if let product { try ProductName.validate(product) }
         return LicenseRequest(csr: csr, mode: mode, product: product, presented: presented)
     }
 }

@@ -49,7 +49,7 @@ public struct SessionHost: Sendable {
         product: String?,
         time: any TimeSource = SystemTimeSource()
     ) throws -> SessionHost {
-        if let product, product.isEmpty || product.count > 64 { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
+        if let product { try ProductName.validate(product) }
         let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256))
         let host = try SessionHost(home: home.path, time: time)
         try host.update {

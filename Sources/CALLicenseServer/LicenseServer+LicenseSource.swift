@@ -17,8 +17,8 @@ extension LicenseServer: LicenseSource {
         guard subject.licenseType == request.mode else {
             return .refused(CALError(.badRequest, "a \(request.mode.rawValue) host sent a request for \(subject)"))
         }
-        if let product = request.product, product.isEmpty || product.count > 64 {
-            return .refused(CALError(.badRequest, "the product name must be 1 to 64 characters"))
+        if let product = request.product {
+            do { try ProductName.validate(product) } catch let error as CALError { return .refused(CALError(.badRequest, error.detail)) }
         }
         guard (try? chain()) != nil else { return .refused(CALError(.notActivated, CALError.notActivated.description)) }
         let now = time.now

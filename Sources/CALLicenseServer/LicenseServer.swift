@@ -436,7 +436,7 @@ public struct LicenseServer: Sendable {
     /// The product to issue for: the one named, or the only one installed for this license type.
     private func resolveProduct(_ product: String?, licenseType: LicenseType, temporary: Bool) throws -> String {
         if let product {
-            guard !product.isEmpty, product.count <= 64 else { throw CALError.invalidArgument("the product name must be 1 to 64 characters") }
+            try ProductName.validate(product)
             return product
         }
         let packs: [InstalledPack]

@@ -178,7 +178,7 @@ struct LedgerContractTests {
         #expect(try store.licenses(serial: old.serial)?.revocationReason == .superseded)
         #expect(throws: CALError.grantAlreadyUsed(grantID: "G1")) { try store.transfer(request, now: now) { _, grant in record(grant) } }
         let wrongSeat = TransferRequest(grantID: "G2", oldSerial: moved.serial, keyPackID: "PACK", seat: 2)
-        #expect(thrownCode { try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } } == "not-transferable")
+        #expect(thrownCode { _ = try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } } == "not-transferable")
         // The administrative quota does not count the transfer's revocation.
         _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: .keyCompromise, revokedAt: now), now: now)
     }

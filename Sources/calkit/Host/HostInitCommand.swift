@@ -26,7 +26,7 @@ struct HostInitCommand: AsyncParsableCommand {
     @OptionGroup var server: LicenseServerOptions
 
     func run() async throws {
-        if let product, product.isEmpty || product.count > 64 { throw CALError.invalidArgument("--product must be 1 to 64 characters") }
+        if let product { try ProductName.validate(product) }
         let binding = try await server.binding(home: home)
         if let binding {
             _ = try SessionHost.create(at: home.home, mode: mode, product: product, binding: binding, time: try home.time())
