@@ -4,10 +4,20 @@ import Foundation
 
 /// One issuer as `calkit server status` reports it.
 public struct IssuerStatus: Codable, Sendable {
+    /// What an issuer may still sign.
+    public enum State: String, Codable, Sendable {
+        /// It mints licenses and signs CRLs and OCSP responses.
+        case active
+        /// It mints nothing, but signs CRLs and OCSP responses for its licenses until the last expires.
+        case retired
+        /// Its key was declared compromised: it signs nothing.
+        case compromised
+    }
+
     /// The key id (subject key identifier, hex).
     public var keyID: String
-    /// `active`, `retired` or `compromised`.
-    public var status: String
+    /// `active`, `retired` or `compromised` (in JSON too).
+    public var status: State
     /// The certificate's serial number, hex.
     public var certificateSerial: String
     /// When the certificate expires.
@@ -28,7 +38,11 @@ public struct IssuerStatus: Codable, Sendable {
 
     init(_ record: IssuerRecord, now: Date) {
         keyID = record.keyID
-        status = record.status.rawValue
+        switch record.status {
+        case .active: status = .active
+        case .retired: status = .retired
+        case .compromised: status = .compromised
+        }
         certificateSerial = record.certificateSerial
         certificateNotAfter = (try? PEMBundle.certificateFromDER(record.certificate))?.notValidAfter
         activatedAt = record.activatedAt

@@ -44,9 +44,9 @@ struct ServerStatusCommand: ParsableCommand {
             print("")
             print("issuers:")
             for issuer in status.issuers {
-                var line = "  \(issuer.keyID)  \(issuer.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(issuer.licensesIssued) licenses"
+                var line = "  \(issuer.keyID)  \(issuer.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(issuer.licensesIssued) licenses"
                 if let last = issuer.lastLicenseExpires { line += ", last expires \(Output.date(last))" }
-                if issuer.status == "retired" { line += issuer.signsRevocation ? ", still signs CRL and OCSP" : ", nothing left to sign for" }
+                if issuer.status == .retired { line += issuer.signsRevocation ? ", still signs CRL and OCSP" : ", nothing left to sign for" }
                 print(line)
             }
         }
