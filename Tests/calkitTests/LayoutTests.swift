@@ -37,4 +37,15 @@ struct LayoutTests {
             }
         }
     }
+
+    @Test("No store file is over 400 lines: the ledgers are split by table")
+    func storeFilesStaySmall() throws {
+        let folder = ErrorWordingTests.sources.appendingPathComponent("CALStore")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).filter { $0.pathExtension == "swift" }
+        #expect(files.count > 20)
+        for file in files {
+            let lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n").count
+            #expect(lines <= 400, "\(file.lastPathComponent) has \(lines) lines")
+        }
+    }
 }

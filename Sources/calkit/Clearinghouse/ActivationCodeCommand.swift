@@ -10,14 +10,14 @@ struct ActivationCodeCommand: ParsableCommand {
         discussion: """
             Give the code to the customer: `calkit server activate --clearinghouse URL \
             --activation-code CODE` activates one license server with it, once, before it expires \
-            (--valid-days, default 7, at most 90). The clearinghouse keeps only the code's SHA-256 \
+            (--valid-days, default 7, at most \(Clearinghouse.activationCodeMaximumDays)). The clearinghouse keeps only the code's SHA-256 \
             hash; issuing and using it are in the audit log. Re-keying an activated server needs no code.
             """
     )
 
     @OptionGroup var home: HomeOption
     @Option(help: "The license purchase agreement the code is issued under.") var agreement: String
-    @Option(help: "Days the code stays valid if unused (1 to 90).") var validDays = 7
+    @Option(help: "Days the code stays valid if unused (1 to \(Clearinghouse.activationCodeMaximumDays)).") var validDays = 7
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {

@@ -1,0 +1,74 @@
+import CALCore
+import CALLicensing
+import Foundation
+
+/// Revocation: the quota, the CRL entries and OCSP status.
+extension InMemoryLicenseServerStore {
+    public func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense {
+        try write { state in
+            guard let license = state.license(request.serial) else { throw CALError.unknownSerial(request.serial) }
+            guard license.revokedAt == nil else { throw CALError.alreadyRevoked(request.serial) }
+            let administrative = { (other: IssuedLicense) in
+                other.licenseType == LicenseType.perDevice && other.status == LicenseStatus.permanent
+                    && other.product == license.product && other.productVersion == license.productVersion
+            }
+            if !request.forTransfer && administrative(license) {
+                let installed = state.packs.filter {
+                    $0.licenseType == LicenseType.perDevice && $0.product == license.product && $0.productVersion == license.productVersion
+                }.map(\.count).reduce(0, +)
+                let quota = RevocationQuota(installed: installed)
+                let outstanding = state.licenses.filter {
+                    $0.revokedAt != nil && !state.revokedForTransfer.contains($0.serial) && administrative($0) && $0.notAfter > now
+                }.count
+                guard quota.allowsAnother(outstanding: outstanding) else {
+                    throw CALError.revocationQuotaExceeded(product: license.product, productVersion: license.productVersion, limit: quota.limit)
+                }
+            }
+            state.update(request.serial) {
+                $0.revokedAt = request.revokedAt
+                $0.revocationReason = request.reason
+            }
+            if request.forTransfer { state.revokedForTransfer.insert(request.serial) }
+            if let pack = license.packID, let seat = license.seat, state.seats[pack]?[seat]?.holder == request.serial {
+                state.seats[pack]?[seat] = Seat()
+            }
+            state.append(at: now, event: "license-revoked", subject: request.serial, detail: AuditText.revocation(request))
+            return license
+        }
+    }
+
+    public func publishRevocations<Result>(
+        issuerKeyID: String,
+        now: Date,
+        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+    ) throws -> Result {
+        try write { state in
+            state.crlNumber += 1
+            let entries = state.licenses.compactMap { license -> RevocationEntry? in
+                guard let revokedAt = license.revokedAt, license.notAfter > now, license.issuerKeyID == issuerKeyID else { return nil }
+                return RevocationEntry(serial: license.serial, revokedAt: revokedAt, reason: license.revocationReason ?? .unspecified)
+            }.sorted { ($0.revokedAt, $0.serial) < ($1.revokedAt, $1.serial) }
+            return try sign(entries, state.crlNumber)
+        }
+    }
+
+    public func revocationStamp() throws -> String {
+        read { state in
+            let revoked = state.licenses.compactMap(\.revokedAt)
+            return "\(revoked.count)/\(revoked.map(\.timeIntervalSince1970).max() ?? 0)/\(state.issuers.count)"
+        }
+    }
+
+    public func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus {
+        read { state in
+            var licenses: [String: LicenseRecordStatus] = [:]
+            for serial in serials {
+                guard let license = state.license(serial) else { continue }
+                licenses[serial] = LicenseRecordStatus(
+                    revocation: license.revokedAt.map { RevocationEntry(serial: serial, revokedAt: $0, reason: license.revocationReason ?? .unspecified) }
+                )
+            }
+            return IssuerRevocationStatus(issuerStatus: state.issuers.first { $0.keyID == issuerKeyID }?.status, licenses: licenses)
+        }
+    }
+}
