@@ -36,12 +36,15 @@ public struct HTTPLicenseSource: LicenseSource {
                 case 200:
                     return try JSONDecoder().decode(LicenseGrantMessage.self, from: data).grant()
                 case 400, 403, 409, 503:
-                    // A decision, not a failure: no retry.
                     let error = try? JSONDecoder().decode(ErrorMessage.self, from: data)
-                    if let error, let code = CALError.Code(rawValue: error.error) {
-                        return .refused(CALError(code, error.message))
+                    let code = error.flatMap { CALError.Code(rawValue: $0.error) }
+                    if status == 503 && code != .notActivated {
+                        // The server cannot answer now (its store, a rotation): try again, then count it as unreachable.
+                        lastError = CALError(code ?? .storage, error?.message ?? "the license server answered 503")
+                        continue
                     }
-                    if status == 503 { lastError = CALError.storage("the license server answered 503"); continue }
+                    // A decision, not a failure: no retry.
+                    if let error, let code { return .refused(CALError(code, error.message)) }
                     return .refused(CALError(.badRequest, error?.message ?? "the license server answered \(status)"))
                 default:
                     lastError = CALError.storage("the license server answered \(status)")
