@@ -13,7 +13,7 @@ extension IssuedLicense {
             status: status,
             product: product,
             subjectName: subjectName,
-            keyID: try knownKeyID ?? PEMBundle.certificateFromDER(certificate).publicKey.keyIdentifier,
+            keyID: try knownKeyID ?? PEMBundle.certificateFromDER(certificate).recordedKeyIdentifier,
             issuerKeyID: issuerKeyID,
             packID: packID,
             seat: seat,

@@ -75,7 +75,7 @@ extension LicenseServer: LicenseSource {
             return .forged("no license with serial \(serial) and these contents was issued here")
         }
         // Byte for byte the record: its key is the presented certificate's.
-        guard let ledger = try? record.ledgerLicense(keyID: presented.publicKey.keyIdentifier) else {
+        guard let ledger = try? record.ledgerLicense(keyID: presented.recordedKeyIdentifier) else {
             return .forged("the record of \(serial) does not read")
         }
         return .recorded(ledger)

@@ -17,3 +17,15 @@ extension Certificate {
         return SerialNumbers.hex(identifier)
     }
 }
+
+extension Certificate {
+    /// The key identifier of the certified key, read from the certificate's subject key
+    /// identifier extension when it has one, else computed from the key: the same value for
+    /// every certificate CALKit writes, without hashing the key again. Only for certificates
+    /// whose contents are known to be CALKit's own (a ledger record, say): anyone else's
+    /// certificate can carry any identifier.
+    package var recordedKeyIdentifier: String {
+        if let identifier = try? extensions.subjectKeyIdentifier?.keyIdentifier { return SerialNumbers.hex(identifier) }
+        return publicKey.keyIdentifier
+    }
+}

@@ -18,8 +18,17 @@ public enum SerialNumbers {
 
     /// Lower-case hex of bytes (serials, hashes, key identifiers).
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        // Every logon formats several serials and key identifiers: one pass, no string per byte.
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The bytes of a hex serial (as ``hex(_:)`` prints it).
     public static func bytes(fromHex text: String) throws -> [UInt8] {
