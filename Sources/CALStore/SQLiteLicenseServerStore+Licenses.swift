@@ -240,8 +240,10 @@ extension SQLiteLicenseServerStore {
                 try db.cachedStatement(sql: "SELECT * FROM licenses WHERE subject_name = ? AND license_type = ? ORDER BY rowid"),
                 arguments: [subjectName, licenseType]
             ).map(Self.license(row:))
+            // A presented license of this subject is in its history already: no second query.
             let presented = try presentedSerial.flatMap { serial in
-                try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE serial = ?"), arguments: [serial])
+                try history.first { $0.serial == serial }
+                    ?? Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM licenses WHERE serial = ?"), arguments: [serial])
                     .map(Self.license(row:))
             }
             let products = try String.fetchAll(
