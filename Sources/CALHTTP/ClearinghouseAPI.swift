@@ -102,12 +102,13 @@ public struct ClearinghouseAPI: Sendable {
         return router
     }
 
-    /// Runs `body`, turning CALKit errors into API errors and unparsable input into 400.
+    /// Runs `body`, turning input that does not parse into 400; CALKit's own errors pass on to
+    /// the error middleware, the one place they become HTTP answers.
     private func handle(_ body: () throws -> Response) throws -> Response {
         do {
             return try body()
         } catch let error as CALError {
-            throw APIError(error)
+            throw error
         } catch let error as APIError {
             throw error
         } catch {

@@ -20,7 +20,7 @@ extension LicenseServer: LicenseSource {
         if let product = request.product {
             do { try ProductName.validate(product) } catch let error as CALError { return .refused(CALError(.badRequest, error.detail)) }
         }
-        guard (try? chain()) != nil else { return .refused(CALError(.notActivated, CALError.notActivated.description)) }
+        guard (try? chain()) != nil else { return .refused(.notActivated) }
         let now = time.now
 
         // Only a license naming this server is looked up; another server's is as good as none.
