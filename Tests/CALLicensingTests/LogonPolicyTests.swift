@@ -153,6 +153,10 @@ struct LogonPolicyTests {
                 )
             ),
             (
+                "another device's genuine temporary license (certificates are public) presented by a new device: nothing of it is used",
+                facts(key: "key-9", presented: .recorded(temporary), subject: "PC-2"), .issueTemporary(product: product)
+            ),
+            (
                 "per user: a per-user CAL, not decremented",
                 facts(mode: .perUser, subject: "alice"), .issuePermanent(product: product, superseding: nil, otherwise: noneFree)
             ),
