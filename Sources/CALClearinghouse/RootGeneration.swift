@@ -20,15 +20,9 @@ struct RootGeneration: Sendable {
     static func load(from home: RoleHome, prefix: String, passphrase: Passphrase?) throws -> RootGeneration {
         typealias Files = Clearinghouse.Files
         let root = try PEMBundle.certificate(at: home.file(prefix + Files.root))
-        let rootKey = try PrivateKeyFile.read(from: home.file(prefix + Files.rootKey), passphrase: passphrase)
-        guard rootKey.publicKey == root.publicKey else {
-            throw CALError.certificateKeyMismatch("\(home.file(prefix + Files.rootKey)) is not the key of \(home.file(prefix + Files.root))")
-        }
+        let rootKey = try PrivateKeyFile.read(from: home.file(prefix + Files.rootKey), passphrase: passphrase, expected: root.publicKey)
         let signer = try PEMBundle.certificate(at: home.file(prefix + Files.signer))
-        let signerKey = try PrivateKeyFile.read(from: home.file(prefix + Files.signerKey), passphrase: passphrase)
-        guard signerKey.publicKey == signer.publicKey else {
-            throw CALError.certificateKeyMismatch("\(home.file(prefix + Files.signerKey)) is not the key of \(home.file(prefix + Files.signer))")
-        }
+        let signerKey = try PrivateKeyFile.read(from: home.file(prefix + Files.signerKey), passphrase: passphrase, expected: signer.publicKey)
         return RootGeneration(root: root, rootKey: rootKey, signer: signer, signerKey: signerKey)
     }
 }

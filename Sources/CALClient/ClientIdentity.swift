@@ -9,6 +9,9 @@ public struct ClientIdentity: Sendable {
     public enum Files {
         /// The client's private key (0600).
         public static let key = "client-key.pem"
+        /// The client's public key, kept to check the private key against when it is read
+        /// (PBES2 has no integrity check; an Ed25519 key file stores no public key of its own).
+        public static let publicKey = "client-public-key.pem"
         /// The folder of stored licenses.
         public static let licenses = "licenses"
         /// After a re-key: the previous key's signature over the current one (DER `KeyContinuity`).
@@ -40,6 +43,7 @@ public struct ClientIdentity: Sendable {
         let key = try keyType.generate()
         let home = try RoleHome.create(at: path, manifest: .init(role: .client, id: id, keyType: keyType))
         try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
+        try writePublicKey(key.publicKey, in: home)
         try SecureFile.makeFolder(home.file(Files.licenses))
         return try ClientIdentity(home: path, passphrase: passphrase)
     }
@@ -47,7 +51,7 @@ public struct ClientIdentity: Sendable {
     /// Opens an existing client home; `passphrase` opens its key when it is encrypted.
     public init(home path: String, passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .client)
-        key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase)
+        key = try PrivateKeyFile.read(from: home.file(Files.key), passphrase: passphrase, expected: try Self.recordedPublicKey(in: home))
         self.passphrase = passphrase
     }
 
@@ -71,7 +75,7 @@ public struct ClientIdentity: Sendable {
         do {
             continuity = try KeyContinuity(derEncoded: try SecureFile.read(path))
         } catch {
-            throw CALError.malformed(what: path, reason: "\(error)")
+            throw CALError.malformed(what: path, reason: CALError.reason(describing: error))
         }
         return continuity.isValid(for: key.publicKey) ? continuity : nil
     }
@@ -95,8 +99,27 @@ public struct ClientIdentity: Sendable {
         }
         try SecureFile.move(home.file(Files.key), to: home.file(Files.retired + "/" + oldID + "-" + Files.key))
         try SecureFile.move(pending, to: home.file(Files.key))
+        try Self.writePublicKey(newKey.publicKey, in: home)
         try SecureFile.write(serializer.serializedBytes, to: home.file(Files.continuity))
         return try ClientIdentity(home: home.path, passphrase: passphrase)
+    }
+
+    /// Records the client's public key beside its private key.
+    private static func writePublicKey(_ publicKey: Certificate.PublicKey, in home: RoleHome) throws {
+        try SecureFile.write(Array(try publicKey.serializeAsPEM().pemString.utf8) + [0x0A], to: home.file(Files.publicKey))
+    }
+
+    /// The public key recorded beside the private key; nil in a home made before it was recorded.
+    private static func recordedPublicKey(in home: RoleHome) throws -> Certificate.PublicKey? {
+        let path = home.file(Files.publicKey)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try Certificate.PublicKey(pemEncoded: try SecureFile.readText(path))
+        } catch let error as CALError {
+            throw error
+        } catch {
+            throw CALError.malformed(what: path, reason: CALError.reason(describing: error))
+        }
     }
 
     /// Signs a challenge with the client key, proving possession at logon.

@@ -71,7 +71,7 @@ public struct LicenseStore: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".pem") }.sorted()
         } catch {
-            throw CALError.fileAccess(path: folder, reason: "\(error)")
+            throw CALError.fileAccess(path: folder, reason: CALError.reason(describing: error))
         }
         return names.map { name in
             let path = folder + "/" + name
@@ -84,7 +84,7 @@ public struct LicenseStore: Sendable {
             } catch let error as CALError {
                 return .failure(error)
             } catch {
-                return .failure(CALError.malformed(what: path, reason: "\(error)"))
+                return .failure(CALError.malformed(what: path, reason: CALError.reason(describing: error)))
             }
         }
     }

@@ -48,7 +48,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             return .unsupportedMediaType
         case .rateLimited:
             return .tooManyRequests
-        case .notActivated, .issuerCompromised, .issuerNotActive, .rotationPending, .storage:
+        case .notActivated, .issuerCompromised, .issuerNotActive, .rotationPending, .storage, .clockWentBackwards:
             return .serviceUnavailable
         default:
             return .internalServerError
@@ -56,7 +56,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = "{\"error\":\(Self.quoted(error.code.rawValue)),\"message\":\(Self.quoted(error.detail))}"
+        // The sentence may quote a dependency's error; its source locations stay in the service.
+        let message = CALError.withoutSourceLocations(error.detail)
+        let body = "{\"error\":\(Self.quoted(error.code.rawValue)),\"message\":\(Self.quoted(message))}"
         return Response(
             status: status,
             headers: [.contentType: "application/json"],

@@ -8,7 +8,7 @@ public struct BearerToken: Sendable {
 
     /// The token on the first line of `path` (at least 16 characters).
     public init(file path: String) throws {
-        let text = try SecureFile.readText(path)
+        let text = try SecureFile.readSecret(path)
         let token = String(text.split(whereSeparator: \.isNewline).first ?? "")
         guard token.count >= 16 else { throw CALError.invalidArgument("the token in \(path) must be at least 16 characters") }
         self.init(token)

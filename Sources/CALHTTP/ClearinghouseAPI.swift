@@ -112,7 +112,7 @@ public struct ClearinghouseAPI: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(CALError(.malformed, "the request does not parse: \(error)"))
+            throw APIError(CALError(.malformed, "the request does not parse: \(CALError.reason(describing: error))"))
         }
     }
 

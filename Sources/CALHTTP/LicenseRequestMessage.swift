@@ -27,14 +27,14 @@ public struct LicenseRequestMessage: Codable, Sendable {
         do {
             csr = try CertificateSigningRequest(pemEncoded: self.csr)
         } catch {
-            throw CALError.malformed(what: "the csr field", reason: "\(error)")
+            throw CALError.malformed(what: "the csr field", reason: CALError.reason(describing: error))
         }
         var presented: Certificate?
         if let text = self.presented {
             do {
                 presented = try Certificate(pemEncoded: text)
             } catch {
-                throw CALError.malformed(what: "the presented field", reason: "\(error)")
+                throw CALError.malformed(what: "the presented field", reason: CALError.reason(describing: error))
             }
         }
         if let product { try ProductName.validate(product) }

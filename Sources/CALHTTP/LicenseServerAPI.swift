@@ -128,7 +128,7 @@ public struct LicenseServerAPI: Sendable {
         do {
             message = try JSONDecoder().decode(LicenseRequestMessage.self, from: Data(body))
         } catch {
-            throw APIError(CALError(.malformed, "the body is not a license request: \(error)"))
+            throw APIError(CALError(.malformed, "the body is not a license request: \(CALError.reason(describing: error))"))
         }
         let grant = try await server.requestLicense(try message.request())
         if case .refused(let refusal) = grant { throw APIError(refusal) }

@@ -90,10 +90,7 @@ extension LicenseServer {
         }
         guard record.status != .compromised else { throw CALError.issuerCompromised }
         let certificate = try PEMBundle.certificateFromDER(record.certificate)
-        let key = try PrivateKeyFile.read(from: home.file(record.keyFile), passphrase: passphrase)
-        guard key.publicKey == certificate.publicKey else {
-            throw CALError.certificateKeyMismatch("\(record.keyFile) is not the key of issuer \(id)")
-        }
+        let key = try PrivateKeyFile.read(from: home.file(record.keyFile), passphrase: passphrase, expected: certificate.publicKey)
         return Issuer(certificate: certificate, key: key)
     }
 

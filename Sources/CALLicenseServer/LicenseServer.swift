@@ -81,7 +81,21 @@ public struct LicenseServer: Sendable {
 
     /// The key in `server-key.pem`, read once and again only when the file is replaced.
     func currentKey() throws -> Certificate.PrivateKey {
-        try keyCache.value(at: home.file(Files.key)) { try PrivateKeyFile.read(from: $0, passphrase: passphrase) }
+        try keyCache.value(at: home.file(Files.key), parse: readKeyFile)
+    }
+
+    /// Reads `server-key.pem`, which must hold the key its certificate names (or, before
+    /// activation, the key its activation request names): an altered file is ``CALError/Code/corruptKey``.
+    private func readKeyFile(_ path: String) throws -> Certificate.PrivateKey {
+        let expected: Certificate.PublicKey?
+        if FileManager.default.fileExists(atPath: home.file(Files.chain)) {
+            expected = try chain().first?.publicKey
+        } else if FileManager.default.fileExists(atPath: home.file(Files.activationRequest)) {
+            expected = try PEMBundle.request(at: home.file(Files.activationRequest)).publicKey
+        } else {
+            expected = nil
+        }
+        return try PrivateKeyFile.read(from: path, passphrase: passphrase, expected: expected)
     }
 
     // MARK: Activation
@@ -157,7 +171,7 @@ public struct LicenseServer: Sendable {
     /// The active issuer: the key in `server-key.pem` and the certificate of `server-chain.pem`.
     func activeIssuer() throws -> Issuer {
         try Self.acrossRotation {
-            let key = try keyCache.valueAndGeneration(at: home.file(Files.key)) { try PrivateKeyFile.read(from: $0, passphrase: passphrase) }
+            let key = try keyCache.valueAndGeneration(at: home.file(Files.key), parse: readKeyFile)
             let chain = try chainAndGeneration()
             // Matched once per version of the two files, not on every signature.
             return try issuerCache.value(for: [key.generation, chain.generation]) {
@@ -176,7 +190,7 @@ public struct LicenseServer: Sendable {
         while true {
             do {
                 return try body()
-            } catch let error as CALError where [.certificateKeyMismatch, .fileNotFound].contains(error.code) && attempt < 20 {
+            } catch let error as CALError where [.certificateKeyMismatch, .corruptKey, .fileNotFound].contains(error.code) && attempt < 20 {
                 attempt += 1
                 usleep(25_000)
             }
@@ -493,7 +507,7 @@ public struct LicenseServer: Sendable {
         do {
             request = try OCSPRequest(derEncoded: requestBytes)
         } catch {
-            throw CALError.malformed(what: "the OCSP request", reason: "\(error)")
+            throw CALError.malformed(what: "the OCSP request", reason: CALError.reason(describing: error))
         }
         let issuer = try responderIssuer(for: request)
         let responder = OCSPResponder(issuer: issuer, store: store)

@@ -11,7 +11,17 @@ public final class StoreDatabase: Sendable {
     let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// The database file is created 0600 before SQLite opens it (SQLite gives its write-ahead
+    /// log and shared-memory files the database's mode), and an existing one is narrowed to 0600,
+    /// whatever the umask was when it was made: it holds every license the role issued.
     public init(path: String, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            fchmod(descriptor, 0o600)
+            close(descriptor)
+        }
+        for file in [path, path + "-wal", path + "-shm"] { SecureFile.restrict(file, to: 0o600) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
@@ -23,7 +33,7 @@ public final class StoreDatabase: Sendable {
             }
             try migrator.migrate(pool)
         } catch {
-            throw CALError.storage("cannot open \(path): \(error)")
+            throw CALError.storage("cannot open \(path): \(CALError.reason(describing: error))")
         }
     }
 

@@ -14,11 +14,13 @@ public struct TemporaryFolder: Sendable {
     /// A path inside the folder.
     public func file(_ name: String) -> String { path + "/" + name }
 
-    /// Writes bytes to a file inside the folder and returns its path.
+    /// Writes bytes to a file inside the folder, readable by its owner only (as passphrase and
+    /// token files must be; CALKit refuses them otherwise), and returns its path.
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let target = file(name)
         try Data(bytes).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
         return target
     }
 

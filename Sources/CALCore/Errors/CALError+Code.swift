@@ -43,6 +43,12 @@ extension CALError {
         public static let passphraseRequired = Code(.passphraseRequired)
         /// The passphrase does not open the key file.
         public static let wrongPassphrase = Code(.wrongPassphrase)
+        /// A key file was altered: it opens, but to a key other than the one it must hold.
+        public static let corruptKey = Code(.corruptKey)
+        /// A secret (a passphrase or a token) sits in a file that other users may read.
+        public static let insecurePermissions = Code(.insecurePermissions)
+        /// A state change is dated before the latest one the home has recorded: the clock was turned back.
+        public static let clockWentBackwards = Code(.clockWentBackwards)
         /// The store could not complete an operation.
         public static let storage = Code(.storage)
         /// An audit-log entry was altered, removed or reordered after it was written.
@@ -194,7 +200,8 @@ extension CALError {
             case fileNotFound = "file-not-found", fileAccess = "file-access", malformed, wrongKind = "wrong-kind"
             case alreadyInitialized = "already-initialized", notInitialized = "not-initialized"
             case invalidArgument = "invalid-argument", unsupportedKey = "unsupported-key"
-            case passphraseRequired = "passphrase-required", wrongPassphrase = "wrong-passphrase"
+            case passphraseRequired = "passphrase-required", wrongPassphrase = "wrong-passphrase", corruptKey = "corrupt-key"
+            case insecurePermissions = "insecure-permissions", clockWentBackwards = "clock-went-backwards"
             case storage, auditChainBroken = "audit-chain-broken"
             case requestSignatureInvalid = "bad-request-signature", requestNotAcceptable = "request-not-acceptable"
             case alreadyActivated = "already-activated", notActivated = "not-activated"

@@ -47,6 +47,20 @@ extension CALError {
         CALError(.wrongPassphrase, "the passphrase does not open \(path)", context: ["path": path])
     }
 
+    /// The key file at `path` opens, but to a key other than the one it must hold: the file was altered.
+    public static func corruptKey(_ path: String, reason: String) -> CALError {
+        CALError(.corruptKey, "\(path) is damaged or was altered: \(reason)", context: ["path": path])
+    }
+
+    /// A file holding a secret can be read by users other than its owner.
+    public static func insecurePermissions(path: String, mode: UInt32) -> CALError {
+        CALError(
+            .insecurePermissions,
+            "\(path) holds a secret but other users may access it (mode \(String(mode & 0o777, radix: 8))); it must be readable by its owner only",
+            context: ["path": path]
+        )
+    }
+
     /// The store could not complete an operation.
     public static func storage(_ text: String) -> CALError { CALError(.storage, "store error: \(text)") }
 

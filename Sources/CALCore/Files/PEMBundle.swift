@@ -63,7 +63,7 @@ public enum PEMBundle {
             do {
                 return try Certificate(derEncoded: document.derBytes)
             } catch {
-                throw CALError.malformed(what: "a certificate in \(path)", reason: "\(error)")
+                throw CALError.malformed(what: "a certificate in \(path)", reason: CALError.reason(describing: error))
             }
         }
     }
@@ -90,7 +90,7 @@ public enum PEMBundle {
         do {
             return try CertificateSigningRequest(derEncoded: document.derBytes)
         } catch {
-            throw CALError.malformed(what: "the certificate request in \(path)", reason: "\(error)")
+            throw CALError.malformed(what: "the certificate request in \(path)", reason: CALError.reason(describing: error))
         }
     }
 
@@ -99,7 +99,7 @@ public enum PEMBundle {
         do {
             return try Certificate(derEncoded: bytes)
         } catch {
-            throw CALError.malformed(what: "a stored certificate", reason: "\(error)")
+            throw CALError.malformed(what: "a stored certificate", reason: CALError.reason(describing: error))
         }
     }
 

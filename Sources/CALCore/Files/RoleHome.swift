@@ -53,7 +53,7 @@ public struct RoleHome: Sendable {
         return RoleHome(path: path, manifest: manifest)
     }
 
-    /// Opens the home of `role` at `path`.
+    /// Opens the home of `role` at `path`, removing what writes a killed process left unfinished.
     public static func open(at path: String, role: Role) throws -> RoleHome {
         let manifestPath = path + "/role.json"
         guard FileManager.default.fileExists(atPath: manifestPath) else {
@@ -65,11 +65,25 @@ public struct RoleHome: Sendable {
         } catch let error as CALError {
             throw error
         } catch {
-            throw CALError.malformed(what: manifestPath, reason: "\(error)")
+            throw CALError.malformed(what: manifestPath, reason: CALError.reason(describing: error))
         }
         guard manifest.role == role else {
             throw CALError.invalidArgument("\(path) is a \(manifest.role.rawValue) home, not a \(role.rawValue) home")
         }
-        return RoleHome(path: path, manifest: manifest)
+        let home = RoleHome(path: path, manifest: manifest)
+        home.removeInterruptedWrites()
+        return home
+    }
+
+    /// Removes temporary files that interrupted writes left in the home and its folders.
+    private func removeInterruptedWrites() {
+        SecureFile.removeInterruptedWrites(in: path)
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for folder in folders where !folder.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file(folder), isDirectory: &isDirectory), isDirectory.boolValue {
+                SecureFile.removeInterruptedWrites(in: file(folder))
+            }
+        }
     }
 }

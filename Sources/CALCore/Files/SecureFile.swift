@@ -36,7 +36,7 @@ public enum SecureFile {
         } catch let error as CALError {
             throw error
         } catch {
-            throw CALError.fileAccess(path: path, reason: "\(error)")
+            throw CALError.fileAccess(path: path, reason: CALError.reason(describing: error))
         }
     }
 
@@ -62,7 +62,8 @@ public enum SecureFile {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
             throw CALError.fileAccess(path: path, reason: "the file exists; CALKit does not overwrite it")
         }
-        let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        removeInterruptedWrites(in: folder, of: url.lastPathComponent)
+        let temporary = folder + "/" + temporaryName(for: url.lastPathComponent)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
             throw CALError.fileAccess(path: path, reason: String(cString: strerror(errno)))
@@ -135,6 +136,7 @@ public enum SecureFile {
     }
 
     /// Creates a folder (and its parents) with mode 0700 if it does not exist yet.
+    /// A folder that exists already is made 0700 too, whatever the umask made it.
     public static func makeFolder(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(
@@ -145,5 +147,6 @@ public enum SecureFile {
         } catch {
             throw CALError.fileAccess(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
         }
+        restrict(path, to: 0o700)
     }
 }

@@ -55,7 +55,7 @@ public struct ArtifactDescription: Sendable {
         } catch let error as CALError {
             throw error
         } catch {
-            throw CALError.malformed(what: "a \(document.discriminator) in \(path)", reason: "\(error)")
+            throw CALError.malformed(what: "a \(document.discriminator) in \(path)", reason: CALError.reason(describing: error))
         }
     }
 

@@ -41,7 +41,7 @@ public struct KeyPack: Sendable {
         do {
             return try KeyPackContent(derEncoded: contentBytes)
         } catch {
-            throw CALError.malformed(what: "the key pack content", reason: "\(error)")
+            throw CALError.malformed(what: "the key pack content", reason: CALError.reason(describing: error))
         }
     }
 }

@@ -73,7 +73,12 @@ public struct EncryptedPrivateKey: DERImplicitlyTaggable, Sendable, Equatable {
 
     /// The DER `PrivateKeyInfo` inside, or ``CALError/wrongPassphrase(_:)`` when `passphrase` does not open it.
     public func decrypt(passphrase: Passphrase, path: String) throws -> [UInt8] {
-        let key = try Self.derive(keyDerivation, passphrase: passphrase, keyLength: keyLength)
+        let key: SymmetricKey
+        do {
+            key = try Self.derive(keyDerivation, passphrase: passphrase, keyLength: keyLength)
+        } catch {
+            throw CALError.malformed(what: "the encrypted private key in \(path)", reason: "its key-derivation parameters cannot be used")
+        }
         guard encryptedData.count % 16 == 0, !encryptedData.isEmpty,
             let plain = try? AES._CBC.decrypt(encryptedData, using: key, iv: AES._CBC.IV(ivBytes: iv)),
             let node = try? DER.parse(Array(plain)), node.identifier == .sequence
@@ -112,9 +117,34 @@ public struct EncryptedPrivateKey: DERImplicitlyTaggable, Sendable, Equatable {
     ]
     static let aes256CBC: ASN1ObjectIdentifier = [2, 16, 840, 1, 101, 3, 4, 1, 42]
 
-    /// Bounds on what a file may ask for: enough for every real key, not enough to hang the reader.
-    static let maximumIterations = 10_000_000
-    static let maximumScryptMemory = 1 << 30
+    /// The most PBKDF2 iterations a file may ask for, by hash: enough for every real key
+    /// (CALKit writes 600,000 with SHA-256; OpenSSL writes 2,048), and under about a second
+    /// here, so a hostile file cannot make opening it hang.
+    static func maximumIterations(for hash: PRF) -> Int {
+        switch hash {
+        case .sha256: return 1_500_000
+        case .sha1, .sha384, .sha512: return 750_000
+        }
+    }
+
+    /// The most memory (128 · r · N bytes) an scrypt file may ask for: 64 MiB, four times what
+    /// CALKit and OpenSSL write (N = 2^14, r = 8).
+    static let maximumScryptMemory = 64 << 20
+    /// The most scrypt work (N · r · p) a file may ask for: eight times what CALKit writes,
+    /// about half a second here.
+    static let maximumScryptWork = 1 << 20
+
+    /// Whether scrypt can run with these parameters within the bounds above, and within what
+    /// BoringSSL accepts (N a power of two below 2^(16·r), and the memory swift-crypto grants it).
+    static func scryptParametersAreUsable(cost: Int, blockSize: Int, parallelism: Int) -> Bool {
+        guard cost > 1, cost & (cost - 1) == 0, (1...16).contains(blockSize), (1...16).contains(parallelism),
+            cost <= maximumScryptMemory, 16 * blockSize > 62 || cost < 1 << (16 * blockSize)
+        else { return false }
+        let memory = 128 * blockSize * cost
+        let needed = 128 * blockSize * (cost + parallelism + 1)
+        let granted = 128 * cost * blockSize * parallelism + 4096
+        return memory <= maximumScryptMemory && cost * blockSize * parallelism <= maximumScryptWork && needed <= granted
+    }
 
     public init(keyDerivation: KeyDerivation, iv: [UInt8], keyLength: Int, encryptedData: [UInt8]) {
         self.keyDerivation = keyDerivation
@@ -152,9 +182,6 @@ public struct EncryptedPrivateKey: DERImplicitlyTaggable, Sendable, Equatable {
             switch oid {
             case Self.pbkdf2:
                 let iterations = try Int(derEncoded: &nodes)
-                guard (1...maximumIterations).contains(iterations) else {
-                    throw ASN1Error.invalidASN1Object(reason: "\(iterations) PBKDF2 iterations is outside 1...\(maximumIterations)")
-                }
                 var hash = PRF.sha1
                 while let next = nodes.next() {
                     if next.identifier == .integer {
@@ -167,6 +194,11 @@ public struct EncryptedPrivateKey: DERImplicitlyTaggable, Sendable, Equatable {
                         hash = known
                     }
                 }
+                guard (1...maximumIterations(for: hash)).contains(iterations) else {
+                    throw ASN1Error.invalidASN1Object(
+                        reason: "\(iterations) PBKDF2 iterations is outside 1...\(maximumIterations(for: hash)) for \(hash)"
+                    )
+                }
                 return .pbkdf2(salt: Array(salt.bytes), iterations: iterations, hash: hash)
             case Self.scrypt:
                 let cost = try Int(derEncoded: &nodes)
@@ -175,10 +207,7 @@ public struct EncryptedPrivateKey: DERImplicitlyTaggable, Sendable, Equatable {
                 if let length = nodes.next(), try Int(derEncoded: length) != keyLength {
                     throw ASN1Error.invalidASN1Object(reason: "the scrypt key length does not match the cipher")
                 }
-                guard cost > 1, cost & (cost - 1) == 0, (1...32).contains(blockSize), (1...16).contains(parallelism),
-                    cost.multipliedReportingOverflow(by: 128 * blockSize * parallelism).partialValue <= maximumScryptMemory,
-                    cost <= maximumScryptMemory
-                else {
+                guard scryptParametersAreUsable(cost: cost, blockSize: blockSize, parallelism: parallelism) else {
                     throw ASN1Error.invalidASN1Object(reason: "scrypt parameters N=\(cost) r=\(blockSize) p=\(parallelism) are out of bounds")
                 }
                 return .scrypt(salt: Array(salt.bytes), cost: cost, blockSize: blockSize, parallelism: parallelism)

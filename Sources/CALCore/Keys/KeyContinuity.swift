@@ -50,7 +50,7 @@ public struct KeyContinuity: DERImplicitlyTaggable, Sendable, Hashable {
         do {
             self = try KeyContinuity(asn1Any: value)
         } catch {
-            throw CALError.requestNotAcceptable("the key-continuity attribute is malformed: \(error)")
+            throw CALError.requestNotAcceptable("the key-continuity attribute is malformed: \(CALError.reason(describing: error))")
         }
     }
 

@@ -19,9 +19,10 @@ public struct Passphrase: Sendable, Equatable {
         bytes = Array(text.utf8)
     }
 
-    /// The first line of a file, without its line ending.
+    /// The first line of a file, without its line ending. A file others may read is refused
+    /// (``CALError/Code/insecurePermissions``).
     public init(file path: String) throws {
-        let text = try SecureFile.readText(path)
+        let text = try SecureFile.readSecret(path)
         let firstLine = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first ?? ""
         do {
             try self.init(String(firstLine))

@@ -29,7 +29,7 @@ public enum PrivateKeyFile {
         do {
             plain = try pkcs8PEM(of: key)
         } catch {
-            throw CALError.unsupportedKey("cannot serialise the key: \(error)")
+            throw CALError.unsupportedKey("cannot serialise the key: \(CALError.reason(describing: error))")
         }
         guard let passphrase else { return plain }
         let info = try PEMDocument(pemString: plain).derBytes
@@ -55,24 +55,49 @@ public enum PrivateKeyFile {
     }
 
     /// Reads a private key from a PEM file, decrypting it with `passphrase` when it is encrypted.
-    public static func read(from path: String, passphrase: Passphrase? = nil) throws -> Certificate.PrivateKey {
+    ///
+    /// The key must match the public key the file stores beside it (EC keys do) and, when
+    /// `expected` is given, that key (the role's certificate or request names it): PBES2 has no
+    /// integrity check, so an altered file can decrypt to another well-formed key, and that is
+    /// ``CALError/Code/corruptKey``, never a silent different key.
+    public static func read(from path: String, passphrase: Passphrase? = nil, expected: Certificate.PublicKey? = nil) throws -> Certificate.PrivateKey {
         let document = try document(at: path)
+        let plain: PEMDocument
         switch document.discriminator {
         case "PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY":
-            return try key(from: document, path: path)
+            plain = document
         case "ENCRYPTED PRIVATE KEY":
             guard let passphrase else { throw CALError.passphraseRequired(path: path) }
             let encrypted: EncryptedPrivateKey
             do {
                 encrypted = try EncryptedPrivateKey(derEncoded: document.derBytes)
             } catch {
-                throw CALError.malformed(what: "the encrypted private key in \(path)", reason: "\(error)")
+                throw CALError.malformed(what: "the encrypted private key in \(path)", reason: CALError.reason(describing: error))
             }
-            let info = try encrypted.decrypt(passphrase: passphrase, path: path)
-            return try key(from: PEMDocument(type: "PRIVATE KEY", derBytes: info), path: path)
+            plain = PEMDocument(type: "PRIVATE KEY", derBytes: try encrypted.decrypt(passphrase: passphrase, path: path))
         default:
             throw CALError.wrongKind(path: path, expected: "a private key", found: "a \(document.discriminator)")
         }
+        let key: Certificate.PrivateKey
+        do {
+            key = try Certificate.PrivateKey(pemDocument: plain)
+        } catch {
+            if plain.discriminator != document.discriminator {
+                // Decrypted, yet not a key: the passphrase is right for the padding but the content was altered.
+                throw CALError.corruptKey(path, reason: "it decrypts, but not to a private key")
+            }
+            throw CALError.malformed(what: "the private key in \(path)", reason: CALError.reason(describing: error))
+        }
+        if let stored = EmbeddedPublicKey.bits(in: plain), !EmbeddedPublicKey.matches(stored, key.publicKey) {
+            throw CALError.corruptKey(path, reason: "its private key does not belong to the public key stored with it")
+        }
+        if let expected, key.publicKey != expected {
+            guard plain.discriminator == document.discriminator else {
+                throw CALError.corruptKey(path, reason: "it decrypts to a key other than the one its certificate or request names")
+            }
+            throw CALError.certificateKeyMismatch("\(path) holds a key other than the one its certificate or request names")
+        }
+        return key
     }
 
     /// Rewrites the key at `path` — to `output`, or in place when `output` is nil, atomically and
@@ -85,6 +110,9 @@ public enum PrivateKeyFile {
         new: Passphrase?,
         method: EncryptedPrivateKey.Method = .pbkdf2
     ) throws {
+        if output == nil {
+            try SecureFile.refuseSymbolicLink(path, doing: "rewrite a key in place")
+        }
         let key = try read(from: path, passphrase: current)
         if let output {
             guard output != path else { throw CALError.invalidArgument("the output names the input file; to convert in place, name no output") }
@@ -101,13 +129,5 @@ public enum PrivateKeyFile {
             throw CALError.malformed(what: path, reason: "a key file holds exactly one PEM block")
         }
         return document
-    }
-
-    private static func key(from document: PEMDocument, path: String) throws -> Certificate.PrivateKey {
-        do {
-            return try Certificate.PrivateKey(pemDocument: document)
-        } catch {
-            throw CALError.malformed(what: "the private key in \(path)", reason: "\(error)")
-        }
     }
 }

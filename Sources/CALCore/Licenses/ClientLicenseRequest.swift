@@ -48,7 +48,7 @@ public enum ClientLicenseRequest {
         do {
             extensions = try request.attributes.extensionRequest?.extensions
         } catch {
-            throw CALError.malformed(what: "the request's extension request", reason: "\(error)")
+            throw CALError.malformed(what: "the request's extension request", reason: CALError.reason(describing: error))
         }
         guard let names = try? extensions?.subjectAlternativeNames else { return .device(name) }
         for generalName in names {

@@ -86,7 +86,7 @@ public enum ClientLicenseProfile {
             usage = try certificate.extensions.keyUsage
             purposes = try certificate.extensions.extendedKeyUsage
         } catch {
-            return .failure(CALError(.malformed, "an extension does not parse: \(error)"))
+            return .failure(CALError(.malformed, "an extension does not parse: \(CALError.reason(describing: error))"))
         }
         if case .isCertificateAuthority = constraints {
             return .failure(CALError(.notAClientLicense, "it is a CA certificate"))
@@ -105,7 +105,7 @@ public enum ClientLicenseProfile {
             }
             return .success(license)
         } catch {
-            return .failure(CALError(.malformed, "the license extension does not parse: \(error)"))
+            return .failure(CALError(.malformed, "the license extension does not parse: \(CALError.reason(describing: error))"))
         }
     }
 }

@@ -18,7 +18,7 @@ extension CertificateRevocationList {
         do {
             return try CertificateRevocationList(derEncoded: der)
         } catch {
-            throw CALError.malformed(what: "the CRL in \(path)", reason: "\(error)")
+            throw CALError.malformed(what: "the CRL in \(path)", reason: CALError.reason(describing: error))
         }
     }
 

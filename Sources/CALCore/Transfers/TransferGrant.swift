@@ -36,7 +36,7 @@ public struct TransferGrant: Sendable {
         do {
             return try TransferGrantContent(derEncoded: bytes)
         } catch {
-            throw CALError.malformed(what: "the transfer grant content", reason: "\(error)")
+            throw CALError.malformed(what: "the transfer grant content", reason: CALError.reason(describing: error))
         }
     }
 }

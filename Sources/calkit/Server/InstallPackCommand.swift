@@ -49,7 +49,7 @@ struct InstallPackCommand: AsyncParsableCommand {
         let server = try home.licenseServer()
         let bytes: [UInt8]
         if let clearinghouse, let agreement, let type, let count, let product {
-            let token = try tokenFile.map { String(try SecureFile.readText($0).split(whereSeparator: \.isNewline).first ?? "") }
+            let token = try tokenFile.map { String(try SecureFile.readSecret($0).split(whereSeparator: \.isNewline).first ?? "") }
             let client = try ServiceClient(clearinghouse, token: token, tlsTrust: trust.tlsTrust)
             let order: [String: Any] = [
                 "serverCertificate": try PEMBundle.pem(of: [try server.chain()[0]]), "licenseType": type.rawValue, "count": count,

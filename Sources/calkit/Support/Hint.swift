@@ -21,6 +21,11 @@ enum Hint {
             return "choose one with --product"
         case .passphraseRequired:
             return "give its passphrase with --passphrase-file FILE or the CALKIT_PASSPHRASE environment variable"
+        case .insecurePermissions:
+            guard let path = error.context["path"] else { return nil }
+            return "run `chmod 600 \(path)`"
+        case .corruptKey:
+            return "restore the key file from a backup; if it is lost, rotate the role's key"
         case .activationCodeRequired:
             return "ask the clearinghouse operator for one (`calkit clearinghouse activation-code`) and give it with --activation-code"
         case .noSeatAvailable, .noPackForProduct:

@@ -79,7 +79,7 @@ struct VerificationOptions: ParsableArguments {
         } catch let error as CALError {
             throw error
         } catch {
-            throw CALError.malformed(what: "the OCSP response in \(path)", reason: "\(error)")
+            throw CALError.malformed(what: "the OCSP response in \(path)", reason: CALError.reason(describing: error))
         }
     }
 }
