@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CALLicensing", dependencies: ["CALCore"]),
         // swift-crypto only for the audit log's SHA-256 hash chain.
         .target(name: "CALStore", dependencies: ["CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto]),
-        .target(name: "CALClient", dependencies: ["CALCore", x509, crypto, asn1]),
+        .target(name: "CALClient", dependencies: ["CALCore", "CALLicensing", x509, crypto, asn1]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),

@@ -35,14 +35,16 @@ public struct Clearinghouse: Sendable {
     let store: any ClearinghouseStore
     let time: any TimeSource
 
-    /// Creates a clearinghouse in a new home: root key and self-signed root certificate.
+    /// Creates a clearinghouse in a new home: root key and self-signed root certificate. With
+    /// `simulatedClock`, the home is marked as made for simulation (see ``RoleHome/Manifest``).
     public static func create(
         at path: String,
         name: String = "CALKit Clearinghouse",
         keyType: KeyType = .p256,
         years: Int = RootProfile.defaultYears,
         time: any TimeSource = SystemTimeSource(),
-        passphrase: Passphrase? = nil
+        passphrase: Passphrase? = nil,
+        simulatedClock: Bool = false
     ) throws -> Clearinghouse {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
         guard (1...50).contains(years) else { throw CALError.invalidArgument("the validity must be 1 to 50 years") }
@@ -56,7 +58,7 @@ public struct Clearinghouse: Sendable {
             rootKey: key,
             notBefore: time.now
         )
-        let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType))
+        let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType, simulatedClock: simulatedClock))
         try PrivateKeyFile.write(key, to: home.file(Files.rootKey), passphrase: passphrase)
         try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey), passphrase: passphrase)
         try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.root), overwrite: false)
@@ -233,7 +235,9 @@ public struct Clearinghouse: Sendable {
     public func revokeServer(_ certificate: Certificate, reason: RevocationReason, at revokedAt: Date? = nil) throws -> ServerActivation {
         _ = try issuedServerID(of: certificate)
         let serial = SerialNumbers.hex(certificate.serialNumber)
-        return ServerActivation(try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? time.now))
+        let now = time.now
+        try ForwardClock.checkRevocationDate(revokedAt ?? now, now: now)
+        return ServerActivation(try store.revokeServer(certificateSerial: serial, reason: reason.rawValue, at: revokedAt ?? now, now: now))
     }
 
     /// Issues the next CRL of one root — the active one, or the retired root whose key id (or a

@@ -1,4 +1,5 @@
 import CALCore
+import CALLicensing
 import Foundation
 import SwiftASN1
 import X509
@@ -18,6 +19,8 @@ public struct ClientIdentity: Sendable {
         public static let continuity = "key-continuity.der"
         /// The folder a re-key moves the previous key and its licenses to; never deleted.
         public static let retired = "retired"
+        /// The latest time the client has seen (seconds since 1970): its high-water mark.
+        public static let latestTime = "latest-time"
     }
 
     /// The home folder.
@@ -119,6 +122,20 @@ public struct ClientIdentity: Sendable {
             throw error
         } catch {
             throw CALError.malformed(what: path, reason: CALError.reason(describing: error))
+        }
+    }
+
+    /// Notes that the clock said `now`: refuses it with ``CALError/Code/clockWentBackwards`` when
+    /// it lies before the latest time this client has seen (a clock turned back would make its
+    /// expired licenses look valid again), and otherwise moves the mark forward.
+    public func observe(_ now: Date) throws {
+        let path = home.file(Files.latestTime)
+        let latest = FileManager.default.fileExists(atPath: path)
+            ? try Double(SecureFile.readText(path).trimmingCharacters(in: .whitespacesAndNewlines)).map(Date.init(timeIntervalSince1970:))
+            : nil
+        try ForwardClock.check(now, after: latest)
+        if latest.map({ now > $0 }) ?? true {
+            try SecureFile.write(Array("\(now.timeIntervalSince1970)\n".utf8), to: path, mode: 0o600)
         }
     }
 

@@ -12,6 +12,8 @@ extension SessionHost {
     /// server can be reached, or none is bound), records the decision and returns it.
     public func logon(_ client: some LogonClient, user: String?, source: (any LicenseSource)?) async throws -> LogonDecision {
         let now = time.now
+        // A clock turned back would bring an ended grace period back and make expired licenses valid.
+        try ForwardClock.check(now, after: try store.latestDecisionTime())
         let mode = try mode()
         let product = try product()
         if mode == .perUser && user == nil { throw CALError.invalidArgument("a per-user host needs a user") }

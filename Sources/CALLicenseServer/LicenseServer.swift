@@ -41,12 +41,15 @@ public struct LicenseServer: Sendable {
     private let issuerCache = DerivedValueCache<Issuer>()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
+    /// With `simulatedClock`, the home is marked as made for simulation: only such a home may be
+    /// served on a clock other than the system's.
     public static func create(
         at path: String,
         name: String,
         keyType: KeyType = .p256,
         time: any TimeSource = SystemTimeSource(),
-        passphrase: Passphrase? = nil
+        passphrase: Passphrase? = nil,
+        simulatedClock: Bool = false
     ) throws -> LicenseServer {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
         let key = try keyType.generate()
@@ -54,7 +57,7 @@ public struct LicenseServer: Sendable {
         let request = try LicenseServerProfile.makeActivationRequest(name: name, serverID: serverID, key: key)
         let home = try RoleHome.create(
             at: path,
-            manifest: .init(role: .server, name: name, id: serverID, keyType: keyType)
+            manifest: .init(role: .server, name: name, id: serverID, keyType: keyType, simulatedClock: simulatedClock)
         )
         try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
         try SecureFile.write(Array(request.serializeAsPEM().pemString.utf8) + [0x0A], to: home.file(Files.activationRequest))
@@ -479,8 +482,10 @@ public struct LicenseServer: Sendable {
         guard !normalized.isEmpty, normalized.count <= 40, normalized.allSatisfy(\.isHexDigit) else {
             throw CALError.invalidArgument("a serial number is hexadecimal, as inspection prints it")
         }
-        let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? time.now)
-        return LicenseRecord(try records { try $0.revoke(request, now: time.now) })
+        let now = time.now
+        try ForwardClock.checkRevocationDate(revokedAt ?? now, now: now)
+        let request = RevocationRequest(serial: normalized, reason: reason, revokedAt: revokedAt ?? now)
+        return LicenseRecord(try records { try $0.revoke(request, now: now) })
     }
 
     /// Issues the next CRL of one issuer — the active one, or the retired issuer whose key id

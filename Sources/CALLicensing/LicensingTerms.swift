@@ -16,6 +16,10 @@ public enum LicensingTerms {
     /// The share of a product version's installed per-device CALs an administrator may hold
     /// revoked at once (lost machines), in percent; at least one CAL is always allowed.
     public static let revocationQuotaPercent = 20
+    /// How far before the latest state change a home has recorded a new one may be dated, in
+    /// seconds: clocks of several processes and machines disagree a little; more is a clock
+    /// turned back.
+    public static let clockToleranceSeconds: TimeInterval = 300
 
     /// Seconds in a day, for turning the day counts above into intervals.
     static let secondsPerDay: TimeInterval = 86_400

@@ -1,4 +1,5 @@
 import CALCore
+import CALLicensing
 import Foundation
 import GRDB
 
@@ -24,8 +25,21 @@ enum AuditLog {
         )
     }
 
-    /// Appends an entry inside the caller's transaction.
+    /// Indexes the entries by time, for the home's high-water mark (a migration).
+    @Sendable static func indexTime(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX audit_log_at ON audit_log (at)")
+    }
+
+    /// The latest time of any recorded change: the home's high-water mark.
+    static func latestTime(_ db: Database) throws -> Date? {
+        try Double.fetchOne(try db.cachedStatement(sql: "SELECT MAX(at) FROM audit_log")).map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// Appends an entry inside the caller's transaction. Every state change of a ledger is
+    /// recorded here, so this is where a change dated before the home's latest one is refused
+    /// (``ForwardClock``), rolling the whole change back.
     static func append(_ db: Database, at: Date, event: String, subject: String, detail: String = "") throws {
+        try ForwardClock.check(at, after: try latestTime(db))
         let last = try Row.fetchOne(try db.cachedStatement(sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1"))
         let sequence: Int64 = (try last?.value("sequence") as Int64? ?? 0) + 1
         let previous: String = try last?.value("hash") ?? AuditEntry.genesisHash

@@ -36,7 +36,7 @@ public protocol ClearinghouseStore: Sendable {
 
     /// Revokes the license-server certificate with this serial (hex) in one transaction;
     /// refuses an unknown serial or one revoked before.
-    func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord
+    func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date, now: Date) throws -> ActivationRecord
 
     /// Takes the next root CRL number and the revoked server certificates of one root not yet
     /// expired at `now` in one transaction, and hands them to `sign`; nothing is consumed if it throws.

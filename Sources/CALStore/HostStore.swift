@@ -32,8 +32,11 @@ public protocol HostStore: Sendable {
     func setting(_ name: String) throws -> String?
     /// Sets a setting.
     func setSetting(_ name: String, _ value: String) throws
-    /// Records a decision, applying `settings` changes (grace period start and end) in the same transaction.
+    /// Records a decision, applying `settings` changes (grace period start and end) in the same
+    /// transaction; refuses one dated before the latest decision (``ForwardClock``).
     func record(_ decision: LogonRecord, settings: [String: String]) throws
+    /// When the latest decision was made: the host's high-water mark, nil before the first.
+    func latestDecisionTime() throws -> Date?
     /// Counts of decisions by `outcome detail`.
     func decisionCounts() throws -> [String: Int]
     /// Every decision, oldest first.

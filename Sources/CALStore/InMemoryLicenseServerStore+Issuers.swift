@@ -19,7 +19,7 @@ extension InMemoryLicenseServerStore {
     public func issuer(keyID: String) throws -> IssuerRecord? { read { $0.issuers.first { $0.keyID == keyID } } }
 
     public func activateIssuer(_ issuer: IssuerRecord, previousMovedTo previousFiles: RetiredFiles?, now: Date) throws {
-        write { state in
+        try write { state in
             let first = state.issuers.isEmpty
             let previous = state.issuers.firstIndex { $0.keyFile == issuer.keyFile && $0.keyID != issuer.keyID }
             if let previous {
@@ -48,7 +48,7 @@ extension InMemoryLicenseServerStore {
                 }
             }
             let previousKeyID = previous.map { state.issuers[$0].keyID }
-            state.append(
+            try state.append(
                 at: now, event: previousKeyID == nil ? "certificate-installed" : "key-rotated", subject: issuer.keyID,
                 detail: "certificate \(issuer.certificateSerial)" + (previousKeyID.map { ", replacing key \($0)" } ?? "")
             )
@@ -56,15 +56,15 @@ extension InMemoryLicenseServerStore {
     }
 
     public func requestRotation(newKeyID: String, compromisedKeyID: String?, now: Date) throws {
-        write { state in
+        try write { state in
             if let compromisedKeyID {
                 if let index = state.issuers.firstIndex(where: { $0.keyID == compromisedKeyID }) {
                     state.issuers[index].status = .compromised
                     state.issuers[index].retiredAt = state.issuers[index].retiredAt ?? now
                 }
-                state.append(at: now, event: "key-compromised", subject: compromisedKeyID, detail: "signs nothing from now on")
+                try state.append(at: now, event: "key-compromised", subject: compromisedKeyID, detail: "signs nothing from now on")
             }
-            state.append(at: now, event: "key-rotation-requested", subject: newKeyID, detail: compromisedKeyID == nil ? "" : "compromise recovery")
+            try state.append(at: now, event: "key-rotation-requested", subject: newKeyID, detail: compromisedKeyID == nil ? "" : "compromise recovery")
         }
     }
 }

@@ -23,7 +23,7 @@ extension InMemoryLicenseServerStore {
             if let superseding, state.license(superseding)?.supersededBy == nil {
                 state.update(superseding) { $0.supersededBy = license.serial }
             }
-            state.append(
+            try state.append(
                 at: now, event: "license-issued", subject: license.serial,
                 detail: AuditText.license(license) + (superseding.map { "; supersedes \($0)" } ?? "")
             )
@@ -75,7 +75,7 @@ extension InMemoryLicenseServerStore {
             state.update(serial) { $0.supersededBy = license.serial }
             switch kind {
             case .renewal:
-                state.append(at: now, event: "license-renewed", subject: license.serial, detail: AuditText.license(license) + "; renews \(serial)")
+                try state.append(at: now, event: "license-renewed", subject: license.serial, detail: AuditText.license(license) + "; renews \(serial)")
             case .replacement(let reason):
                 if let reason {
                     state.update(serial) {
@@ -84,7 +84,7 @@ extension InMemoryLicenseServerStore {
                     }
                     state.revokedForTransfer.insert(serial)
                 }
-                state.append(
+                try state.append(
                     at: now, event: "license-replaced", subject: license.serial,
                     detail: AuditText.license(license) + AuditText.replacement(of: serial, revokedWith: reason)
                 )
@@ -119,7 +119,7 @@ extension InMemoryLicenseServerStore {
             let license = try mint(old, grant)
             try Self.record(license, holding: grant, in: &state)
             state.usedGrants.insert(transfer.grantID)
-            state.append(
+            try state.append(
                 at: now, event: "license-transferred", subject: license.serial,
                 detail: AuditText.license(license) + "; from \(transfer.oldSerial), grant \(transfer.grantID)"
             )

@@ -11,7 +11,7 @@ extension InMemoryLicenseServerStore {
             if pack.licenseType == LicenseType.perDevice {
                 state.seats[pack.packID] = Dictionary(uniqueKeysWithValues: (1...pack.count).map { ($0, Seat()) })
             }
-            state.append(at: pack.installedAt, event: "pack-installed", subject: pack.packID, detail: AuditText.pack(pack))
+            try state.append(at: pack.installedAt, event: "pack-installed", subject: pack.packID, detail: AuditText.pack(pack))
         }
     }
 
@@ -40,15 +40,15 @@ extension InMemoryLicenseServerStore {
     }
 
     public func reclaimExpiredSeats(now: Date) throws -> Int {
-        write { state in
-            Self.packs(state).filter { $0.licenseType == LicenseType.perDevice }.reduce(0) { total, pack in
-                total + Self.reclaim(&state, packID: pack.packID, now: now)
+        try write { state in
+            try Self.packs(state).filter { $0.licenseType == LicenseType.perDevice }.reduce(0) { total, pack in
+                try total + Self.reclaim(&state, packID: pack.packID, now: now)
             }
         }
     }
 
     /// Frees the seats of `packID` whose holder has expired, as ``SeatPolicy`` says.
-    static func reclaim(_ state: inout State, packID: String, now: Date) -> Int {
+    static func reclaim(_ state: inout State, packID: String, now: Date) throws -> Int {
         var reclaimed = 0
         for (number, seat) in state.seats[packID] ?? [:]
         where SeatPolicy.isReclaimable(SeatPolicy.Seat(number: number, heldUntil: seat.heldUntil), at: now) {
@@ -56,7 +56,7 @@ extension InMemoryLicenseServerStore {
             state.reclaims.append(Reclaim(packID: packID, reclaimedAt: now))
             reclaimed += 1
         }
-        if reclaimed > 0 { state.append(at: now, event: "seats-reclaimed", subject: packID, detail: "\(reclaimed) seats of expired licenses") }
+        if reclaimed > 0 { try state.append(at: now, event: "seats-reclaimed", subject: packID, detail: "\(reclaimed) seats of expired licenses") }
         return reclaimed
     }
 
@@ -67,7 +67,7 @@ extension InMemoryLicenseServerStore {
         guard !candidates.isEmpty else { throw CALError.noPackForProduct(product: product, type: licenseType.rawValue) }
         guard licenseType == LicenseType.perDevice else { return SeatGrant(pack: candidates.first, seat: nil) }
         for pack in candidates {
-            _ = reclaim(&state, packID: pack.packID, now: now)
+            _ = try reclaim(&state, packID: pack.packID, now: now)
             let seats = (state.seats[pack.packID] ?? [:]).map { SeatPolicy.Seat(number: $0.key, heldUntil: $0.value.heldUntil) }
             if let seat = SeatPolicy.choose(from: seats, at: now) { return SeatGrant(pack: pack, seat: seat) }
         }

@@ -32,7 +32,7 @@ extension InMemoryLicenseServerStore {
             if let pack = license.packID, let seat = license.seat, state.seats[pack]?[seat]?.holder == request.serial {
                 state.seats[pack]?[seat] = Seat()
             }
-            state.append(at: now, event: "license-revoked", subject: request.serial, detail: AuditText.revocation(request))
+            try state.append(at: now, event: "license-revoked", subject: request.serial, detail: AuditText.revocation(request))
             return license
         }
     }

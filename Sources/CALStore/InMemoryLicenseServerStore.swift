@@ -40,8 +40,14 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
             if let position = positions[serial] { change(&licenses[position]) }
         }
 
-        /// Appends an audit entry chained to the last, timed to the millisecond as SQLite keeps it.
-        mutating func append(at time: Date, event: String, subject: String, detail: String = "") {
+        /// The latest time any change was recorded: the home's high-water mark.
+        var latestAudit: Date?
+
+        /// Appends an audit entry chained to the last, timed to the millisecond as SQLite keeps
+        /// it; refuses a change dated before the high-water mark as SQLite's ledger does.
+        mutating func append(at time: Date, event: String, subject: String, detail: String = "") throws {
+            try ForwardClock.check(time, after: latestAudit)
+            latestAudit = latestAudit.map { max($0, time) } ?? time
             let when = Date(timeIntervalSince1970: (time.timeIntervalSince1970 * 1000).rounded() / 1000)
             let sequence = Int64(audit.count + 1)
             let previous = audit.last?.hash ?? AuditEntry.genesisHash
@@ -78,9 +84,9 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     public func setting(_ name: String) throws -> String? { read { $0.settings[name] } }
 
     public func setSetting(_ name: String, _ value: String, now: Date) throws {
-        write { state in
+        try write { state in
             state.settings[name] = value
-            state.append(at: now, event: "setting-changed", subject: name, detail: "set to \(value)")
+            try state.append(at: now, event: "setting-changed", subject: name, detail: "set to \(value)")
         }
     }
 

@@ -17,6 +17,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v5-reactivation", Self.addReactivation),
                 ("clearinghouse-v6-roots", Self.addRoots),
                 ("clearinghouse-v7-activation-codes", Self.addActivationCodes),
+                ("clearinghouse-v8-audit-time", AuditLog.indexTime),
             ]
         )
     }
@@ -213,7 +214,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                     detail: detail + ", replacing \(current.certificateSerial)"
                 )
                 if let reason {
-                    _ = try Self.revoke(db, certificateSerial: current.certificateSerial, reason: reason, at: now)
+                    _ = try Self.revoke(db, certificateSerial: current.certificateSerial, reason: reason, at: now, now: now)
                 }
             } else {
                 try AuditLog.append(db, at: now, event: "server-activated", subject: record.serverID, detail: detail)
@@ -306,12 +307,12 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         }
     }
 
-    public func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord {
-        try database.write { db in try Self.revoke(db, certificateSerial: certificateSerial, reason: reason, at: revokedAt) }
+    public func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date, now: Date) throws -> ActivationRecord {
+        try database.write { db in try Self.revoke(db, certificateSerial: certificateSerial, reason: reason, at: revokedAt, now: now) }
     }
 
-    /// Revokes a server certificate inside the caller's transaction.
-    private static func revoke(_ db: Database, certificateSerial: String, reason: Int, at revokedAt: Date) throws -> ActivationRecord {
+    /// Revokes a server certificate inside the caller's transaction, as of `revokedAt`, recorded at `now`.
+    private static func revoke(_ db: Database, certificateSerial: String, reason: Int, at revokedAt: Date, now: Date) throws -> ActivationRecord {
         guard let row = try Row.fetchOne(
             db,
             sql: "SELECT * FROM server_certificates WHERE certificate_serial = ?",
@@ -328,7 +329,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         record.revokedAt = revokedAt
         record.revocationReason = reason
         try AuditLog.append(
-            db, at: revokedAt, event: "server-revoked", subject: certificateSerial, detail: "\(record.serverID), reason \(reason)"
+            db, at: now, event: "server-revoked", subject: certificateSerial, detail: "\(record.serverID), reason \(reason)"
         )
         return record
     }

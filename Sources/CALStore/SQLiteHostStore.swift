@@ -1,3 +1,4 @@
+import CALLicensing
 import Foundation
 import GRDB
 
@@ -7,7 +8,13 @@ public final class SQLiteHostStore: HostStore {
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
-        database = try StoreDatabase(path: path, migrations: [("host-v1", Self.createSchema)])
+        database = try StoreDatabase(
+            path: path,
+            migrations: [
+                ("host-v1", Self.createSchema),
+                ("host-v2-decision-time", { db in try db.execute(sql: "CREATE INDEX decisions_at ON decisions (at)") }),
+            ]
+        )
     }
 
     @Sendable private static func createSchema(_ db: Database) throws {
@@ -32,6 +39,7 @@ public final class SQLiteHostStore: HostStore {
 
     public func record(_ decision: LogonRecord, settings: [String: String]) throws {
         try database.write { db in
+            try ForwardClock.check(decision.at, after: try Self.latestDecisionTime(db))
             for (name, value) in settings { try StoreDatabase.set(setting: name, to: value, in: db) }
             try db.execute(
                 sql: "INSERT INTO decisions (host, at, subject, outcome, detail, serial) VALUES (?, ?, ?, ?, ?, ?)",
@@ -41,6 +49,14 @@ public final class SQLiteHostStore: HostStore {
                 ]
             )
         }
+    }
+
+    public func latestDecisionTime() throws -> Date? {
+        try database.read { db in try Self.latestDecisionTime(db) }
+    }
+
+    private static func latestDecisionTime(_ db: Database) throws -> Date? {
+        try Double.fetchOne(db, sql: "SELECT MAX(at) FROM decisions").map(Date.init(timeIntervalSince1970:))
     }
 
     public func decisionCounts() throws -> [String: Int] {

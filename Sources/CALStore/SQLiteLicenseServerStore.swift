@@ -18,6 +18,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v5-settings", Self.addSettings),
                 ("license-server-v6-audit", AuditLog.createTable),
                 ("license-server-v7-issuers", Self.addIssuers),
+                ("license-server-v8-audit-time", AuditLog.indexTime),
             ]
         )
     }

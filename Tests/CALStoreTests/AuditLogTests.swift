@@ -12,10 +12,10 @@ struct AuditLogTests {
     private func busyStore(_ folder: TemporaryFolder) throws -> SQLiteLicenseServerStore {
         let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
         try store.install(pool.pack("PACK", count: 3))
-        let first = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { pool.record($0) }
-        _ = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { pool.record($0) }
-        _ = try store.revoke(RevocationRequest(serial: first.serial, reason: .keyCompromise, revokedAt: Date()), now: Date())
-        try store.setSetting("enforce-per-user", "true", now: Date())
+        let first = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: pool.now) { pool.record($0) }
+        _ = try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: pool.now) { pool.record($0) }
+        _ = try store.revoke(RevocationRequest(serial: first.serial, reason: .keyCompromise, revokedAt: pool.now), now: pool.now)
+        try store.setSetting("enforce-per-user", "true", now: pool.now)
         return store
     }
 
@@ -36,7 +36,7 @@ struct AuditLogTests {
         let folder = try TemporaryFolder()
         let store = try busyStore(folder)
         #expect(throws: MintFailed.self) {
-            try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: Date()) { _ in throw MintFailed() }
+            try store.issue(product: "P", licenseType: .perDevice, permanent: true, now: pool.now) { _ in throw MintFailed() }
         }
         #expect(try store.auditLog().count == 5)
     }

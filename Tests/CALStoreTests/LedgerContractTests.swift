@@ -239,6 +239,26 @@ struct LedgerContractTests {
         ])
     }
 
+    @Test(
+        "Time only moves forward: a change dated over five minutes before the latest is clock-went-backwards and changes nothing",
+        arguments: Ledger.allCases
+    )
+    func forwardClock(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 2))
+        let ahead = now.addingTimeInterval(400 * 86_400)
+        #expect(try store.reclaimExpiredSeats(now: ahead) == 0)
+        _ = try permanent(store, at: ahead)
+        let entries = try store.auditLog().count
+        #expect(thrownCode { _ = try permanent(store, at: ahead.addingTimeInterval(-301)) } == "clock-went-backwards")
+        #expect(thrownCode { try store.setSetting("x", "y", now: now) } == "clock-went-backwards")
+        #expect(try store.auditLog().count == entries)
+        #expect(try store.packUsage(at: ahead).first?.issued == 1)
+        // Two machines' clocks a little apart are not a clock turned back.
+        _ = try permanent(store, at: ahead.addingTimeInterval(-299))
+        #expect(try store.auditLog().count == entries + 1)
+    }
+
     @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections)", arguments: Ledger.allCases)
     func concurrentIssuers(_ ledger: Ledger) async throws {
         let (first, folder) = try ledger.make()

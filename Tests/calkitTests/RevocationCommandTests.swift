@@ -136,7 +136,12 @@ struct RevocationCommandTests {
         let table = try workspace.ok("server", "report", "--home", "ls").output
         #expect(table.hasPrefix("product"))
         #expect(try workspace.json(try workspace.ok("server", "policy", "--home", "ls", "--json"))["enforcePerUser"] as? Bool == false)
-        #expect(try workspace.ok("server", "policy", "--home", "ls", "--enforce-per-user", "on").output == "strict per-user licensing: on\n")
+        // The reclaim above was dated 2099: the home's changes cannot be dated earlier any more.
+        try workspace.refused("clock-went-backwards", "server", "policy", "--home", "ls", "--enforce-per-user", "on")
+        #expect(
+            try workspace.ok("server", "policy", "--home", "ls", "--enforce-per-user", "on", "--now", "2099-01-01T00:01:00Z").output
+                == "strict per-user licensing: on\n"
+        )
         try workspace.ok("server", "init", "--home", "strict", "--name", "Strict", "--enforce-per-user")
         #expect(try workspace.ok("server", "policy", "--home", "strict").output == "strict per-user licensing: on\n")
         let both = try workspace.run("server", "report", "--home", "ls", "--csv", "--json")

@@ -16,7 +16,7 @@ struct ServeAttackTests {
 
     @Test("Renewal by a stranger's key is 403 no-proof-of-possession; a forged presented license is 403 untrusted-license; GET /v1/packs serves the signed packs")
     func overHTTP() throws {
-        let workspace = try CLIWorkspace.activated(seats: 2)
+        let workspace = try CLIWorkspace.activated(seats: 2, simulatedClock: true)
         let issued = try workspace.json(
             try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem", "--json")
         )

@@ -287,7 +287,7 @@ struct ServeCommandTests {
 
     @Test("POST /v1/licenses/{serial}/renew renews in the last 7 days on the same seat, and refuses earlier or twice with 409")
     func renewal() throws {
-        let workspace = try CLIWorkspace.activated(seats: 2)
+        let workspace = try CLIWorkspace.activated(seats: 2, simulatedClock: true)
         let issued = try workspace.json(try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem", "--json"))
         let serial = try #require(issued["serial"] as? String)
         let notAfterText = try #require(issued["notAfter"] as? String)

@@ -36,7 +36,7 @@ struct ServeLicenseTests {
 
     @Test("64 concurrent requests for a pack of 50: exactly 50 permanent CALs, 14 refused with 409, no serial twice, the store consistent")
     func concurrentRequests() async throws {
-        let workspace = try CLIWorkspace.activated(seats: 50)
+        let workspace = try CLIWorkspace.activated(seats: 50, simulatedClock: true)
         // Each device's first request gets its one 90-day temporary license, which takes no seat.
         // One test client plays 64 devices from one address: the per-address limit is raised for it.
         let unlimited = ["--rate-limit", "100000/s"]

@@ -21,14 +21,21 @@ public struct RoleHome: Sendable {
         public var id: String?
         /// The key type of the role's current key.
         public var keyType: KeyType
+        /// Whether the home was made for simulation, so that a service may run it on a clock
+        /// other than the system's (tests, demonstrations). Absent means no.
+        public var simulatedClock: Bool?
 
         /// Creates a manifest.
-        public init(role: Role, name: String? = nil, id: String? = nil, keyType: KeyType) {
+        public init(role: Role, name: String? = nil, id: String? = nil, keyType: KeyType, simulatedClock: Bool = false) {
             self.role = role
             self.name = name
             self.id = id
             self.keyType = keyType
+            self.simulatedClock = simulatedClock ? true : nil
         }
+
+        /// Whether the home was made for simulation.
+        public var isSimulation: Bool { simulatedClock == true }
     }
 
     /// The folder.

@@ -14,11 +14,14 @@ struct ClearinghouseInitCommand: ParsableCommand {
     @Option(help: "The root's common name.") var name = "CALKit Clearinghouse"
     @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
     @Option(help: "Lifetime of the root certificate in years.") var years = RootProfile.defaultYears
+    @Flag(help: "Make a home for simulation and tests: its service may then run on --now or CALKIT_NOW instead of the system clock.")
+    var simulatedClock = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let clearinghouse = try Clearinghouse.create(
-            at: home.home, name: name, keyType: keyType, years: years, time: try home.time(), passphrase: try home.passphrase()
+            at: home.home, name: name, keyType: keyType, years: years, time: try home.time(), passphrase: try home.passphrase(),
+            simulatedClock: simulatedClock
         )
         let rootPath = clearinghouse.home.file(Clearinghouse.Files.root)
         if json {

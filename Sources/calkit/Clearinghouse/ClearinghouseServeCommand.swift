@@ -36,7 +36,7 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
     func run() async throws {
         let listener = try service.listener(defaultPort: 8760)
         let token = try operatorTokenFile.map(BearerToken.init(file:))
-        let api = ClearinghouseAPI(clearinghouse: try home.clearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
+        let api = ClearinghouseAPI(clearinghouse: try home.servedClearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
             openActivation: openActivation
         )
         try await service.serve(api.router(), on: listener, name: "calkit-clearinghouse")

@@ -15,6 +15,7 @@ struct ClientInstallCommand: ParsableCommand {
 
     func run() throws {
         let client = try home.client()
+        try client.observe(try home.time().now)
         let entry = try client.store.install(try PEMBundle.certificates(at: file))
         print("Stored license \(SerialNumbers.hex(entry.license.serialNumber)) in \(entry.path)")
     }

@@ -26,6 +26,8 @@ struct ClientVerifyCommand: AsyncParsableCommand {
         let client = try home.client()
         let extra = try chain.map { try PEMBundle.certificates(at: $0) } ?? []
         let time = try options.time(clock: home.clock)
+        // An explicit --at asks about another instant; the clock itself must not have gone back.
+        if options.at == nil { try client.observe(time) }
         var verifier = try await options.verifier(intermediates: extra, at: time)
         var reports: [VerificationReport] = []
         for entry in try client.store.entries() {

@@ -41,8 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
         let listener = try service.listener(defaultPort: 8750)
         let token = try adminTokenFile.map(BearerToken.init(file:))
         let limiter = try service.limiter(default: "60/min")
-        if let publicURL { try home.licenseServer().setPublicURL(publicURL) }
-        let api = LicenseServerAPI(server: try home.licenseServer(), adminToken: token, licenseRequestLimit: limiter)
+        if let publicURL { try home.servedLicenseServer().setPublicURL(publicURL) }
+        // Opened after the URL is stored: licenses name it from the first request on.
+        let api = LicenseServerAPI(server: try home.servedLicenseServer(), adminToken: token, licenseRequestLimit: limiter)
         try await service.serve(api.router(), on: listener, name: "calkit-license-server")
     }
 }

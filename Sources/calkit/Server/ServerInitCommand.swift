@@ -19,11 +19,14 @@ struct ServerInitCommand: ParsableCommand {
     @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
     @Flag(help: "Stop issuing per-user licenses to new users at the purchased count (see `calkit server policy`).")
     var enforcePerUser = false
+    @Flag(help: "Make a home for simulation and tests: its service may then run on --now or CALKIT_NOW instead of the system clock.")
+    var simulatedClock = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let server = try LicenseServer.create(
-            at: home.home, name: name, keyType: keyType, time: try home.time(), passphrase: try home.passphrase()
+            at: home.home, name: name, keyType: keyType, time: try home.time(), passphrase: try home.passphrase(),
+            simulatedClock: simulatedClock
         )
         if enforcePerUser { try server.setEnforcesPerUserLimit(true) }
         let requestPath = server.home.file(LicenseServer.Files.activationRequest)

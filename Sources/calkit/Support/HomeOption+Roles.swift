@@ -11,6 +11,17 @@ extension HomeOption {
         try LicenseServer(home: home, time: try time(), passphrase: try passphrase())
     }
 
+    /// The license server in `--home`, for its service: on the system clock unless the home
+    /// was made for simulation.
+    func servedLicenseServer() throws -> LicenseServer {
+        try LicenseServer(home: home, time: try clock.serviceSource(home: home, role: .server), passphrase: try passphrase())
+    }
+
+    /// The clearinghouse in `--home`, for its service (see ``servedLicenseServer()``).
+    func servedClearinghouse() throws -> Clearinghouse {
+        try Clearinghouse(home: home, time: try clock.serviceSource(home: home, role: .clearinghouse), passphrase: try passphrase())
+    }
+
     /// The clearinghouse in `--home`.
     func clearinghouse() throws -> Clearinghouse {
         try Clearinghouse(home: home, time: try time(), passphrase: try passphrase())
