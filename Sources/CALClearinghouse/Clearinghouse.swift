@@ -306,9 +306,4 @@ public struct Clearinghouse: Sendable {
     public func activations() throws -> [ServerActivation] {
         try store.activations().map(ServerActivation.init)
     }
-
-    /// The audit log: every state change, oldest first, each entry chained to the one before.
-    public func auditLog() throws -> [AuditEntry] {
-        return try store.auditLog()
-    }
 }

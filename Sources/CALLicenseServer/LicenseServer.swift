@@ -345,11 +345,6 @@ public struct LicenseServer: Sendable {
         try records { try $0.setSetting(Self.enforcePerUserSetting, enforce ? "true" : "false", now: time.now) }
     }
 
-    // MARK: Audit
-
-    /// The audit log: every state change, oldest first, each entry chained to the one before.
-    public func auditLog() throws -> [AuditEntry] { try records { try $0.auditLog() } }
-
     // MARK: Renewal
 
     /// Renews a permanent license in its renewal window (``LicenseLifetime``): a new certificate

@@ -66,4 +66,6 @@ public protocol ClearinghouseStore: Sendable {
 
     /// The audit log, oldest entry first.
     func auditLog() throws -> [AuditEntry]
+    /// The audit log and its disagreements with the ledger's rows, from one snapshot.
+    func auditSnapshot() throws -> AuditSnapshot
 }

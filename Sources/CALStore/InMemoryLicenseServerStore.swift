@@ -91,4 +91,15 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
     }
 
     public func auditLog() throws -> [AuditEntry] { read(\.audit) }
+
+    public func auditSnapshot() throws -> AuditSnapshot {
+        read { state in
+            let licenses = state.licenses.map { AuditConsistency.License(serial: $0.serial, revoked: $0.revokedAt != nil) }
+            let holders = state.seats.values.flatMap { $0.values.compactMap(\.holder) }
+            return AuditSnapshot(
+                entries: state.audit,
+                findings: AuditConsistency.licenseServer(state.audit, licenses: licenses, packs: state.packs.map(\.packID), seatHolders: holders)
+            )
+        }
+    }
 }

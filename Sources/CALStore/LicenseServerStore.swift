@@ -40,6 +40,8 @@ public protocol LicenseServerStore: Sendable {
     func setSetting(_ name: String, _ value: String, now: Date) throws
     /// The audit log, oldest entry first.
     func auditLog() throws -> [AuditEntry]
+    /// The audit log and its disagreements with the ledger's rows, from one snapshot.
+    func auditSnapshot() throws -> AuditSnapshot
 
     /// Every license issued, oldest first.
     func issuedLicenses() throws -> [IssuedLicense]

@@ -33,4 +33,18 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     }
 
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
+
+    public func auditSnapshot() throws -> AuditSnapshot {
+        try database.read { db in
+            let entries = try AuditLog.entries(db)
+            let licenses = try Row.fetchAll(db, sql: "SELECT serial, revoked_at IS NOT NULL AS revoked FROM licenses").map { row in
+                AuditConsistency.License(serial: try row.value("serial"), revoked: try row.value("revoked"))
+            }
+            let packs = try String.fetchAll(db, sql: "SELECT pack_id FROM packs")
+            let holders = try String.fetchAll(db, sql: "SELECT holder_serial FROM seats WHERE holder_serial IS NOT NULL")
+            return AuditSnapshot(
+                entries: entries, findings: AuditConsistency.licenseServer(entries, licenses: licenses, packs: packs, seatHolders: holders)
+            )
+        }
+    }
 }

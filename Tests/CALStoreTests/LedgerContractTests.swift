@@ -59,6 +59,7 @@ struct LedgerContractTests {
         #expect(seats == [1, 2, 3])
         #expect(throws: CALError.noSeatAvailable(product: "P")) { try permanent(store) }
         #expect(try store.issuedLicenses().count == 3)
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("A failed mint rolls the seat and its audit entry back", arguments: Ledger.allCases)
@@ -85,6 +86,7 @@ struct LedgerContractTests {
         #expect(throws: CALError.noSeatAvailable(product: "P")) { try permanent(store, at: later) }
         #expect(try store.reclaimExpiredSeats(now: now.addingTimeInterval(10 * 86_400)) == 4)
         #expect(try store.report(from: nil, to: nil, now: now.addingTimeInterval(10 * 86_400)).first?.seatsReclaimed == 5)
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("Per-user and temporary issuance take no seat; a pack installed twice is refused", arguments: Ledger.allCases)
@@ -110,6 +112,7 @@ struct LedgerContractTests {
         _ = try store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: "device") {
             record($0, type: .perUser)
         }
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("Revocation: the quota counts administrative revocations only; the seat returns; CRL numbers never repeat", arguments: Ledger.allCases)
@@ -138,6 +141,7 @@ struct LedgerContractTests {
         #expect(status.licenses[issued[3].serial] != nil && status.licenses[issued[3].serial]?.revocation == nil)
         #expect(status.licenses["nope"] == nil && status.issuerStatus == nil)
         #expect(try store.revocationStamp().hasPrefix("3/"))
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("Reissue keeps the seat and supersedes once; a seat gone to another after expiry is lost", arguments: Ledger.allCases)
@@ -162,6 +166,7 @@ struct LedgerContractTests {
             try store.reissue(serial: replaced.serial, as: .renewal, now: later) { _, grant in record(grant) }
         }
         #expect(throws: CALError.unknownSerial("nope")) { try store.reissue(serial: "nope", as: .renewal, now: now) { _, grant in record(grant) } }
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("A transfer revokes the seat's holder and hands the seat on, once per grant", arguments: Ledger.allCases)
@@ -181,6 +186,7 @@ struct LedgerContractTests {
         #expect(thrownCode { _ = try store.transfer(wrongSeat, now: now) { _, grant in record(grant) } } == "not-transferable")
         // The administrative quota does not count the transfer's revocation.
         _ = try store.revoke(RevocationRequest(serial: moved.serial, reason: .keyCompromise, revokedAt: now), now: now)
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("Reads: the logon snapshot, standing licenses, issuers and their status", arguments: Ledger.allCases)
@@ -237,6 +243,7 @@ struct LedgerContractTests {
             "set to https://example.test",
             "reason 1, effective 2027-01-15T08:00:00Z",
         ])
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test(
@@ -257,6 +264,7 @@ struct LedgerContractTests {
         // Two machines' clocks a little apart are not a clock turned back.
         _ = try permanent(store, at: ahead.addingTimeInterval(-299))
         #expect(try store.auditLog().count == entries + 1)
+        #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
     @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections)", arguments: Ledger.allCases)

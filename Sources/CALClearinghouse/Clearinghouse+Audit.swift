@@ -1,0 +1,31 @@
+import CALCore
+internal import CALStore
+import X509
+
+/// The clearinghouse's audit log: its chain, its agreement with the ledger, its signed head.
+extension Clearinghouse: AuditedLedger {
+    /// The audit log: every state change, oldest first, each entry chained to the one before.
+    public func auditLog() throws -> [AuditEntry] { try records { try $0.auditLog() } }
+
+    public func verifyAudit(expectedHead: [UInt8]?) async throws -> AuditVerification {
+        let snapshot = try records { try $0.auditSnapshot() }
+        // Heads are signed by the signing certificate of the root active then, which chains to that root.
+        var signers = [root]
+        for record in try records({ try $0.roots() }) where !record.filePrefix.isEmpty {
+            if let retired = try? PEMBundle.certificateFromDER(record.certificate) { signers.append(retired) }
+        }
+        return try await AuditVerification.check(
+            snapshot.entries, findings: snapshot.findings, expectedHead: expectedHead, anchors: signers, role: "clearinghouse", id: auditID
+        )
+    }
+
+    public func signedAuditHead() throws -> [UInt8] {
+        let head = AuditHead(of: try auditLog(), role: "clearinghouse", id: auditID, signedAt: time.now)
+        return try head.signed(certificate: active.signer, key: active.signerKey)
+    }
+
+    /// The name that identifies this clearinghouse's log in its heads: its first root's key id.
+    private var auditID: String {
+        ((try? records { try $0.roots() })?.first?.keyID) ?? root.publicKey.keyIdentifier
+    }
+}

@@ -1,0 +1,24 @@
+import CALCore
+internal import CALStore
+import X509
+
+/// The license server's audit log: its chain, its agreement with the ledger, its signed head.
+extension LicenseServer: AuditedLedger {
+    /// The audit log: every state change, oldest first, each entry chained to the one before.
+    public func auditLog() throws -> [AuditEntry] { try records { try $0.auditLog() } }
+
+    public func verifyAudit(expectedHead: [UInt8]?) async throws -> AuditVerification {
+        let snapshot = try records { try $0.auditSnapshot() }
+        // A head signed before a rotation was signed by an issuer that has retired since.
+        let signers = try issuers().compactMap { try? PEMBundle.certificateFromDER($0.certificate) }
+        return try await AuditVerification.check(
+            snapshot.entries, findings: snapshot.findings, expectedHead: expectedHead, anchors: signers, role: "server", id: serverID
+        )
+    }
+
+    public func signedAuditHead() throws -> [UInt8] {
+        let issuer = try signingIssuer(try activeIssuer())
+        let head = AuditHead(of: try auditLog(), role: "server", id: serverID, signedAt: time.now)
+        return try head.signed(certificate: issuer.certificate, key: issuer.key)
+    }
+}
