@@ -370,27 +370,6 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         }
     }
 
-    public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
-
-    public func auditSnapshot() throws -> AuditSnapshot {
-        try database.read { db in
-            let entries = try AuditLog.entries(db)
-            let certificates = try Row.fetchAll(
-                db, sql: "SELECT certificate_serial, server_id, revoked_at IS NOT NULL AS revoked FROM server_certificates"
-            ).map { row in
-                AuditConsistency.ServerCertificate(
-                    serial: try row.value("certificate_serial"), serverID: try row.value("server_id"), revoked: try row.value("revoked")
-                )
-            }
-            let packs = try String.fetchAll(db, sql: "SELECT pack_id FROM sold_packs")
-            let transfers = try String.fetchAll(db, sql: "SELECT grant_id FROM transfers")
-            return AuditSnapshot(
-                entries: entries,
-                findings: AuditConsistency.clearinghouse(entries, certificates: certificates, packs: packs, transfers: transfers)
-            )
-        }
-    }
-
     public func transfers() throws -> [TransferRecord] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM transfers ORDER BY granted_at, rowid").map { row in

@@ -14,11 +14,27 @@ struct ServiceOptions: ParsableArguments {
     var tlsCertificate: String?
     @Option(help: ArgumentHelp("The private key of --tls-certificate (PEM, unencrypted, readable only by the service).", valueName: "file"))
     var tlsKey: String?
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection that sends no request head for this many seconds (after it opens or after an answer): idle keep-alive, or headers sent too slowly.",
+            valueName: "seconds"
+        )
+    )
+    var idleTimeout = HTTPService.ConnectionLimits.standard.idleTimeout
+    @Option(
+        help: ArgumentHelp(
+            "The most connections open at once; past it the longest-idle connection is closed to make room (or the new one, when all are busy). Keep it below the open-files limit (ulimit -n).",
+            valueName: "count"
+        )
+    )
+    var maxConnections = HTTPService.ConnectionLimits.standard.maximumConnections
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-certificate and --tls-key go together")
         }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 1000000") }
     }
 
     /// The rate limiter, with `fallback` when --rate-limit is not given.
@@ -45,7 +61,8 @@ struct ServiceOptions: ParsableArguments {
     func serve(_ router: Router<ServiceRequestContext>, on listener: Listener, name: String) async throws {
         let scheme = listener.tls == nil ? "http" : "https"
         let host = listener.address.host
-        try await HTTPService.run(router, at: listener.address, tls: listener.tls, name: name) { port in
+        let limits = HTTPService.ConnectionLimits(idleTimeout: idleTimeout, maximumConnections: maxConnections)
+        try await HTTPService.run(router, at: listener.address, tls: listener.tls, limits: limits, name: name) { port in
             // Written straight to the descriptor, so scripts and tests see it at once.
             FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
         }
