@@ -43,6 +43,7 @@ public struct ClearinghouseAPI: Sendable {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: BodyDeadlineMiddleware(seconds: 10, limit: bodyLimit))
         router.post("/v1/activations") { request, context in
             if let wait = activationLimit.take(for: context.clientKey) {
                 throw APIError(CALError(.rateLimited, "too many activation requests; try again in \(Int(wait.rounded(.up))) s"))

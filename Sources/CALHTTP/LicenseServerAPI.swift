@@ -39,6 +39,7 @@ public struct LicenseServerAPI: Sendable {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: BodyDeadlineMiddleware(seconds: 10, limit: bodyLimit))
         router.get("/v1/status") { _, _ in try Self.json(try server.status()) }
         router.get("/v1/chain") { _, _ in
             Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")

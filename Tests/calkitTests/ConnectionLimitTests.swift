@@ -62,6 +62,26 @@ struct ConnectionLimitTests {
         #expect(try status(service).code == "200")
     }
 
+    @Test("A request whose body stalls after its head is answered 408 within 10 s, and the connection is freed")
+    func stalledBody() throws {
+        let workspace = try CLIWorkspace.activated()
+        let service = try service(workspace, [])
+        defer { service.stop() }
+        let script = """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.sendall(b"POST /v1/licenses HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: 100\\r\\n\\r\\n{")
+            started = time.time()
+            s.settimeout(30)
+            answer = s.recv(4096).decode(errors="replace")
+            print(answer.split("\\r\\n")[0], round(time.time() - started))
+            """
+        let result = try ExternalTool.run("/usr/bin/python3", ["-c", script, String(service.port)])
+        let words = result.output.split(separator: " ")
+        #expect(result.output.hasPrefix("HTTP/1.1 408"), "\(result.output) \(result.error)")
+        #expect((words.last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 99) <= 12, "\(result.output)")
+    }
+
     @Test("--idle-timeout and --max-connections are checked and explained in --help")
     func options() throws {
         let workspace = try CLIWorkspace()

@@ -14,7 +14,8 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
             needs a one-time code (`calkit clearinghouse activation-code`) in the \
             CALKit-Activation-Code header, unless the service runs with --open-activation; a \
             re-key proves itself with the current key. Limited per client address \
-            (--rate-limit, default 10/min). GET /crl serves the root's CRL (DER).
+            (--rate-limit, default 10/min). GET /crl serves the root's CRL (DER). Connections are \
+            bounded (--max-connections, --idle-timeout); a request body must arrive within 10 s.
 
             With --operator-token-file, `Authorization: Bearer TOKEN` opens POST /v1/packs \
             (JSON: serverCertificate, licenseType, count, product, productVersion, agreement; \

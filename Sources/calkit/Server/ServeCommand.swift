@@ -15,7 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
             revocation changed), POST /ocsp (application/ocsp-request) and GET /ocsp/BASE64 \
             (RFC 6960). Errors are JSON {"error": CODE, "message": ...}. License requests are \
             limited per client address (--rate-limit, default 60/min; 429 beyond it). SIGINT or \
-            SIGTERM stops it after the requests in flight; one log line per request on standard error.
+            SIGTERM stops it after the requests in flight; one log line per request on standard error. \
+            Connections are bounded (--max-connections, --idle-timeout) and a request body must \
+            arrive within 10 s (408 otherwise).
 
             With --admin-token-file, the operator routes take `Authorization: Bearer TOKEN`: \
             POST /v1/packs (a signed key pack, DER), POST /v1/revocations ({"serial", "reason"}), \
