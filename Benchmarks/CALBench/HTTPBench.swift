@@ -37,6 +37,8 @@ enum HTTPBench {
         let (temporaryInProcess, permanentInProcess) = try await inProcessRates(on: local.server, devices: requestsPerLevel)
         let ocspInProcess = try inProcessOCSPRate(on: local, requests: ocspRequests)
 
+        // The load comes from one enrolled session host, as in a deployment.
+        let credential = "Bearer " + (try deployment.server.enrollHost(name: "bench-host")).credential
         let service = try RunningService(
             calkit,
             ["server", "serve", "--home", deployment.folder + "/ls", "--listen", "127.0.0.1:0", "--rate-limit", "1000000/s"],
@@ -48,7 +50,7 @@ enum HTTPBench {
         var ocspRequest: [UInt8] = []
         for clients in levels {
             let devices = try (0..<requestsPerLevel).map { index in try BenchDevice(name: "HTTP-\(clients)-\(index)") }
-            let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json")
+            let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json", authorization: credential)
 
             let first = try await licenses.run(bodies: try devices.map { try $0.body(presenting: nil) }, concurrency: clients)
             let temporaries = try first.answers.map { try issuedLicense(in: $0, expecting: .temporary) }
@@ -74,7 +76,7 @@ enum HTTPBench {
         }
         // One OCSP client while 64 others ask for licenses: does store work hold up the light requests?
         let mixedDevices = try (0..<requestsPerLevel).map { index in try BenchDevice(name: "MIX-\(index)") }
-        let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json")
+        let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json", authorization: credential)
         async let licenseLoad = licenses.run(bodies: try mixedDevices.map { try $0.body(presenting: nil) }, concurrency: 64)
         try await Task.sleep(for: .milliseconds(200))
         let underLoad = try await ocsp.run(bodies: Array(repeating: ocspRequest, count: 500), concurrency: 1)

@@ -15,6 +15,8 @@ struct HTTPLoad {
     let path: String
     /// The `Content-Type` of the bodies.
     let contentType: String
+    /// The `Authorization` header every request carries (an enrolled host's credential), if any.
+    var authorization: String? = nil
 
     /// What one run measured.
     struct Result {
@@ -102,6 +104,7 @@ struct HTTPLoad {
     ) async throws -> [(Int, Answer, Double)] {
         let path = self.path
         let contentType = self.contentType
+        let authorization = self.authorization
         return try await connection.executeThenClose { inbound, outbound in
             var responses = inbound.makeAsyncIterator()
             var results: [(Int, Answer, Double)] = []
@@ -111,6 +114,7 @@ struct HTTPLoad {
                 head.headers.add(name: "Host", value: "127.0.0.1")
                 head.headers.add(name: "Content-Type", value: contentType)
                 head.headers.add(name: "Content-Length", value: String(body.count))
+                if let authorization { head.headers.add(name: "Authorization", value: authorization) }
                 let start = clock.now
                 try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil)])
                 var status = 0

@@ -14,13 +14,16 @@ public struct HTTPLicenseSource: LicenseSource {
     public let attempts: Int
     /// The CA certificates (PEM file) an https license server's certificate must chain to; nil: the system's.
     public let tlsTrust: String?
+    /// The host's credential from its enrolment with the license server, sent with license requests.
+    public let credential: String?
 
     /// A source for the license server at `baseURL`.
-    public init(baseURL: URL, timeout: TimeInterval = 10, attempts: Int = 3, tlsTrust: String? = nil) {
+    public init(baseURL: URL, timeout: TimeInterval = 10, attempts: Int = 3, tlsTrust: String? = nil, credential: String? = nil) {
         self.baseURL = baseURL
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.tlsTrust = tlsTrust
+        self.credential = credential
     }
 
     private var client: ServiceClient { ServiceClient(baseURL: baseURL, timeout: timeout, tlsTrust: tlsTrust) }
@@ -35,7 +38,7 @@ public struct HTTPLicenseSource: LicenseSource {
                 switch status {
                 case 200:
                     return try JSONDecoder().decode(LicenseGrantMessage.self, from: data).grant()
-                case 400, 403, 409, 503:
+                case 400, 401, 403, 409, 503:
                     let error = try? JSONDecoder().decode(ErrorMessage.self, from: data)
                     let code = error.flatMap { CALError.Code(rawValue: $0.error) }
                     if status == 503 && code != .notActivated {
@@ -63,7 +66,8 @@ public struct HTTPLicenseSource: LicenseSource {
 
     /// One POST; the status and body.
     private func post(_ body: Data) async throws -> (Int, Data) {
-        let answer = try await client.send("POST", "v1/licenses", body: body, contentType: "application/json")
+        let credentialed = ServiceClient(baseURL: baseURL, timeout: timeout, token: credential, tlsTrust: tlsTrust)
+        let answer = try await credentialed.send("POST", "v1/licenses", body: body, contentType: "application/json")
         return (answer.status, answer.body)
     }
 

@@ -17,21 +17,53 @@ public struct LicenseServerAPI: Sendable {
     public let bodyLimit: Int
     /// The operator's token for the admin routes; without one they are off.
     public let adminToken: BearerToken?
-    /// The limit on license requests per client address.
+    /// The limit on license requests per enrolled host (or, with open requests, per client network).
     public let licenseRequestLimit: RateLimiter
+    /// The limit on license requests per device or user named in the request.
+    public let subjectRequestLimit: RateLimiter
+    /// Whether license requests without a host credential are answered.
+    public let openRequests: Bool
     private let crlCache = PublishedCRLCache()
 
-    /// An API for `server`.
+    /// An API for `server`. License requests and renewals need an enrolled host's credential
+    /// (``LicenseServer/enrollHost(name:)``) unless `openRequests` is set.
     public init(
         server: LicenseServer,
         adminToken: BearerToken? = nil,
         licenseRequestLimit: RateLimiter = RateLimiter(limit: 60, per: 60),
+        subjectRequestLimit: RateLimiter = RateLimiter(limit: 10, per: 60),
+        openRequests: Bool = false,
         bodyLimit: Int = Self.defaultBodyLimit
     ) {
         self.server = server
         self.adminToken = adminToken
         self.licenseRequestLimit = licenseRequestLimit
+        self.subjectRequestLimit = subjectRequestLimit
+        self.openRequests = openRequests
         self.bodyLimit = bodyLimit
+    }
+
+    /// Who is asking for a license, as a rate-limit key: the enrolled host its credential names,
+    /// or (with open requests, and no credential sent) its network. Throws 401 for a request
+    /// without a valid credential when requests are not open.
+    private func caller(of request: Request, context: ServiceRequestContext) throws -> String {
+        guard let header = request.headers[.authorization] else {
+            guard openRequests else {
+                throw APIError(CALError(.unauthorized, "license requests need an enrolled host's credential (Authorization: Bearer CREDENTIAL)"))
+            }
+            return "network " + context.clientKey
+        }
+        guard header.hasPrefix("Bearer ") else {
+            throw APIError(CALError(.unauthorized, "send the host credential as Authorization: Bearer CREDENTIAL"))
+        }
+        return "host " + (try server.authenticateHost(credential: String(header.dropFirst("Bearer ".count)))).hostID
+    }
+
+    /// Throws 429 when `limiter` has no token left for `key`.
+    private static func admit(_ key: String, by limiter: RateLimiter, _ what: String) throws {
+        if let wait = limiter.take(for: key) {
+            throw APIError(CALError(.rateLimited, "too many license requests \(what); try again in \(Int(wait.rounded(.up))) s"))
+        }
     }
 
     /// The routes, for an application or a test.
@@ -45,14 +77,13 @@ public struct LicenseServerAPI: Sendable {
             Self.bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: "application/pem-certificate-chain")
         }
         router.post("/v1/licenses") { request, context in
-            if let wait = licenseRequestLimit.take(for: context.clientKey) {
-                throw APIError(CALError(.rateLimited, "too many license requests from this address; try again in \(Int(wait.rounded(.up))) s"))
-            }
+            try Self.admit(try caller(of: request, context: context), by: licenseRequestLimit, "from this host")
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
             return try await license(Array(body.readableBytesView), contentType: request.headers[.contentType])
         }
         router.post("/v1/licenses/{serial}/renew") { request, context in
+            try Self.admit(try caller(of: request, context: context), by: licenseRequestLimit, "from this host")
             var request = request
             let body = try await request.collectBody(upTo: bodyLimit)
             let serial = context.parameters.get("serial") ?? ""
@@ -131,7 +162,9 @@ public struct LicenseServerAPI: Sendable {
         } catch {
             throw APIError(CALError(.malformed, "the body is not a license request: \(CALError.reason(describing: error))"))
         }
-        let grant = try await server.requestLicense(try message.request())
+        let licenseRequest = try message.request()
+        try Self.admit(licenseRequest.csr.subject.description, by: subjectRequestLimit, "for this device or user")
+        let grant = try await server.requestLicense(licenseRequest)
         if case .refused(let refusal) = grant { throw APIError(refusal) }
         return try Self.json(try LicenseGrantMessage(grant))
     }
@@ -144,6 +177,7 @@ public struct LicenseServerAPI: Sendable {
         else {
             throw APIError(CALError(.malformed, "send {\"csr\": PEM} for the license's device or user"))
         }
+        try Self.admit(csr.subject.description, by: subjectRequestLimit, "for this device or user")
         let renewed = try server.renew(serial: serial, request: csr)
         return try Self.json(try LicenseGrantMessage(.issued(license: renewed.certificate, chain: [renewed.issuer])))
     }

@@ -14,13 +14,19 @@ public struct LicenseServerBinding: Sendable {
     public var tlsTrust: [Certificate]
     /// Seconds each attempt to reach a networked license server may take; nil for the default.
     public var requestTimeout: Double?
+    /// The credential the license server enrolled this host with, sent with every license request.
+    public var credential: String?
 
     /// Creates a binding.
-    public init(location: String, serverIDs: [String], trustRoots: [Certificate], tlsTrust: [Certificate] = [], requestTimeout: Double? = nil) {
+    public init(
+        location: String, serverIDs: [String], trustRoots: [Certificate], tlsTrust: [Certificate] = [], requestTimeout: Double? = nil,
+        credential: String? = nil
+    ) {
         self.location = location
         self.serverIDs = serverIDs
         self.trustRoots = trustRoots
         self.tlsTrust = tlsTrust
         self.requestTimeout = requestTimeout
+        self.credential = credential
     }
 }

@@ -150,6 +150,11 @@ extension SessionHost {
             case .noLicenseAvailable, .temporaryAlreadyIssued, .alreadyLicensed, .notActivated:
                 // No license to be had: the client's own valid license, or the grace period, may still admit.
                 return fallback(refusal.code)
+            case .unauthorized:
+                // The server does not answer this host (not enrolled, or removed): a client's own
+                // valid license still admits, but the grace period does not cover for the host.
+                if let valid { return Self.allowed(valid) }
+                return .denied(refusal.code)
             default:
                 // The server's own verdict on the request or the presented license: decisive.
                 return .denied(refusal.code)

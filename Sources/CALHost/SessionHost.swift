@@ -16,6 +16,8 @@ public struct SessionHost: Sendable {
         public static let store = "calkit.sqlite"
         /// The CA certificates an https license server's TLS certificate must chain to, when given at init.
         public static let tlsTrust = "tls-trust.pem"
+        /// The credential the license server enrolled the host with (0600), when it was given one.
+        public static let credential = "license-server-credential"
     }
 
     /// The names of the host's settings in its store.
@@ -94,6 +96,12 @@ public struct SessionHost: Sendable {
         } else {
             try SecureFile.write(Array(try PEMBundle.pem(of: binding.tlsTrust).utf8), to: tlsPath)
         }
+        let credentialPath = home.file(Files.credential)
+        if let credential = binding.credential {
+            try SecureFile.write(Array((credential + "\n").utf8), to: credentialPath, mode: 0o600)
+        } else if FileManager.default.fileExists(atPath: credentialPath) {
+            try FileManager.default.removeItem(atPath: credentialPath)
+        }
         try update {
             try $0.setSetting(Setting.licenseServer, binding.location)
             try $0.setSetting(Setting.licenseServerIDs, binding.serverIDs.joined(separator: ","))
@@ -152,6 +160,13 @@ public struct SessionHost: Sendable {
 
     /// The request timeouts a host accepts, in seconds.
     public static let requestTimeoutRange: ClosedRange<TimeInterval> = 0.1...300
+
+    /// The credential to send with license requests, if the host was enrolled with one.
+    public func licenseServerCredential() throws -> String? {
+        let path = home.file(Files.credential)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try SecureFile.readSecret(path).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// The file of CA certificates for the license server's TLS certificate, if the host was given one.
     public var tlsTrustFile: String? {

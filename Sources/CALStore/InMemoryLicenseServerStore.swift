@@ -33,6 +33,7 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         var settings: [String: String] = [:]
         var crlNumber: UInt64 = 0
         var audit: [AuditEntry] = []
+        var hosts: [EnrolledHost] = []
 
         func license(_ serial: String) -> IssuedLicense? { positions[serial].map { licenses[$0] } }
 

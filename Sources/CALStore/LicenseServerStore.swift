@@ -40,6 +40,14 @@ public protocol LicenseServerStore: Sendable {
     func setSetting(_ name: String, _ value: String, now: Date) throws
     /// The audit log, oldest entry first.
     func auditLog() throws -> [AuditEntry]
+    /// Enrolls a session host; refuses a name an enrolled host already has.
+    func enroll(_ host: EnrolledHost, now: Date) throws
+    /// Withdraws the credential of the enrolled host named `name`; refuses an unknown name.
+    func removeHost(named name: String, now: Date) throws -> EnrolledHost
+    /// The host with this id, enrolled or removed.
+    func host(id: String) throws -> EnrolledHost?
+    /// Every host ever enrolled, oldest first.
+    func hosts() throws -> [EnrolledHost]
     /// The audit log and its disagreements with the ledger's rows, from one snapshot.
     func auditSnapshot() throws -> AuditSnapshot
 

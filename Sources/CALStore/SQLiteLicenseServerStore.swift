@@ -19,6 +19,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v6-audit", AuditLog.createTable),
                 ("license-server-v7-issuers", Self.addIssuers),
                 ("license-server-v8-audit-time", AuditLog.indexTime),
+                ("license-server-v9-hosts", Self.addHosts),
             ]
         )
     }

@@ -49,7 +49,11 @@ struct HTTPStoryTests {
 
         let server = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { server.stop() }
-        try workspace.ok("host", "init", "--home", "h", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem")
+        try workspace.ok("server", "add-host", "--home", "ls", "--name", "rdsh-1", "--out", "rdsh-1.credential")
+        try workspace.ok(
+            "host", "init", "--home", "h", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem", "--credential",
+            "rdsh-1.credential"
+        )
         try workspace.ok("client", "init", "--home", "c1", "--device-id", "PC-1")
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed licensed"))

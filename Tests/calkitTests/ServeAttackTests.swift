@@ -25,7 +25,7 @@ struct ServeAttackTests {
         let notAfter = try #require(ISO8601DateFormatter().date(from: notAfterText))
         let service = try RunningService(
             ExternalTool.calkitPath,
-            ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", ISO8601DateFormatter().string(from: notAfter.addingTimeInterval(-2 * 86_400))],
+            ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--now", ISO8601DateFormatter().string(from: notAfter.addingTimeInterval(-2 * 86_400))],
             in: workspace.folder.path
         )
         defer { service.stop() }

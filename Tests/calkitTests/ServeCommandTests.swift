@@ -14,7 +14,7 @@ struct ServeCommandTests {
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
         let serial = try workspace.serial(of: "cal.pem")
         let server = try workspace.serverCertificate()
-        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
 
         let fetched = try curl(["-o", workspace.file("fetched.crl"), "-w", "%{http_code} %{content_type}", service.url + "/crl"])
@@ -59,7 +59,7 @@ struct ServeCommandTests {
     @Test("Garbage, oversize, truncated and mistyped bodies get 400, 413 and 415 with JSON errors, and the service keeps answering")
     func hostileRequests() throws {
         let workspace = try CLIWorkspace.activated(seats: 1)
-        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
         let ocsp = service.url + "/ocsp"
         let garbage = try curl(["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/ocsp-request", "--data", "garbage", ocsp])
@@ -147,7 +147,7 @@ struct ServeCommandTests {
     @Test("A host bound by URL logs clients on through the running service; while it is down the grace period admits")
     func hostOverHTTP() throws {
         let workspace = try CLIWorkspace.activated(seats: 2)
-        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         let url = first.url
         try workspace.ok("host", "init", "--home", "h", "--mode", "per-device", "--license-server", url, "--trust", "ch/root.pem", "--product", "Desk")
         try workspace.ok("clearinghouse", "init", "--home", "other-ch")
@@ -157,7 +157,7 @@ struct ServeCommandTests {
         // The service is down: the host cannot reach it, and the grace period admits.
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed grace-period"))
         let second = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:\(first.port)"], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:\(first.port)"], in: workspace.folder.path
         )
         defer { second.stop() }
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))
@@ -173,7 +173,7 @@ struct ServeCommandTests {
     @Test("A hung license server (takes the connection, never answers): each attempt times out after --timeout, and the grace period admits")
     func hungLicenseServer() throws {
         let workspace = try CLIWorkspace.activated(seats: 2)
-        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         let port = service.port
         try workspace.ok(
             "host", "init", "--home", "h", "--mode", "per-device", "--license-server", service.url, "--trust", "ch/root.pem", "--timeout", "1"
@@ -198,7 +198,7 @@ struct ServeCommandTests {
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
         let server = try workspace.serverCertificate()
         expectTool(try ExternalTool.openssl(["ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-reqout", workspace.file("req.der")]))
-        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
         // A client that sends the head and part of the body, waits, then sends the rest.
         let client = Process()
@@ -250,11 +250,11 @@ struct ServeCommandTests {
             "--count", "5", "--product", "Desk", "--agreement", "A-7", "--out", "more.keypack"
         )
         _ = try workspace.folder.write("token", "a-long-operator-token-0123456789\n")
-        let off = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let off = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         #expect(try curl(["-o", "/dev/null", "-w", "%{http_code}", off.url + "/v1/report"]).output == "403")
         off.stop()
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--admin-token-file", "token"], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--admin-token-file", "token"], in: workspace.folder.path
         )
         defer { service.stop() }
         let bearer = ["-H", "Authorization: Bearer a-long-operator-token-0123456789"]
@@ -297,7 +297,7 @@ struct ServeCommandTests {
         func renew(at instant: Date) throws -> ProcessResult {
             let service = try RunningService(
                 ExternalTool.calkitPath,
-                ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", ISO8601DateFormatter().string(from: instant)],
+                ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--now", ISO8601DateFormatter().string(from: instant)],
                 in: workspace.folder.path
             )
             defer { service.stop() }
@@ -314,12 +314,12 @@ struct ServeCommandTests {
     @Test("--public-url: licenses issued afterwards name BASE/crl and BASE/ocsp; OpenSSL reads them, pkilint finds nothing, and openssl ocsp finds the responder by itself")
     func publicURL() throws {
         let workspace = try CLIWorkspace.activated(seats: 2)
-        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let first = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         let port = first.port
         first.stop()
         let base = "http://127.0.0.1:\(port)"
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:\(port)", "--public-url", base], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:\(port)", "--public-url", base], in: workspace.folder.path
         )
         defer { service.stop() }
         try workspace.ok("server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")

@@ -41,7 +41,7 @@ struct ServeLicenseTests {
         // One test client plays 64 devices from one address: the per-address limit is raised for it.
         let unlimited = ["--rate-limit", "100000/s"]
         let first = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"] + unlimited, in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"] + unlimited, in: workspace.folder.path
         )
         var bodies: [String] = []
         for index in 0..<64 {
@@ -56,7 +56,7 @@ struct ServeLicenseTests {
         // only a permanent CAL is left to give.
         let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(91 * 86_400))
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--now", later] + unlimited,
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--now", later] + unlimited,
             in: workspace.folder.path
         )
         defer { service.stop() }
@@ -90,7 +90,7 @@ struct ServeLicenseTests {
     @Test("Malformed license requests get 400 with a reason; the wrong content type 415")
     func badRequests() throws {
         let workspace = try CLIWorkspace.activated(seats: 1)
-        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        let service = try RunningService(ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
         defer { service.stop() }
         for (name, text) in [("notjson", "{{{"), ("nocsr", "{\"mode\":\"per-device\"}"), ("badcsr", "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\\nAAAA\\n-----END CERTIFICATE REQUEST-----\\n\",\"mode\":\"per-device\"}")] {
             let file = try workspace.folder.write("\(name).json", text)
@@ -108,7 +108,7 @@ struct ServeLicenseTests {
     func rateLimited() throws {
         let workspace = try CLIWorkspace.activated(seats: 5)
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--rate-limit", "3/min"], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--rate-limit", "3/min"], in: workspace.folder.path
         )
         defer { service.stop() }
         let statuses = try (0..<5).map { try post(service, try body(workspace, device: "CYCLE-\($0)")).status }

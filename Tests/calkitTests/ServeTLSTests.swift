@@ -78,8 +78,10 @@ struct ServeTLSTests {
             "service-unreachable", "host", "init", "--home", "h0", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem"
         )
         #expect(!workspace.exists("h0"))
+        try workspace.ok("server", "add-host", "--home", "ls", "--name", "rdsh-1", "--out", "rdsh-1.credential")
         try workspace.ok(
-            "host", "init", "--home", "h", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem", "--tls-trust", "tls-ca.pem"
+            "host", "init", "--home", "h", "--mode", "per-device", "--license-server", server.url, "--trust", "ch/root.pem", "--tls-trust", "tls-ca.pem",
+            "--credential", "rdsh-1.credential"
         )
         try workspace.ok("client", "init", "--home", "c1", "--device-id", "PC-1")
         #expect(try workspace.ok("host", "logon", "--home", "h", "--client-home", "c1").output.contains("allowed temporary"))

@@ -36,7 +36,9 @@ struct LogonCommand: AsyncParsableCommand {
             source = nil
         } else if let url = URL(string: bound), url.scheme == "http" || url.scheme == "https" {
             // Over the network; an unreachable server throws at the request and counts as unreachable.
-            source = HTTPLicenseSource(baseURL: url, timeout: try host.requestTimeout(), tlsTrust: host.tlsTrustFile)
+            source = HTTPLicenseSource(
+                baseURL: url, timeout: try host.requestTimeout(), tlsTrust: host.tlsTrustFile, credential: try host.licenseServerCredential()
+            )
         } else {
             do {
                 source = try LicenseServer(home: bound, time: time, passphrase: passphrase)

@@ -13,8 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
             product, presented) runs the logon flow for a session host; GET /v1/status (JSON), \
             GET /v1/chain (PEM), GET /crl (DER, application/pkix-crl; made again only when a \
             revocation changed), POST /ocsp (application/ocsp-request) and GET /ocsp/BASE64 \
-            (RFC 6960). Errors are JSON {"error": CODE, "message": ...}. License requests are \
-            limited per client address (--rate-limit, default 60/min; 429 beyond it). SIGINT or \
+            (RFC 6960). Errors are JSON {"error": CODE, "message": ...}. License requests and \
+            renewals need an enrolled host's credential (`calkit server add-host`; \
+            Authorization: Bearer CREDENTIAL; 401 without) unless --open-requests is given; they \
+            are limited per host (or per client network when open: --rate-limit, default 60/min) \
+            and per device or user (--subject-rate-limit, default 10/min); 429 beyond. SIGINT or \
             SIGTERM stops it after the requests in flight; one log line per request on standard error. \
             Connections are bounded (--max-connections, --idle-timeout) and a request body must \
             arrive within 10 s (408 otherwise).
@@ -37,6 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
     var adminTokenFile: String?
     @Option(help: ArgumentHelp("The base URL relying parties reach this service at; licenses issued from now on name BASE/crl and BASE/ocsp in their CRL distribution point and OCSP access extensions.", valueName: "url"))
     var publicURL: String?
+    @Flag(help: "Answer license requests without a host credential too (rate-limited per client network, /24 or /64).")
+    var openRequests = false
+    @Option(help: ArgumentHelp("License requests allowed per device or user: N/s, N/min or N/h.", valueName: "rate"))
+    var subjectRateLimit = "10/min"
 
     func run() async throws {
         // Everything given is checked before --public-url changes the stored setting.
@@ -45,7 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
         let limiter = try service.limiter(default: "60/min")
         if let publicURL { try home.servedLicenseServer().setPublicURL(publicURL) }
         // Opened after the URL is stored: licenses name it from the first request on.
-        let api = LicenseServerAPI(server: try home.servedLicenseServer(), adminToken: token, licenseRequestLimit: limiter)
+        let api = LicenseServerAPI(
+            server: try home.servedLicenseServer(), adminToken: token, licenseRequestLimit: limiter,
+            subjectRequestLimit: try RateLimiter(subjectRateLimit), openRequests: openRequests
+        )
         try await service.serve(api.router(), on: listener, name: "calkit-license-server")
     }
 }

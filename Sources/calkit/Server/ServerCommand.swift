@@ -8,7 +8,8 @@ struct ServerCommand: AsyncParsableCommand {
         subcommands: [
             ServerInitCommand.self, InstallCertificateCommand.self, InstallPackCommand.self, IssueCommand.self,
             ServerStatusCommand.self, RevokeCommand.self, CRLCommand.self, OCSPCommand.self, TransferCommand.self, RotateCommand.self, ServeCommand.self, ServerActivateCommand.self,
-            ReclaimCommand.self, ReportCommand.self, PolicyCommand.self, ServerAuditCommand.self,
+            ReclaimCommand.self, ReportCommand.self, PolicyCommand.self, ServerAuditCommand.self, AddHostCommand.self, RemoveHostCommand.self,
+            HostsCommand.self,
         ]
     )
 }

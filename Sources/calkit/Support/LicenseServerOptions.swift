@@ -28,6 +28,13 @@ struct LicenseServerOptions: ParsableArguments {
         )
     )
     var timeout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "The credential file `calkit server add-host` wrote for this host, with --license-server: the server answers enrolled hosts only.",
+            valueName: "file"
+        )
+    )
+    var credential: String?
 
     /// Whether a license server was named at all.
     var isGiven: Bool { licenseServerHome != nil || licenseServer != nil }
@@ -36,8 +43,8 @@ struct LicenseServerOptions: ParsableArguments {
         if licenseServerHome != nil && licenseServer != nil {
             throw ValidationError("give --license-server-home DIR or --license-server URL, not both")
         }
-        guard (tlsTrust.tlsTrust == nil && timeout == nil && trust == nil) || licenseServer != nil else {
-            throw ValidationError("--trust, --tls-trust and --timeout go with --license-server URL")
+        guard (tlsTrust.tlsTrust == nil && timeout == nil && trust == nil && credential == nil) || licenseServer != nil else {
+            throw ValidationError("--trust, --tls-trust, --timeout and --credential go with --license-server URL")
         }
         if let timeout, !SessionHost.requestTimeoutRange.contains(timeout) { throw ValidationError("--timeout must be 0.1 to 300 seconds") }
         if let licenseServer, URL(string: licenseServer)?.scheme == "http", trust == nil {
@@ -65,7 +72,8 @@ struct LicenseServerOptions: ParsableArguments {
             }
             return LicenseServerBinding(
                 location: licenseServer, serverIDs: [serverID], trustRoots: roots,
-                tlsTrust: try tlsTrust.tlsTrust.map { try PEMBundle.certificates(at: $0) } ?? [], requestTimeout: timeout
+                tlsTrust: try tlsTrust.tlsTrust.map { try PEMBundle.certificates(at: $0) } ?? [], requestTimeout: timeout,
+                credential: try credential.map { try SecureFile.readSecret($0).trimmingCharacters(in: .whitespacesAndNewlines) }
             )
         }
         if let path = licenseServerHome {
