@@ -22,3 +22,17 @@ extension LicenseServer: AuditedLedger {
         return try head.signed(certificate: issuer.certificate, key: issuer.key)
     }
 }
+
+extension LicenseServer {
+    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600); a
+    /// running service keeps serving meanwhile. The copy's audit chain is checked.
+    public func backup(to path: String) throws -> StoreBackup {
+        guard let ledger = store as? SQLiteLicenseServerStore else {
+            throw CALError.invalidArgument("this license server's ledger is not a file that can be backed up")
+        }
+        try ledger.backup(to: path)
+        let entries = try SQLiteLicenseServerStore(path: path).auditLog()
+        if let broken = AuditEntry.firstBreak(in: entries) { throw CALError.auditChainBroken(sequence: broken.sequence, reason: broken.reason) }
+        return StoreBackup(path: path, takenAt: time.now, entries: entries.count, head: entries.last?.hash ?? AuditEntry.genesisHash)
+    }
+}

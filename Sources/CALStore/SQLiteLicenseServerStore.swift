@@ -35,6 +35,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
 
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
+    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600).
+    public func backup(to path: String) throws { try database.backup(to: path) }
+
     public func auditSnapshot() throws -> AuditSnapshot {
         try database.read { db in
             let entries = try AuditLog.entries(db)

@@ -79,6 +79,25 @@ public final class StoreDatabase: Sendable {
         )
     }
 
+    /// Writes a consistent copy of the whole database to the new file `path` (mode 0600) with
+    /// SQLite's online backup: writers elsewhere are not stopped, and the copy is one snapshot.
+    /// The copy is checked (`PRAGMA integrity_check`) before it is put in place.
+    func backup(to path: String) throws {
+        try SecureFile.produce(path) { temporary in
+            do {
+                let copy = try DatabaseQueue(path: temporary)
+                try pool.backup(to: copy)
+                let verdict = try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+                try copy.close()
+                guard verdict == "ok" else { throw CALError.storage("the backup copy does not pass SQLite's integrity check: \(verdict ?? "")") }
+            } catch let error as CALError {
+                throw error
+            } catch {
+                throw CALError.storage("cannot back up the store: \(CALError.reason(describing: error))")
+            }
+        }
+    }
+
     /// A value from the `settings` table.
     func setting(_ name: String) throws -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }

@@ -112,7 +112,7 @@ struct FileHardeningCommandTests {
     func noSourcePathsOverHTTP() throws {
         let workspace = try CLIWorkspace.activated()
         let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0"], in: workspace.folder.path
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path
         )
         defer { service.stop() }
         let bodies = [
