@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python3
 CALKIT := $(BUILD)/debug/calkit
 STATE ?= .state/demo
 
-.PHONY: run test build deps venv certs bench clean
+.PHONY: run test build deps venv certs bench fuzz clean
 
 ## run: the main job end to end on a fresh state folder (SQLite, embedded), printing each step
 run: build
@@ -47,5 +47,18 @@ bench: deps
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench
 
+## fuzz: libFuzzer on every parser a file or a request reaches (Fuzz/, -sanitize=fuzzer,address),
+## FUZZ_SECONDS per target (default 60), seeded from certs/; inputs that crash are kept in
+## Tests/FuzzRegressions/TARGET/, which `make test` replays
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := .build-fuzz
+# libFuzzer's coverage and AddressSanitizer on the Swift code; the driver without libFuzzer's main,
+# because SwiftPM names an executable's entry point itself (Fuzz/Sources/calkit-fuzz/main.swift).
+FUZZ_FLAGS := -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+	-Xlinker $$(echo $$(dirname $$(command -v swiftc))/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a)
+fuzz: deps
+	cd Fuzz && $(SWIFT) build --build-path ../$(FUZZ_BUILD) --product calkit-fuzz $(FUZZ_FLAGS)
+	scripts/fuzz.sh "$(abspath $(FUZZ_BUILD))/debug/calkit-fuzz" "$(FUZZ_SECONDS)" "$(abspath $(FUZZ_BUILD))/corpus"
+
 clean:
-	rm -rf $(BUILD) .state
+	rm -rf $(BUILD) $(FUZZ_BUILD) .state

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CALStore", targets: ["CALStore"]),
         .library(name: "CALHost", targets: ["CALHost"]),
         .library(name: "CALHTTP", targets: ["CALHTTP"]),
+        .library(name: "CALFuzzing", targets: ["CALFuzzing"]),
         .executable(name: "calkit", targets: ["calkit"]),
     ],
     dependencies: [
@@ -67,6 +68,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Every parser a file or request reaches, as fuzz entry points (`make fuzz`, Fuzz/).
+        .target(name: "CALFuzzing", dependencies: ["CALCore", "CALHTTP", x509, asn1]),
         .executableTarget(
             name: "calkit",
             dependencies: [
@@ -108,6 +111,7 @@ let package = Package(
             dependencies: ["CALHost", "CALLicensing", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
+        .testTarget(name: "CALFuzzingTests", dependencies: ["CALFuzzing", "CALTestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALTestSupport", x509, asn1]
         ),

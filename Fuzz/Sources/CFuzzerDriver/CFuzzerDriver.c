@@ -1,0 +1,2 @@
+// Declarations only; libFuzzer (-sanitize=fuzzer) provides LLVMFuzzerRunDriver.
+#include "CFuzzerDriver.h"
