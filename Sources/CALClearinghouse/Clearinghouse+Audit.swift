@@ -37,9 +37,6 @@ extension Clearinghouse {
         guard let ledger = store as? SQLiteClearinghouseStore else {
             throw CALError.invalidArgument("this clearinghouse's ledger is not a file that can be backed up")
         }
-        try ledger.backup(to: path)
-        let entries = try SQLiteClearinghouseStore(path: path).auditLog()
-        if let broken = AuditEntry.firstBreak(in: entries) { throw CALError.auditChainBroken(sequence: broken.sequence, reason: broken.reason) }
-        return StoreBackup(path: path, takenAt: time.now, entries: entries.count, head: entries.last?.hash ?? AuditEntry.genesisHash)
+        return try ledger.backup(to: path, now: time.now)
     }
 }

@@ -1,12 +1,14 @@
 import CALCore
+import Foundation
 import GRDB
 
 /// The clearinghouse's audit log, and its agreement with the rows it describes.
 extension SQLiteClearinghouseStore {
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
-    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600).
-    public func backup(to path: String) throws { try database.backup(to: path) }
+    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600), its
+    /// integrity and audit chain checked; returns what it holds.
+    public func backup(to path: String, now: Date) throws -> StoreBackup { try database.backup(to: path, now: now) }
 
     public func auditSnapshot() throws -> AuditSnapshot {
         try database.read { db in

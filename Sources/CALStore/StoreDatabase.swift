@@ -81,13 +81,16 @@ public final class StoreDatabase: Sendable {
 
     /// Writes a consistent copy of the whole database to the new file `path` (mode 0600) with
     /// SQLite's online backup: writers elsewhere are not stopped, and the copy is one snapshot.
-    /// The copy is checked (`PRAGMA integrity_check`) before it is put in place.
-    func backup(to path: String) throws {
+    /// The copy is checked (`PRAGMA integrity_check`, and its audit chain) before it is put in
+    /// place; what it holds is returned.
+    func backup(to path: String, now: Date) throws -> StoreBackup {
+        var entries: [AuditEntry] = []
         try SecureFile.produce(path) { temporary in
             do {
                 let copy = try DatabaseQueue(path: temporary)
                 try pool.backup(to: copy)
                 let verdict = try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+                entries = try copy.read(AuditLog.entries)
                 try copy.close()
                 guard verdict == "ok" else { throw CALError.storage("the backup copy does not pass SQLite's integrity check: \(verdict ?? "")") }
             } catch let error as CALError {
@@ -95,7 +98,9 @@ public final class StoreDatabase: Sendable {
             } catch {
                 throw CALError.storage("cannot back up the store: \(CALError.reason(describing: error))")
             }
+            if let broken = AuditEntry.firstBreak(in: entries) { throw CALError.auditChainBroken(sequence: broken.sequence, reason: broken.reason) }
         }
+        return StoreBackup(path: path, takenAt: now, entries: entries.count, head: entries.last?.hash ?? AuditEntry.genesisHash)
     }
 
     /// A value from the `settings` table.

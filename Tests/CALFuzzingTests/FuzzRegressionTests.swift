@@ -35,7 +35,7 @@ struct FuzzRegressionTests {
         let seeds = try Self.seeds()
         #expect(seeds.count > 10)
         for input in try Self.kept(for: target) + seeds { target.run(input) }
-        var generator = SplitMix(seed: UInt64(target.rawValue.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
+        var generator = SplitMix(state: UInt64(target.rawValue.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
         for seed in seeds where !seed.isEmpty {
             for _ in 0..<300 {
                 var input = seed
@@ -50,18 +50,5 @@ struct FuzzRegressionTests {
                 target.run(input)
             }
         }
-    }
-}
-
-/// A small seeded generator, so the mutations are the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -7,18 +7,6 @@ import CALTestSupport
 import Foundation
 import Testing
 
-/// A small deterministic generator, so the simulation repeats exactly.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 @Suite("200 simulated days of a per-device site")
 struct SimulationTests {
     @Test("30 clients, 20 seats, some clients stop logging on: seats flow back and are never oversubscribed")
