@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "CALStore", dependencies: ["CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto]),
         .target(name: "CALClient", dependencies: ["CALCore", "CALLicensing", x509, crypto, asn1]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
-        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
+        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),
         .target(
             name: "CALHTTP",

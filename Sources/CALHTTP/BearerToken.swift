@@ -1,10 +1,9 @@
 import CALCore
-import Crypto
 import Hummingbird
 
 /// The operator's bearer token for a service's admin routes, compared in constant time.
 public struct BearerToken: Sendable {
-    private let digest: [UInt8]
+    private let digest: SecretDigest
 
     /// The token on the first line of `path` (at least 16 characters).
     public init(file path: String) throws {
@@ -16,18 +15,14 @@ public struct BearerToken: Sendable {
 
     /// A token from its text.
     public init(_ token: String) {
-        digest = Array(SHA256.hash(data: Array(token.utf8)))
+        digest = SecretDigest(of: token)
     }
 
-    /// Whether `request` carries this token as `Authorization: Bearer TOKEN`. The comparison
-    /// takes the same time whatever the presented token is: both sides are hashed, then every
-    /// byte is compared.
+    /// Whether `request` carries this token as `Authorization: Bearer TOKEN`, compared in
+    /// constant time (``SecretDigest``).
     func admits(_ request: Request) -> Bool {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        let presented = Array(SHA256.hash(data: Array(header.dropFirst("Bearer ".count).utf8)))
-        var difference: UInt8 = 0
-        for (left, right) in zip(presented, digest) { difference |= left ^ right }
-        return difference == 0
+        return digest.matches(String(header.dropFirst("Bearer ".count)))
     }
 
     /// Throws 401 without a token, 403 with a wrong one, and 403 when no token was configured.

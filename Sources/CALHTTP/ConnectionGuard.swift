@@ -17,8 +17,6 @@ public final class ConnectionGuard: @unchecked Sendable {
     public let limit: Int
     private let lock = NSLock()
     private var connections: [ObjectIdentifier: Entry] = [:]
-    private var refused = 0
-    private var evicted = 0
 
     private struct Entry {
         let channel: any Channel
@@ -29,11 +27,6 @@ public final class ConnectionGuard: @unchecked Sendable {
     /// A guard for at most `limit` open connections.
     public init(limit: Int) {
         self.limit = max(1, limit)
-    }
-
-    /// How many connections were refused or closed to make room, for the log and for tests.
-    public var counts: (open: Int, refused: Int, evicted: Int) {
-        lock.withLock { (connections.count, refused, evicted) }
     }
 
     /// A handler for one connection's pipeline.
@@ -49,9 +42,7 @@ public final class ConnectionGuard: @unchecked Sendable {
                 if let idlest {
                     connections[idlest.key] = nil
                     victim = idlest.value.channel
-                    evicted += 1
                 } else {
-                    refused += 1
                     victim = channel
                     return
                 }

@@ -26,7 +26,7 @@ public struct HTTPLicenseSource: LicenseSource {
         self.credential = credential
     }
 
-    private var client: ServiceClient { ServiceClient(baseURL: baseURL, timeout: timeout, tlsTrust: tlsTrust) }
+    private var client: ServiceClient { ServiceClient(baseURL: baseURL, timeout: timeout, token: credential, tlsTrust: tlsTrust) }
 
     public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
         let body = try JSONEncoder().encode(try LicenseRequestMessage(request))
@@ -66,8 +66,7 @@ public struct HTTPLicenseSource: LicenseSource {
 
     /// One POST; the status and body.
     private func post(_ body: Data) async throws -> (Int, Data) {
-        let credentialed = ServiceClient(baseURL: baseURL, timeout: timeout, token: credential, tlsTrust: tlsTrust)
-        let answer = try await credentialed.send("POST", "v1/licenses", body: body, contentType: "application/json")
+        let answer = try await client.send("POST", "v1/licenses", body: body, contentType: "application/json")
         return (answer.status, answer.body)
     }
 

@@ -1,6 +1,5 @@
 import CALCore
 internal import CALStore
-import Crypto
 import Foundation
 
 /// Host enrolment: a bearer credential per session host, checked on every license request.
@@ -19,10 +18,10 @@ extension LicenseServer {
             throw CALError.invalidArgument("a host name is 1 to 64 printable characters")
         }
         var generator = SystemRandomNumberGenerator()
-        let id = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let id = SerialNumbers.hex((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
         let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let host = EnrolledHost(hostID: id, name: trimmed, secretHash: Self.hash(secret), enrolledAt: time.now)
+        let host = EnrolledHost(hostID: id, name: trimmed, secretHash: SecretDigest(of: secret).hex, enrolledAt: time.now)
         try records { try $0.enroll(host, now: time.now) }
         return (HostEnrolment(host), "\(Self.credentialPrefix).\(id).\(secret)")
     }
@@ -45,17 +44,8 @@ extension LicenseServer {
         guard parts.count == 3, parts[0] == Self.credentialPrefix, let host = try records({ try $0.host(id: String(parts[1])) }) else {
             throw refused
         }
-        let presented = Array(Self.hash(String(parts[2])).utf8)
-        let stored = Array(host.secretHash.utf8)
-        guard presented.count == stored.count else { throw refused }
-        var difference: UInt8 = 0
-        for (left, right) in zip(presented, stored) { difference |= left ^ right }
-        guard difference == 0, host.removedAt == nil else { throw refused }
+        guard let stored = SecretDigest(hex: host.secretHash), stored.matches(String(parts[2])), host.removedAt == nil else { throw refused }
         return HostEnrolment(host)
-    }
-
-    private static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -74,6 +74,28 @@ struct TimeGameTests {
         #expect(service.stop() == 0)
     }
 
+    @Test("An administrator who marks a real home as simulated still cannot serve it in the past: issuance there is clock-went-backwards")
+    func editedManifest() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        let manifest = workspace.file("ls/role.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(try workspace.folder.read(manifest))) as? [String: Any])
+        object["simulatedClock"] = true
+        try workspace.folder.write("ls/role.json", Array(try JSONSerialization.data(withJSONObject: object)))
+        let past = iso.string(from: Date().addingTimeInterval(-30 * 86_400))
+        let service = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0", "--now", past],
+            in: workspace.folder.path
+        )
+        defer { service.stop() }
+        let csr = String(decoding: try workspace.folder.read("c1.csr"), as: UTF8.self)
+        let body = try workspace.folder.write("body.json", Array(try JSONSerialization.data(withJSONObject: ["csr": csr, "mode": "per-device", "product": "Desk"])))
+        let answer = try ExternalTool.run(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "20", "-w", " %{http_code}", "-H", "Content-Type: application/json", "--data-binary", "@" + body, service.url + "/v1/licenses"]
+        )
+        #expect(answer.output.hasSuffix(" 503") && answer.output.contains("clock-went-backwards"), "\(answer.output)")
+    }
+
     @Test("A host whose clock is turned back does not get its ended grace period back")
     func hostClockTurnedBack() throws {
         let workspace = try CLIWorkspace()
