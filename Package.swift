@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "CALLicenseServer", targets: ["CALLicenseServer"]),
         .library(name: "CALStore", targets: ["CALStore"]),
         .library(name: "CALHost", targets: ["CALHost"]),
-        .library(name: "CALHTTP", targets: ["CALHTTP"]),
+        .library(name: "CALWire", targets: ["CALWire"]),
+        .library(name: "CALService", targets: ["CALService"]),
+        .library(name: "CALServiceClient", targets: ["CALServiceClient"]),
         .library(name: "CALFuzzing", targets: ["CALFuzzing"]),
         .executable(name: "calkit", targets: ["calkit"]),
     ],
@@ -52,35 +54,47 @@ let package = Package(
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
         .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),
+        // The messages of the HTTP API and the error-code <-> status table, shared by both sides.
+        .target(name: "CALWire", dependencies: ["CALCore", x509]),
+        // The services (Hummingbird): one controller per resource, failures mapped in one middleware.
         .target(
-            name: "CALHTTP",
+            name: "CALService",
             dependencies: [
-                "CALCore", "CALLicenseServer", "CALClearinghouse", "CALStore", x509, crypto,
+                "CALCore", "CALWire", "CALLicenseServer", "CALClearinghouse", x509,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // What hosts, clients and the CLI use to reach the services (AsyncHTTPClient, one shared client).
+        .target(
+            name: "CALServiceClient",
+            dependencies: [
+                "CALCore", "CALWire", x509,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Every parser a file or request reaches, as fuzz entry points (`make fuzz`, Fuzz/).
-        .target(name: "CALFuzzing", dependencies: ["CALCore", "CALHTTP", x509, asn1]),
+        .target(name: "CALFuzzing", dependencies: ["CALCore", "CALWire", x509, asn1]),
         .executableTarget(
             name: "calkit",
             dependencies: [
-                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", "CALHTTP", x509,
+                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHost", "CALWire", "CALService", "CALServiceClient", x509,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CALBench",
             dependencies: [
-                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALHTTP", "CALTestSupport", x509, crypto,
+                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALWire", "CALTestSupport", x509, crypto,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,6 +125,13 @@ let package = Package(
             dependencies: ["CALHost", "CALLicensing", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
         .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
+        .testTarget(
+            name: "CALServiceTests",
+            dependencies: [
+                "CALService", "CALWire", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALTestSupport", x509,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "CALFuzzingTests", dependencies: ["CALFuzzing", "CALTestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["CALCore", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALTestSupport", x509, asn1]

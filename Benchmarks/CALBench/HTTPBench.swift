@@ -1,5 +1,5 @@
 import CALCore
-import CALHTTP
+import CALWire
 import CALLicenseServer
 import CALTestSupport
 import Crypto

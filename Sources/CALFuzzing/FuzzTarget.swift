@@ -1,5 +1,5 @@
 import CALCore
-import CALHTTP
+import CALWire
 import Foundation
 import SwiftASN1
 import X509
@@ -37,6 +37,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case licenseRequest = "license-request"
     /// A signed audit head (CMS around text).
     case auditHead = "audit-head"
+    /// Every other JSON body a service or a client reads (CALWire's messages and the error body).
+    case wireMessage = "wire-message"
 
     /// Runs the parsers of this target on `bytes`; returns normally whatever they make of them.
     public func run(_ bytes: [UInt8]) {
@@ -84,13 +86,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 _ = try? Certificate.PrivateKey(pemDocument: PEMDocument(type: type, derBytes: bytes))
             }
         case .licenseRequest:
-            guard let message = try? JSONDecoder().decode(LicenseRequestMessage.self, from: Data(bytes)) else { return }
+            guard let message = try? WireJSON.decode(LicenseRequestMessage.self, from: bytes, what: "fuzz") else { return }
             _ = try? message.request()
         case .auditHead:
             if let content = try? SignedEnvelope.attachedContent(of: bytes, what: "fuzz") {
                 _ = try? AuditHead(text: String(decoding: content, as: UTF8.self))
             }
             _ = try? AuditHead(text: String(decoding: bytes, as: UTF8.self))
+        case .wireMessage:
+            _ = try? WireJSON.decode(RenewalMessage.self, from: bytes, what: "fuzz").request()
+            _ = try? WireJSON.decode(RevocationRequestMessage.self, from: bytes, what: "fuzz").revocationReason()
+            _ = try? WireJSON.decode(PackOrderMessage.self, from: bytes, what: "fuzz").certificate()
+            _ = try? WireJSON.decode(LicenseGrantMessage.self, from: bytes, what: "fuzz").grant()
+            _ = try? WireJSON.decode(SignedKeyPacksMessage.self, from: bytes, what: "fuzz")
+            _ = try? WireJSON.decode(InstalledPackMessage.self, from: bytes, what: "fuzz")
+            _ = try? WireJSON.decode(RevocationMessage.self, from: bytes, what: "fuzz")
+            _ = ErrorMessage.error(in: bytes, what: "fuzz")
         }
     }
 }

@@ -64,7 +64,7 @@ struct HTTPStoryTests {
         do {
             let grant = try curl([
                 "-o", workspace.file("grant.der"), "-w", "%{http_code}", "-X", "POST", "-H", "Authorization: Bearer operator-token-for-the-test-0001",
-                "--data-binary", "@" + workspace.file("c1/licenses/" + license), clearinghouse.url + "/v1/transfers",
+                "-H", "Content-Type: application/x-pem-file", "--data-binary", "@" + workspace.file("c1/licenses/" + license), clearinghouse.url + "/v1/transfers",
             ])
             #expect(grant.output == "201")
             #expect(try workspace.ok("inspect", "grant.der").output.hasPrefix("transfer-grant"))
@@ -73,7 +73,7 @@ struct HTTPStoryTests {
         #expect(crl.output == "200 application/pkix-crl")
         let checked = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file("root.crl"), "-CAfile", workspace.file("ch/root.pem"), "-noout"])
         #expect(checked.error.contains("verify OK"))
-        let garbage = try curl(["-w", " %{http_code}", "-X", "POST", "--data", "not a csr", clearinghouse.url + "/v1/activations"])
+        let garbage = try curl(["-w", " %{http_code}", "-X", "POST", "-H", "Content-Type: application/pkcs10", "--data", "not a csr", clearinghouse.url + "/v1/activations"])
         #expect(garbage.output.hasSuffix(" 400"))
         #expect(clearinghouse.stop() == 0 && server.stop() == 0)
     }

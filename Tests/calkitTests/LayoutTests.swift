@@ -31,10 +31,34 @@ struct LayoutTests {
                 #expect(line == "internal import CALStore", "\(target)/\(file): \(line)")
             }
         }
-        for target in ["calkit", "CALHTTP", "CALClient"] {
+        for target in ["calkit", "CALService", "CALServiceClient", "CALWire", "CALClient"] {
             for (file, line) in try Self.imports(of: target) {
                 #expect(!line.hasSuffix(" CALStore"), "\(target)/\(file): \(line)")
             }
+        }
+    }
+
+    @Test("The HTTP layer is three targets: CALWire (messages, no HTTP library), CALService (Hummingbird), CALServiceClient (AsyncHTTPClient)")
+    func httpLayerIsSplit() throws {
+        let wireAllowed = ["import CALCore", "import Foundation", "import X509"]
+        for (file, line) in try Self.imports(of: "CALWire") {
+            #expect(wireAllowed.contains(line), "CALWire/\(file): \(line)")
+        }
+        let serverSide = ["Hummingbird", "HummingbirdCore", "HummingbirdTLS", "CALService", "CALLicenseServer", "CALClearinghouse", "ServiceLifecycle"]
+        for (file, line) in try Self.imports(of: "CALServiceClient") {
+            #expect(!serverSide.contains { line.hasSuffix(" " + $0) }, "CALServiceClient/\(file): \(line)")
+        }
+        for target in ["CALHost", "CALClient"] {
+            for (file, line) in try Self.imports(of: target) {
+                #expect(!line.contains("Hummingbird") && !line.contains("CALService") && !line.contains("AsyncHTTPClient"), "\(target)/\(file): \(line)")
+            }
+        }
+        // The CLI names services only through CALService's own types: no Hummingbird or NIO anywhere in it.
+        for (file, line) in try Self.imports(of: "calkit") {
+            #expect(!line.contains("Hummingbird") && !line.contains("NIO"), "calkit/\(file): \(line)")
+        }
+        for (file, line) in try Self.imports(of: "calkit/Host") + (try Self.imports(of: "calkit/Client")) {
+            #expect(!line.hasSuffix(" CALService"), "a host or client command links the service: \(file): \(line)")
         }
     }
 

@@ -181,6 +181,8 @@ extension CALError {
         public static let notFound = Code(.notFound)
         /// The route does not take this method.
         public static let methodNotAllowed = Code(.methodNotAllowed)
+        /// The request body did not arrive within the service's deadline.
+        public static let requestTimeout = Code(.requestTimeout)
         /// The request body is over the service's limit.
         public static let bodyTooLarge = Code(.bodyTooLarge)
         /// The request body is not of the media type the route reads.
@@ -228,7 +230,7 @@ extension CALError {
             case ocspBadSignature = "ocsp-bad-signature", staleOCSP = "stale-ocsp", revocationUnknown = "revocation-unknown"
             case untrustedLicenseServer = "untrusted-license-server", unbackedLicense = "unbacked-license"
             case serviceUnreachable = "service-unreachable", notFound = "not-found", methodNotAllowed = "method-not-allowed"
-            case bodyTooLarge = "body-too-large", unsupportedMediaType = "unsupported-media-type"
+            case requestTimeout = "request-timeout", bodyTooLarge = "body-too-large", unsupportedMediaType = "unsupported-media-type"
             case unauthorized, forbidden, adminDisabled = "admin-disabled", rateLimited = "rate-limited"
             case internalFailure = "internal"
         }

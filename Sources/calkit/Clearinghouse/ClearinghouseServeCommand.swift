@@ -1,6 +1,6 @@
 import ArgumentParser
 import CALCore
-import CALHTTP
+import CALService
 
 /// `calkit clearinghouse serve`: the clearinghouse as an HTTP service.
 struct ClearinghouseServeCommand: AsyncParsableCommand {
@@ -37,9 +37,9 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
     func run() async throws {
         let listener = try service.listener(defaultPort: 8760)
         let token = try operatorTokenFile.map(BearerToken.init(file:))
-        let api = ClearinghouseAPI(clearinghouse: try home.servedClearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
+        let api = ClearinghouseService(clearinghouse: try home.servedClearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
             openActivation: openActivation
         )
-        try await service.serve(api.router(), on: listener, name: "calkit-clearinghouse")
+        try await service.serve(api, on: listener, name: "calkit-clearinghouse")
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CALClient
 import CALCore
-import CALHTTP
+import CALServiceClient
 import CALHost
 import CALLicenseServer
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CALCore
-import CALHTTP
+import CALServiceClient
+import CALWire
 import CALLicenseServer
 import Foundation
 
@@ -50,14 +51,11 @@ struct InstallPackCommand: AsyncParsableCommand {
         let bytes: [UInt8]
         if let clearinghouse, let agreement, let type, let count, let product {
             let token = try tokenFile.map { String(try SecureFile.readSecret($0).split(whereSeparator: \.isNewline).first ?? "") }
-            let client = try ServiceClient(clearinghouse, token: token, tlsTrust: trust.tlsTrust)
-            let order: [String: Any] = [
-                "serverCertificate": try PEMBundle.pem(of: [try server.chain()[0]]), "licenseType": type.rawValue, "count": count,
-                "product": product, "productVersion": productVersion ?? "", "agreement": agreement,
-            ]
-            let answer = try await client.send("POST", "v1/packs", body: try JSONSerialization.data(withJSONObject: order), contentType: "application/json")
-            guard answer.status == 201 else { throw answer.failure("the clearinghouse refused the pack") }
-            bytes = Array(answer.body)
+            let order = try PackOrderMessage(
+                serverCertificate: try server.chain()[0], licenseType: type, count: count, product: product,
+                productVersion: productVersion ?? "", agreement: agreement
+            )
+            bytes = try await ClearinghouseClient(clearinghouse, token: token, tlsTrust: trust.tlsTrust).buyPack(order)
         } else {
             bytes = try SecureFile.read(file ?? "")
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CALCore
-import CALHTTP
+import CALService
 import Foundation
 
 /// `calkit server serve`: the license server as an HTTP service.
@@ -52,10 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
         let limiter = try service.limiter(default: "60/min")
         if let publicURL { try home.servedLicenseServer().setPublicURL(publicURL) }
         // Opened after the URL is stored: licenses name it from the first request on.
-        let api = LicenseServerAPI(
+        let api = LicenseServerService(
             server: try home.servedLicenseServer(), adminToken: token, licenseRequestLimit: limiter,
             subjectRequestLimit: try RateLimiter(subjectRateLimit), openRequests: openRequests
         )
-        try await service.serve(api.router(), on: listener, name: "calkit-license-server")
+        try await service.serve(api, on: listener, name: "calkit-license-server")
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CALCore
-import CALHTTP
+import CALServiceClient
 import CALLicenseServer
 import Foundation
 
@@ -28,12 +28,7 @@ struct ServerActivateCommand: AsyncParsableCommand {
     func run() async throws {
         let server = try home.licenseServer()
         let request = try SecureFile.read(server.home.file(LicenseServer.Files.activationRequest))
-        let answer = try await ServiceClient(clearinghouse, tlsTrust: trust.tlsTrust).send(
-            "POST", "v1/activations", body: Data(request), contentType: "application/pkcs10",
-            headers: activationCode.map { [(ClearinghouseAPI.activationCodeHeader.rawName, $0)] } ?? []
-        )
-        guard answer.status == 201 else { throw answer.failure("the clearinghouse refused the activation") }
-        let chain = try PEMBundle.certificates(in: String(decoding: answer.body, as: UTF8.self), path: clearinghouse)
+        let chain = try await ClearinghouseClient(clearinghouse, tlsTrust: trust.tlsTrust).activate(request: request, activationCode: activationCode)
         let certificate = try await server.installCertificate(chain: chain)
         if json {
             Output.json(["serverID": server.serverID, "notAfter": Output.date(certificate.notValidAfter), "chain": server.home.file(LicenseServer.Files.chain)])

@@ -1,5 +1,5 @@
 import CALCore
-import CALHTTP
+import CALServiceClient
 
 /// What to do next about a failure, in this command line's words: its commands, flags and
 /// environment variables. The library's errors never name them (the same errors travel over

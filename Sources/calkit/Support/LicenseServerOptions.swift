@@ -1,6 +1,6 @@
 import ArgumentParser
 import CALCore
-import CALHTTP
+import CALServiceClient
 import CALHost
 import CALLicenseServer
 import Foundation

@@ -1,6 +1,5 @@
 import ArgumentParser
-import CALHTTP
-import Hummingbird
+import CALService
 import Foundation
 
 /// `--listen`, `--rate-limit` and `--tls-certificate`/`--tls-key` of the `serve` verbs, and
@@ -57,12 +56,12 @@ struct ServiceOptions: ParsableArguments {
         return Listener(address: address, tls: tls)
     }
 
-    /// Runs `router` until SIGINT or SIGTERM, printing `listening on URL` once bound.
-    func serve(_ router: Router<ServiceRequestContext>, on listener: Listener, name: String) async throws {
+    /// Runs `service` until SIGINT or SIGTERM, printing `listening on URL` once bound.
+    func serve(_ service: some RoutedService, on listener: Listener, name: String) async throws {
         let scheme = listener.tls == nil ? "http" : "https"
         let host = listener.address.host
         let limits = HTTPService.ConnectionLimits(idleTimeout: idleTimeout, maximumConnections: maxConnections)
-        try await HTTPService.run(router, at: listener.address, tls: listener.tls, limits: limits, name: name) { port in
+        try await HTTPService.run(service, at: listener.address, tls: listener.tls, limits: limits, name: name) { port in
             // Written straight to the descriptor, so scripts and tests see it at once.
             FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
         }

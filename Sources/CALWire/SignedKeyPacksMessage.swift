@@ -2,15 +2,17 @@ import Foundation
 
 /// `GET /v1/packs`: the key packs installed on a license server, each as the clearinghouse
 /// signed it (CMS SignedData, DER), base64 in JSON.
-struct SignedKeyPacksMessage: Codable, Sendable {
+public struct SignedKeyPacksMessage: Codable, Sendable {
     /// The signed packs, DER.
-    var packs: [[UInt8]]
+    public var packs: [[UInt8]]
 
-    init(packs: [[UInt8]]) { self.packs = packs }
+    /// The message for `packs`.
+    public init(packs: [[UInt8]]) { self.packs = packs }
 
     private enum CodingKeys: String, CodingKey { case packs }
 
-    init(from decoder: any Decoder) throws {
+    /// Reads the packs, refusing one that is not base64.
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         packs = try container.decode([String].self, forKey: .packs).map { text in
             guard let data = Data(base64Encoded: text) else {
@@ -20,7 +22,8 @@ struct SignedKeyPacksMessage: Codable, Sendable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    /// Writes each pack as base64.
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(packs.map { Data($0).base64EncodedString() }, forKey: .packs)
     }

@@ -7,6 +7,8 @@ import Hummingbird
 /// (and the request's resources) for longer than ``seconds``. The route then reads the body
 /// from memory.
 struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The deadline every CALKit service gives a body.
+    static var standardSeconds: Int { 10 }
     /// The longest the body may take to arrive.
     let seconds: Int
     /// The largest body accepted.
@@ -26,7 +28,7 @@ struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let body = first else {
-                throw APIError(.requestTimeout, CALError(.badRequest, "the request body did not arrive within \(seconds) s"))
+                throw CALError(.requestTimeout, "the request body did not arrive within \(seconds) s")
             }
             return body
         }

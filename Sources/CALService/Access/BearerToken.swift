@@ -28,11 +28,11 @@ public struct BearerToken: Sendable {
     /// Throws 401 without a token, 403 with a wrong one, and 403 when no token was configured.
     static func authorize(_ request: Request, with token: BearerToken?) throws {
         guard let token else {
-            throw APIError(CALError(.adminDisabled, "the admin API is off: the service was started without an admin token"))
+            throw CALError(.adminDisabled, "the admin API is off: the service was started without an admin token")
         }
         guard request.headers[.authorization] != nil else {
-            throw APIError(CALError(.unauthorized, "send Authorization: Bearer TOKEN"))
+            throw CALError(.unauthorized, "send Authorization: Bearer TOKEN")
         }
-        guard token.admits(request) else { throw APIError(CALError(.forbidden, "the token is not accepted")) }
+        guard token.admits(request) else { throw CALError(.forbidden, "the token is not accepted") }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CALCore
+import CALWire
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -48,14 +49,13 @@ public struct ServiceClient: Sendable {
         /// The service's JSON error as the ``CALError`` it was on the service's side (same code),
         /// for statuses other than 2xx; an answer that is not a CALKit error is `request-not-acceptable`.
         public func failure(_ what: String) -> CALError {
-            struct ErrorMessage: Decodable { let error: String; let message: String }
-            guard let error = try? JSONDecoder().decode(ErrorMessage.self, from: body) else {
-                return .requestNotAcceptable("\(what): the service answered \(status)")
-            }
-            guard let code = CALError.Code(rawValue: error.error) else {
-                return .requestNotAcceptable("\(what): \(error.error): \(error.message)")
-            }
-            return CALError(code, "\(what): \(error.message)")
+            ErrorMessage.error(in: body, what: what) ?? .requestNotAcceptable("\(what): the service answered \(status)")
+        }
+
+        /// The body, after checking the status is `expected`; any other status is the service's error.
+        public func body(expecting expected: Int, _ what: String) throws -> Data {
+            guard status == expected else { throw failure(what) }
+            return body
         }
     }
 
@@ -73,18 +73,15 @@ public struct ServiceClient: Sendable {
         let address = baseURL.appendingPathComponent(path).absoluteString
         var request = HTTPClientRequest(url: address)
         request.method = HTTPMethod(rawValue: method)
+        request.tlsConfiguration = try tlsConfiguration()
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let configuration = try self.configuration()
-        let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
         do {
-            return try await HTTPClient.withHTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration) { client in
-                let response = try await client.execute(request, timeout: limit)
-                let received = try await response.body.collect(upTo: Self.answerLimit)
-                return Answer(status: Int(response.status.code), body: Data(received.readableBytesView))
-            }
+            let response = try await Self.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let received = try await response.body.collect(upTo: Self.answerLimit)
+            return Answer(status: Int(response.status.code), body: Data(received.readableBytesView))
         } catch let error as CALError {
             throw error
         } catch {
@@ -92,8 +89,23 @@ public struct ServiceClient: Sendable {
         }
     }
 
-    /// The client's configuration: redirects refused (a service never sends one), timeouts, trust.
-    private func configuration() throws -> HTTPClient.Configuration {
+    /// The one HTTP client of the process, kept for its lifetime (connections are pooled and
+    /// reused between requests): redirects refused (a service never sends one), no
+    /// decompression, and a refused connection or an untrusted certificate reported at once
+    /// (callers that retry, such as the host's license source, do so themselves, with backoff).
+    /// Each request carries its own TLS trust and deadline.
+    private static let shared: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: .seconds(30)),
+            decompression: .disabled
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// TLS 1.2 or later, trusting the system's certificate authorities or only those of ``tlsTrust``.
+    private func tlsConfiguration() throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         if let tlsTrust {
@@ -108,17 +120,7 @@ public struct ServiceClient: Sendable {
             }
             tls.trustRoots = .certificates(certificates)
         }
-        let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls,
-            redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: limit, read: limit),
-            decompression: .disabled
-        )
-        // A refused connection or an untrusted certificate is reported at once; callers that
-        // retry (the host's license source) do so themselves, with backoff.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return configuration
+        return tls
     }
 
     /// A one-line reason a person can act on.

@@ -24,10 +24,10 @@ public enum HTTPService {
         }
     }
 
-    /// Serves `router` at `address`, over https when `tls` is given, within `limits`;
+    /// Serves `service` at `address`, over https when `tls` is given, within `limits`;
     /// `onRunning` receives the port actually bound (useful with port 0).
     public static func run(
-        _ router: Router<ServiceRequestContext>,
+        _ service: some RoutedService,
         at address: ListenAddress,
         tls: TLSIdentity? = nil,
         limits: ConnectionLimits = .standard,
@@ -45,7 +45,7 @@ public enum HTTPService {
         )
         let server: HTTPServerBuilder = try tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1
         let application = Application(
-            router: router,
+            router: service.router(),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: name),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },

@@ -1,0 +1,57 @@
+import CALCore
+import CALLicenseServer
+import Hummingbird
+
+/// The license server's HTTP service: licenses for session hosts, status and chain, packs,
+/// revocations with the CRL and the OCSP responder (RFC 6960), and the operator's report, one
+/// controller per resource (docs/openapi.yaml describes every route).
+public struct LicenseServerService: Sendable {
+    /// The largest request body accepted, in bytes.
+    public static let defaultBodyLimit = 64 * 1024
+
+    /// The license server served.
+    public let server: LicenseServer
+    /// The largest request body accepted.
+    public let bodyLimit: Int
+    /// The operator's token for the admin routes; without one they are off.
+    public let adminToken: BearerToken?
+    /// The limit on license requests per enrolled host (or, with open requests, per client network).
+    public let licenseRequestLimit: RateLimiter
+    /// The limit on license requests per device or user named in the request.
+    public let subjectRequestLimit: RateLimiter
+    /// Whether license requests without a host credential are answered.
+    public let openRequests: Bool
+
+    /// A service for `server`. License requests and renewals need an enrolled host's credential
+    /// (``LicenseServer/enrollHost(name:)``) unless `openRequests` is set.
+    public init(
+        server: LicenseServer,
+        adminToken: BearerToken? = nil,
+        licenseRequestLimit: RateLimiter = RateLimiter(limit: 60, per: 60),
+        subjectRequestLimit: RateLimiter = RateLimiter(limit: 10, per: 60),
+        openRequests: Bool = false,
+        bodyLimit: Int = Self.defaultBodyLimit
+    ) {
+        self.server = server
+        self.adminToken = adminToken
+        self.licenseRequestLimit = licenseRequestLimit
+        self.subjectRequestLimit = subjectRequestLimit
+        self.openRequests = openRequests
+        self.bodyLimit = bodyLimit
+    }
+
+    /// The routes, for an application or a test.
+    public func router() -> Router<ServiceRequestContext> {
+        var routes = ServiceRoutes(bodyLimit: bodyLimit)
+        LicenseController(
+            server: server, adminToken: adminToken, hostLimit: licenseRequestLimit, subjectLimit: subjectRequestLimit,
+            openRequests: openRequests, bodyLimit: bodyLimit
+        ).add(to: &routes)
+        StatusController(server: server, adminToken: adminToken).add(to: &routes)
+        PackController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: &routes)
+        RevocationController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: &routes)
+        OCSPController(server: server, bodyLimit: bodyLimit).add(to: &routes)
+        CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }.add(to: &routes)
+        return routes.build()
+    }
+}

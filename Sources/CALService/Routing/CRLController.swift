@@ -1,0 +1,25 @@
+import CALWire
+import Foundation
+import Hummingbird
+
+/// `GET /crl`: a service's current CRL (DER), made again only when what it lists changed (the
+/// stamp) or it nears its next update, so that fetching it neither signs nor consumes a CRL
+/// number on every request.
+struct CRLController: Sendable {
+    /// What the CRL depends on: changes whenever a revocation or an issuer does.
+    let stamp: @Sendable () throws -> String
+    /// A new CRL, DER.
+    let make: @Sendable () throws -> [UInt8]
+    private let cache = PublishedCRLCache()
+
+    init(stamp: @escaping @Sendable () throws -> String, make: @escaping @Sendable () throws -> [UInt8]) {
+        self.stamp = stamp
+        self.make = make
+    }
+
+    func add(to routes: inout ServiceRoutes) {
+        routes.add(.get, WirePath.crl) { _, _ in
+            .bytes(try cache.value(stamp: try stamp(), now: Date(), make: make), type: MediaType.crl)
+        }
+    }
+}
