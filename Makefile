@@ -29,12 +29,14 @@ deps:
 		&& command -v curl >/dev/null \
 		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl; }
 
-## venv: Python cryptography and pkilint, the independent verifiers, in .build/venv
-venv: $(VENV)/.installed
+## venv: Python cryptography and pkilint, the independent verifiers, and schemathesis, which checks
+## the services against docs/openapi*.yaml, in .build/venv (the stamp names what it holds)
+VENV_STAMP := $(VENV)/.installed-cryptography-pkilint-schemathesis
+venv: $(VENV_STAMP)
 
-$(VENV)/.installed:
+$(VENV_STAMP):
 	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10" "pyyaml>=6"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10" "pyyaml>=6" "schemathesis>=4.32,<5"
 	touch $@
 
 ## certs: regenerate the sample PKI in certs/ with calkit itself

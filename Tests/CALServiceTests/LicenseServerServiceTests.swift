@@ -5,6 +5,7 @@ import CALService
 import CALTestSupport
 import CALWire
 import Foundation
+import HTTPTypes
 import Testing
 import X509
 
@@ -72,7 +73,7 @@ struct LicenseServerServiceTests {
         }
     }
 
-    @Test("Unknown paths are 404, a method a path does not take is 405 with Allow, HEAD follows GET")
+    @Test("Unknown paths are 404, a method a path does not take (any method) is 405 with Allow, HEAD follows GET")
     func methods() async throws {
         let deployment = try await Deployment.make()
         try await Self.service(deployment).run { client in
@@ -86,6 +87,9 @@ struct LicenseServerServiceTests {
             let trace = try await client.send(.trace, WirePath.status)
             #expect(trace.status == 405)
             #expect(trace.headers[.allow] == "GET, HEAD")
+            let query = try await client.send(try #require(HTTPRequest.Method("QUERY")), WirePath.packs)
+            #expect(query.status == 405, "a method outside the usual list is 405 too")
+            #expect(query.headers[.allow] == "GET, POST, HEAD")
             let postCRL = try await client.send(.post, WirePath.crl)
             #expect(postCRL.status == 405)
             #expect(try await client.send(.head, WirePath.status).status == 200)

@@ -15,7 +15,7 @@ struct ActivationController: Sendable {
     let openActivation: Bool
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.activations) { request, context in
             if let wait = limit.take(for: context.clientKey) {
                 throw CALError(.rateLimited, "too many activation requests; try again in \(Int(wait.rounded(.up))) s")

@@ -35,12 +35,12 @@ public struct ClearinghouseService: Sendable {
 
     /// The routes, for an application or a test.
     public func router() -> Router<ServiceRequestContext> {
-        var routes = ServiceRoutes(bodyLimit: bodyLimit)
+        let routes = ServiceRoutes(bodyLimit: bodyLimit)
         ActivationController(clearinghouse: clearinghouse, limit: activationLimit, openActivation: openActivation, bodyLimit: bodyLimit)
-            .add(to: &routes)
-        PackSaleController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: &routes)
-        TransferController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: &routes)
-        CRLController { try clearinghouse.revocationStamp() } make: { try clearinghouse.revocationList().derBytes }.add(to: &routes)
+            .add(to: routes)
+        PackSaleController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: routes)
+        TransferController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: routes)
+        CRLController { try clearinghouse.revocationStamp() } make: { try clearinghouse.revocationList().derBytes }.add(to: routes)
         return routes.build()
     }
 }

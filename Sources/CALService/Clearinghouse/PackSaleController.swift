@@ -10,7 +10,7 @@ struct PackSaleController: Sendable {
     let operatorToken: BearerToken?
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.packs) { request, _ in
             try BearerToken.authorize(request, with: operatorToken)
             var request = request

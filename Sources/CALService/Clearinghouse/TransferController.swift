@@ -11,7 +11,7 @@ struct TransferController: Sendable {
     let operatorToken: BearerToken?
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.transfers) { request, _ in
             try BearerToken.authorize(request, with: operatorToken)
             var request = request

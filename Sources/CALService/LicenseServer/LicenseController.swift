@@ -15,7 +15,7 @@ struct LicenseController: Sendable {
     let openRequests: Bool
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.licenses) { request, context in
             try Self.admit(try caller(of: request, context: context), by: hostLimit, "from this host")
             var request = request

@@ -42,16 +42,16 @@ public struct LicenseServerService: Sendable {
 
     /// The routes, for an application or a test.
     public func router() -> Router<ServiceRequestContext> {
-        var routes = ServiceRoutes(bodyLimit: bodyLimit)
+        let routes = ServiceRoutes(bodyLimit: bodyLimit)
         LicenseController(
             server: server, adminToken: adminToken, hostLimit: licenseRequestLimit, subjectLimit: subjectRequestLimit,
             openRequests: openRequests, bodyLimit: bodyLimit
-        ).add(to: &routes)
-        StatusController(server: server, adminToken: adminToken).add(to: &routes)
-        PackController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: &routes)
-        RevocationController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: &routes)
-        OCSPController(server: server, bodyLimit: bodyLimit).add(to: &routes)
-        CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }.add(to: &routes)
+        ).add(to: routes)
+        StatusController(server: server, adminToken: adminToken).add(to: routes)
+        PackController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: routes)
+        RevocationController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: routes)
+        OCSPController(server: server, bodyLimit: bodyLimit).add(to: routes)
+        CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }.add(to: routes)
         return routes.build()
     }
 }

@@ -10,7 +10,7 @@ struct OCSPController: Sendable {
     let server: LicenseServer
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.ocsp) { request, _ in
             var request = request
             try request.requireContentType(MediaType.ocspRequest, for: "the OCSP request")

@@ -10,7 +10,7 @@ struct PackController: Sendable {
     let adminToken: BearerToken?
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.get, WirePath.packs) { _, _ in
             try .json(SignedKeyPacksMessage(packs: try await server.signedKeyPacks()))
         }

@@ -9,7 +9,7 @@ struct RevocationController: Sendable {
     let adminToken: BearerToken?
     let bodyLimit: Int
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.post, WirePath.revocations) { request, _ in
             try BearerToken.authorize(request, with: adminToken)
             var request = request

@@ -9,7 +9,7 @@ struct StatusController: Sendable {
     let server: LicenseServer
     let adminToken: BearerToken?
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.get, WirePath.status) { _, _ in try .json(try server.status()) }
         routes.add(.get, WirePath.chain) { _, _ in
             .bytes(Array(try PEMBundle.pem(of: try server.chain()).utf8), type: MediaType.pemCertificateChain)

@@ -17,7 +17,7 @@ struct CRLController: Sendable {
         self.make = make
     }
 
-    func add(to routes: inout ServiceRoutes) {
+    func add(to routes: ServiceRoutes) {
         routes.add(.get, WirePath.crl) { _, _ in
             .bytes(try cache.value(stamp: try stamp(), now: Date(), make: make), type: MediaType.crl)
         }
