@@ -217,7 +217,7 @@ public struct Clearinghouse: Sendable {
     }
 
     /// The license-server id of a server's current certificate, as recorded at its last (re)activation.
-    private func activatedServerID(of certificate: Certificate) throws -> String {
+    func activatedServerID(of certificate: Certificate) throws -> String {
         let serverID = try issuedServerID(of: certificate)
         let activation: ActivationRecord?
         activation = try store.activation(serverID: serverID)

@@ -74,12 +74,47 @@ public struct LicenseServer: Sendable {
         let publicURL = try opened.setting(Self.publicURLSetting)
         revocationPointers = try publicURL.flatMap { $0.isEmpty ? nil : try RevocationPointers(publicURL: $0) }
         let key = try Self.acrossRotation { try currentKey() }
+        try recordLedgerCreation()
         // A home activated before issuers were recorded: its one key is the active issuer.
         if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,
             certificate.publicKey == key.publicKey, try records({ try $0.issuer(keyID: key.publicKey.keyIdentifier) }) == nil
         {
             try registerIssuer(certificate, previousMovedTo: nil)
         }
+    }
+
+    /// The setting that says when this ledger was created (seconds since 1970): the store's identity
+    /// in time. Packs the clearinghouse issued before it do not install (``CALError/Code/packPredatesLedger``).
+    static let ledgerCreatedSetting = "ledger-created-at"
+    /// The setting holding this ledger's random id, which a reissued pack names (``KeyPackContent/ledgerID``).
+    static let ledgerIDSetting = "ledger-id"
+
+    /// Records when a ledger that has never held an activation or a pack was created: now. A
+    /// database removed and made again, or a copied home without its database, starts a new
+    /// ledger that no earlier pack can be installed into. A ledger from before this rule, which
+    /// already holds an activation or packs, keeps every pack it can prove (the distant past).
+    private func recordLedgerCreation() throws {
+        if try records({ try $0.setting(Self.ledgerCreatedSetting) }) == nil {
+            let isNew = try records { try $0.installedPacks().isEmpty && $0.issuers().isEmpty }
+            let createdAt = isNew ? time.now.timeIntervalSince1970.rounded(.down) : 0
+            try records { try $0.setSetting(Self.ledgerCreatedSetting, String(Int(createdAt)), now: time.now) }
+        }
+        if try records({ try $0.setting(Self.ledgerIDSetting) }) == nil {
+            try records { try $0.setSetting(Self.ledgerIDSetting, CALIdentifier.random(), now: time.now) }
+        }
+    }
+
+    /// This ledger's id: what the clearinghouse binds a reissued pack to, so that the reissue
+    /// installs into this ledger only (`server status` prints it).
+    public func ledgerID() throws -> String {
+        guard let id = try records({ try $0.setting(Self.ledgerIDSetting) }) else { throw CALError.storage("the ledger has no id") }
+        return id
+    }
+
+    /// When this ledger was created (the distant past for a ledger older than the rule).
+    public func ledgerCreatedAt() throws -> Date {
+        let text = try records { try $0.setting(Self.ledgerCreatedSetting) }
+        return Date(timeIntervalSince1970: TimeInterval(text.flatMap(Int.init) ?? 0))
     }
 
     /// The key in `server-key.pem`, read once and again only when the file is replaced.
@@ -205,7 +240,8 @@ public struct LicenseServer: Sendable {
     /// Verifies and installs a signed key pack.
     ///
     /// Refuses a pack not signed by the root this server was activated under, bound to another
-    /// server, altered in any byte, or installed before (which changes nothing).
+    /// server, altered in any byte, installed before (which changes nothing), or issued before
+    /// this ledger was created (a rebuilt or copied ledger: ``ledgerCreatedAt()``).
     public func installPack(_ bytes: [UInt8]) async throws -> KeyPackContent {
         _ = try activeIssuer()
         let anchor = try PEMBundle.certificate(at: home.file(Files.trustAnchor))
@@ -214,6 +250,16 @@ public struct LicenseServer: Sendable {
             throw CALError.packNotForThisServer(packServerID: pack.content.licenseServerID, thisServerID: serverID)
         }
         let content = pack.content
+        if let bound = content.ledgerID {
+            let own = try ledgerID()
+            guard bound == own else {
+                throw CALError(.packNotForThisServer, "the reissued key pack \(content.keyPackID) is for ledger \(bound), not this server's ledger \(own)")
+            }
+        }
+        let createdAt = try ledgerCreatedAt()
+        guard content.ledgerID != nil || content.issuedAt >= createdAt else {
+            throw CALError.packPredatesLedger(packID: content.keyPackID, issuedAt: content.issuedAt, ledgerCreatedAt: createdAt)
+        }
         try records {
             try $0.install(
                 InstalledPack(
@@ -568,7 +614,9 @@ public struct LicenseServer: Sendable {
             products: ProductUsage.summing(packs),
             licensesIssued: try store.issuanceCounts(),
             issuers: try store.issuers().map { IssuerStatus($0, now: time.now) },
-            rotationPending: FileManager.default.fileExists(atPath: home.file(Files.pendingKey))
+            rotationPending: FileManager.default.fileExists(atPath: home.file(Files.pendingKey)),
+            ledgerID: try ledgerID(),
+            ledgerCreatedAt: try ledgerCreatedAt()
         )
     }
 }

@@ -22,4 +22,8 @@ public struct ServerStatus: Codable, Sendable {
     public var issuers: [IssuerStatus]
     /// Whether a rotation's new key is waiting for its certificate.
     public var rotationPending: Bool
+    /// This ledger's id, which the clearinghouse names in a reissued pack.
+    public var ledgerID: String
+    /// When this ledger was created: packs issued earlier do not install into it.
+    public var ledgerCreatedAt: Date
 }

@@ -20,6 +20,9 @@ public enum LicensingTerms {
     /// seconds: clocks of several processes and machines disagree a little; more is a clock
     /// turned back.
     public static let clockToleranceSeconds: TimeInterval = 300
+    /// How often the clearinghouse reissues one key pack (for a license server whose ledger was
+    /// lost and rebuilt): each reissue could otherwise become a second set of the same seats.
+    public static let packReissueLimit = 2
 
     /// Seconds in a day, for turning the day counts above into intervals.
     static let secondsPerDay: TimeInterval = 86_400

@@ -64,14 +64,18 @@ enum AuditConsistency {
     }
 
     /// The disagreements between a clearinghouse's log and its activations, sold packs and transfers.
-    static func clearinghouse(_ entries: [AuditEntry], certificates: [ServerCertificate], packs: [String], transfers: [String]) -> [String] {
+    static func clearinghouse(
+        _ entries: [AuditEntry], certificates: [ServerCertificate], packs: [String], transfers: [String], reissues: [String]
+    ) -> [String] {
         var findings: [String] = []
         var activations: [String: Int] = [:]
         var revoked: Set<String> = []
         var sold: Set<String> = []
         var granted: Set<String> = []
+        var reissuedByEvent: [String: Int] = [:]
         for entry in entries {
             switch entry.event {
+            case "pack-reissued": reissuedByEvent[entry.subject, default: 0] += 1
             case "server-activated", "server-reactivated": activations[entry.subject, default: 0] += 1
             case "server-revoked": revoked.insert(entry.subject)
             case "pack-sold": sold.insert(entry.subject)
@@ -98,6 +102,10 @@ enum AuditConsistency {
         }
         findings += difference(of: Set(packs), and: sold, noun: "sold key pack", verb: "sold")
         findings += difference(of: Set(transfers), and: granted, noun: "transfer grant", verb: "authorized")
+        let reissuedByRow = Dictionary(reissues.map { ($0, 1) }, uniquingKeysWith: +)
+        for pack in Set(reissuedByRow.keys).union(reissuedByEvent.keys).sorted() where reissuedByRow[pack] != reissuedByEvent[pack] {
+            findings.append("key pack \(pack) was reissued \(reissuedByRow[pack] ?? 0) times by the ledger but \(reissuedByEvent[pack] ?? 0) by the log")
+        }
         return findings
     }
 

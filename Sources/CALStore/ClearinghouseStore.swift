@@ -34,6 +34,12 @@ public protocol ClearinghouseStore: Sendable {
     /// Every pack sold, oldest first.
     func soldPacks() throws -> [SoldPack]
 
+    /// Reissues the sold pack `packID` in one transaction: refuses an unknown pack
+    /// (``CALError/Code/unknownSerial``) or one reissued `limit` times already
+    /// (``CALError/Code/packReissueLimitReached``), records the reissue with its audit event, and
+    /// hands the sale to `sign`, whose pack is returned; nothing is recorded if it throws.
+    func reissuePack<Result>(packID: String, limit: Int, now: Date, sign: (_ sale: SoldPack, _ reissues: Int) throws -> Result) throws -> Result
+
     /// Revokes the license-server certificate with this serial (hex) in one transaction;
     /// refuses an unknown serial or one revoked before.
     func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date, now: Date) throws -> ActivationRecord

@@ -22,9 +22,10 @@ extension SQLiteClearinghouseStore {
             }
             let packs = try String.fetchAll(db, sql: "SELECT pack_id FROM sold_packs")
             let transfers = try String.fetchAll(db, sql: "SELECT grant_id FROM transfers")
+            let reissues = try String.fetchAll(db, sql: "SELECT pack_id FROM pack_reissues")
             return AuditSnapshot(
                 entries: entries,
-                findings: AuditConsistency.clearinghouse(entries, certificates: certificates, packs: packs, transfers: transfers)
+                findings: AuditConsistency.clearinghouse(entries, certificates: certificates, packs: packs, transfers: transfers, reissues: reissues)
             )
         }
     }

@@ -18,6 +18,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v6-roots", Self.addRoots),
                 ("clearinghouse-v7-activation-codes", Self.addActivationCodes),
                 ("clearinghouse-v8-audit-time", AuditLog.indexTime),
+                ("clearinghouse-v9-pack-reissues", Self.addPackReissues),
             ]
         )
     }
@@ -292,19 +293,21 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
 
     public func soldPacks() throws -> [SoldPack] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sold_packs ORDER BY issued_at, rowid").map { row in
-                SoldPack(
-                    packID: try row.value("pack_id"),
-                    serverID: try row.value("server_id"),
-                    licenseType: try row.value("license_type"),
-                    count: try row.value("count"),
-                    product: try row.value("product"),
-                    productVersion: try row.value("product_version"),
-                    agreementNumber: try row.value("agreement_number"),
-                    issuedAt: Date(timeIntervalSince1970: try row.value("issued_at"))
-                )
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM sold_packs ORDER BY issued_at, rowid").map(Self.soldPack(row:))
         }
+    }
+
+    static func soldPack(row: Row) throws -> SoldPack {
+        SoldPack(
+            packID: try row.value("pack_id"),
+            serverID: try row.value("server_id"),
+            licenseType: try row.value("license_type"),
+            count: try row.value("count"),
+            product: try row.value("product"),
+            productVersion: try row.value("product_version"),
+            agreementNumber: try row.value("agreement_number"),
+            issuedAt: Date(timeIntervalSince1970: try row.value("issued_at"))
+        )
     }
 
     public func revokeServer(certificateSerial: String, reason: Int, at revokedAt: Date, now: Date) throws -> ActivationRecord {

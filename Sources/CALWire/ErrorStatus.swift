@@ -24,7 +24,7 @@ public enum ErrorStatus {
             return 408
         case .noSeatAvailable, .perUserLimitReached, .alreadyRevoked, .packAlreadyInstalled, .alreadyActivated, .reactivationRefused,
             .seatAlreadyTransferred, .notTransferable, .notRenewable, .noLicenseAvailable, .temporaryAlreadyIssued, .alreadyLicensed,
-            .grantAlreadyUsed, .revocationQuotaExceeded:
+            .grantAlreadyUsed, .revocationQuotaExceeded, .packPredatesLedger, .packReissueLimitReached:
             return 409
         case .bodyTooLarge:
             return 413

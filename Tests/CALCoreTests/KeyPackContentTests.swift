@@ -23,6 +23,19 @@ struct KeyPackContentTests {
         #expect(decoded.issuedAt == Date(timeIntervalSince1970: 1_800_000_000))
     }
 
+    @Test("A reissue's ledger id travels as [0] IMPLICIT PrintableString after issuedAt; a pack as first sold has none, and its DER is unchanged")
+    func ledgerID() throws {
+        var reissue = sample
+        reissue.ledgerID = CALIdentifier.random()
+        let bytes = try reissue.derBytes()
+        #expect(try KeyPackContent(derEncoded: bytes) == reissue)
+        let plain = try sample.derBytes()
+        #expect(Array(bytes.prefix(2)) != Array(plain.prefix(2)) || bytes.count > plain.count)
+        #expect(try KeyPackContent(derEncoded: plain).ledgerID == nil)
+        // The tag: context-specific, primitive, number 0 (0x80), with the 35 characters.
+        #expect(bytes.suffix(37).first == 0x80 && bytes.suffix(36).first == 35)
+    }
+
     @Test("The content opens with id-ct-keyPack, and other content types are refused")
     func contentTypeFirst() throws {
         let bytes = try sample.derBytes()

@@ -87,6 +87,11 @@ extension CALError {
         public static let packNotForThisServer = Code(.packNotForThisServer)
         /// A key pack was installed before; installing it again changes nothing.
         public static let packAlreadyInstalled = Code(.packAlreadyInstalled)
+        /// The key pack was issued before this server's ledger was created: a ledger rebuilt
+        /// or copied does not get its packs back without the clearinghouse.
+        public static let packPredatesLedger = Code(.packPredatesLedger)
+        /// The clearinghouse has reissued this key pack as often as it allows.
+        public static let packReissueLimitReached = Code(.packReissueLimitReached)
         /// No installed pack of this product and type has a free seat.
         public static let noSeatAvailable = Code(.noSeatAvailable)
         /// No installed pack matches the product and license type asked for.
@@ -213,6 +218,7 @@ extension CALError {
             case activationCodeRequired = "activation-code-required", activationCodeInvalid = "activation-code-invalid"
             case packSignatureInvalid = "bad-pack-signature", packNotForThisServer = "pack-not-for-this-server"
             case packAlreadyInstalled = "pack-already-installed", noSeatAvailable = "no-seat-available"
+            case packPredatesLedger = "pack-predates-ledger", packReissueLimitReached = "pack-reissue-limit-reached"
             case noPackForProduct = "no-pack-for-product", productAmbiguous = "product-ambiguous"
             case perUserLimitReached = "per-user-limit-reached"
             case grantSignatureInvalid = "bad-grant-signature", grantNotForThisServer = "grant-not-for-this-server"

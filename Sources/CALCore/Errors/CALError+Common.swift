@@ -1,3 +1,5 @@
+import Foundation
+
 /// The common errors, by name, each with its code and its sentence in one place so that every
 /// role words the same failure the same way.
 extension CALError {
@@ -133,6 +135,17 @@ extension CALError {
     /// A key pack was installed before; installing it again changes nothing.
     public static func packAlreadyInstalled(packID: String) -> CALError {
         CALError(.packAlreadyInstalled, "key pack \(packID) is already installed; nothing changed")
+    }
+
+    /// A key pack issued before this ledger was created: a ledger that was lost and rebuilt, or
+    /// a copied home without its database, would otherwise install the same seats twice.
+    public static func packPredatesLedger(packID: String, issuedAt: Date, ledgerCreatedAt: Date) -> CALError {
+        CALError(
+            .packPredatesLedger,
+            "key pack \(packID) was issued at \(issuedAt.formatted(.iso8601)), before this server's ledger was created "
+                + "(\(ledgerCreatedAt.formatted(.iso8601))): a rebuilt or copied ledger does not get packs back by itself; "
+                + "restore a backup of the ledger, or ask the clearinghouse to reissue the pack"
+        )
     }
 
     /// No installed pack of this product and type has a free seat.

@@ -146,7 +146,7 @@ public struct ArtifactDescription: Sendable {
                 ("product version", content.productVersion),
                 ("agreement", content.agreementNumber),
                 ("issued at", iso(content.issuedAt)),
-            ],
+            ] + (content.ledgerID.map { [("reissued for ledger", $0)] } ?? []),
             more: []
         )
     }

@@ -17,7 +17,8 @@ import SwiftASN1
 ///     product          UTF8String,
 ///     productVersion   UTF8String,
 ///     agreementNumber  UTF8String,
-///     issuedAt         GeneralizedTime
+///     issuedAt         GeneralizedTime,
+///     ledgerID         [0] IMPLICIT PrintableString OPTIONAL  -- a reissue: the one ledger it is for
 /// }
 /// ```
 public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
@@ -44,6 +45,12 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
     public var agreementNumber: String
     /// When the clearinghouse issued the pack, to the second.
     public var issuedAt: Date
+    /// For a reissued pack, the one license-server ledger it may be installed into (its
+    /// ``ledgerID`` as the server reports it); nil for a pack as first sold.
+    public var ledgerID: String?
+
+    /// The tag of ``ledgerID``.
+    static let ledgerIDTag = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
 
     /// Creates a pack description.
     public init(
@@ -54,7 +61,8 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
         product: String,
         productVersion: String,
         agreementNumber: String,
-        issuedAt: Date
+        issuedAt: Date,
+        ledgerID: String? = nil
     ) {
         self.keyPackID = keyPackID
         self.licenseServerID = licenseServerID
@@ -64,6 +72,7 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
         self.productVersion = productVersion
         self.agreementNumber = agreementNumber
         self.issuedAt = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))
+        self.ledgerID = ledgerID
     }
 
     public init(derEncoded rootNode: ASN1Node, withIdentifier identifier: ASN1Identifier) throws {
@@ -90,6 +99,7 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
             let productVersion = try ASN1UTF8String(derEncoded: &nodes)
             let agreement = try ASN1UTF8String(derEncoded: &nodes)
             let issuedAt = try GeneralizedTime(derEncoded: &nodes)
+            let ledgerID = try DER.optionalImplicitlyTagged(&nodes, tag: Self.ledgerIDTag) as ASN1PrintableString?
             return KeyPackContent(
                 keyPackID: String(packID),
                 licenseServerID: String(serverID),
@@ -98,7 +108,8 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
                 product: String(product),
                 productVersion: String(productVersion),
                 agreementNumber: String(agreement),
-                issuedAt: Date(generalizedTime: issuedAt)
+                issuedAt: Date(generalizedTime: issuedAt),
+                ledgerID: ledgerID.map(String.init)
             )
         }
     }
@@ -115,6 +126,7 @@ public struct KeyPackContent: DERImplicitlyTaggable, Hashable, Sendable {
             try coder.serialize(ASN1UTF8String(productVersion))
             try coder.serialize(ASN1UTF8String(agreementNumber))
             try coder.serialize(GeneralizedTime(issuedAt))
+            if let ledgerID { try coder.serializeOptionalImplicitlyTagged(ASN1PrintableString(ledgerID), withIdentifier: Self.ledgerIDTag) }
         }
     }
 

@@ -24,6 +24,7 @@ struct ServerStatusCommand: ParsableCommand {
         } else {
             print("not activated")
         }
+        print("ledger \(status.ledgerID), created \(Output.date(status.ledgerCreatedAt))")
         if status.products.isEmpty {
             print("no key packs installed")
         } else {
