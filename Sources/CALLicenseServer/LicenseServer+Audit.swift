@@ -33,3 +33,17 @@ extension LicenseServer {
         return try ledger.backup(to: path, now: time.now)
     }
 }
+
+extension LicenseServer {
+    /// Restores the ledger from a backup (``backup(to:)``) and replays, over it, every change the
+    /// ledger journal holds from after the backup was taken: licenses issued since are adopted
+    /// with their seats, revocations since stay revoked, and the audit chain is the ledger's own.
+    /// Refuses while the home is served (``HomeLock``).
+    public func restore(from path: String) throws -> StoreRestore {
+        guard let ledger = store as? SQLiteLicenseServerStore else {
+            throw CALError.invalidArgument("this license server's ledger is not a file that can be restored")
+        }
+        let lock = try HomeLock(home: home.path, exclusive: true)
+        return try withExtendedLifetime(lock) { try ledger.restore(from: path) }
+    }
+}

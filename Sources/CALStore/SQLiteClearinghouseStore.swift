@@ -10,6 +10,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
     public init(path: String) throws {
         database = try StoreDatabase(
             path: path,
+            journaled: true,
             migrations: [
                 ("clearinghouse-v1", Self.createSchema), ("clearinghouse-v2-revocation", Self.addRevocation),
                 ("clearinghouse-v3-transfers", Self.addTransfers),

@@ -11,6 +11,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     public init(path: String) throws {
         database = try StoreDatabase(
             path: path,
+            journaled: true,
             migrations: [
                 ("license-server-v1", Self.createSchema), ("license-server-v2-revocation", Self.addRevocation),
                 ("license-server-v3-transfers", Self.addTransfers),
@@ -38,6 +39,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600), its
     /// integrity and audit chain checked; returns what it holds.
     public func backup(to path: String, now: Date) throws -> StoreBackup { try database.backup(to: path, now: now) }
+
+    /// Restores the backup at `path` and replays the ledger journal over it (``StoreDatabase/restore(from:)``).
+    public func restore(from path: String) throws -> StoreRestore { try database.restore(from: path) }
 
     public func auditSnapshot() throws -> AuditSnapshot {
         try database.read { db in

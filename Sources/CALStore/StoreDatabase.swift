@@ -9,13 +9,28 @@ import GRDB
 /// waited for (up to 30 s) rather than reported as an error.
 public final class StoreDatabase: Sendable {
     let pool: DatabasePool
+    /// The rows of every committed transaction, outside the database, when the ledger keeps one.
+    let journal: LedgerJournal?
+    /// The database file.
+    let databasePath: String
+    /// The schema's migrations, in order (a restored backup is brought up to date with them).
+    let migrator: DatabaseMigrator
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
     /// The database file is created 0600 before SQLite opens it (SQLite gives its write-ahead
     /// log and shared-memory files the database's mode), and an existing one is narrowed to 0600,
     /// whatever the umask was when it was made: it holds every license the role issued.
-    public init(path: String, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+    /// With `journaled`, every write transaction also appends its rows to the ``LedgerJournal``
+    /// beside the database before it commits (what `restore` replays over a backup).
+    public init(path: String, journaled: Bool = false, migrations: [(String, @Sendable (Database) throws -> Void)]) throws {
+        journal = journaled ? LedgerJournal(besideDatabase: path) : nil
+        databasePath = path
+        var migrator = DatabaseMigrator()
+        for (name, migration) in migrations {
+            migrator.registerMigration(name, migrate: migration)
+        }
+        self.migrator = migrator
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
             fchmod(descriptor, 0o600)
@@ -27,10 +42,6 @@ public final class StoreDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            var migrator = DatabaseMigrator()
-            for (name, migration) in migrations {
-                migrator.registerMigration(name, migrate: migration)
-            }
             try migrator.migrate(pool)
         } catch {
             throw CALError.storage("cannot open \(path): \(CALError.reason(describing: error))")
@@ -42,8 +53,13 @@ public final class StoreDatabase: Sendable {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
+                let recorder = journal.map { _ in LedgerJournal.ChangeRecorder() }
+                if let recorder { db.add(transactionObserver: recorder, extent: .observerLifetime) }
+                defer { if let recorder { db.remove(transactionObserver: recorder) } }
                 try db.inTransaction(.immediate) {
                     result = try body(db)
+                    // On disk before the commit: a change the journal cannot hold does not happen.
+                    if let journal, let recorder { try journal.append(recorder, from: db) }
                     return .commit
                 }
                 guard let result else { throw CALError.storage("the transaction produced no result") }

@@ -32,7 +32,7 @@ public enum ErrorStatus {
             return 415
         case .rateLimited:
             return 429
-        case .notActivated, .issuerCompromised, .issuerNotActive, .rotationPending, .storage, .clockWentBackwards:
+        case .notActivated, .issuerCompromised, .issuerNotActive, .rotationPending, .storage, .clockWentBackwards, .homeInUse:
             return 503
         default:
             return 500

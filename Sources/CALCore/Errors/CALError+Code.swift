@@ -49,6 +49,8 @@ extension CALError {
         public static let insecurePermissions = Code(.insecurePermissions)
         /// A state change is dated before the latest one the home has recorded: the clock was turned back.
         public static let clockWentBackwards = Code(.clockWentBackwards)
+        /// The home is in use by a service (or being restored) and cannot be changed this way now.
+        public static let homeInUse = Code(.homeInUse)
         /// The store could not complete an operation.
         public static let storage = Code(.storage)
         /// An audit-log entry was altered, removed or reordered after it was written.
@@ -208,7 +210,7 @@ extension CALError {
             case alreadyInitialized = "already-initialized", notInitialized = "not-initialized"
             case invalidArgument = "invalid-argument", unsupportedKey = "unsupported-key"
             case passphraseRequired = "passphrase-required", wrongPassphrase = "wrong-passphrase", corruptKey = "corrupt-key"
-            case insecurePermissions = "insecure-permissions", clockWentBackwards = "clock-went-backwards"
+            case insecurePermissions = "insecure-permissions", clockWentBackwards = "clock-went-backwards", homeInUse = "home-in-use"
             case storage, auditChainBroken = "audit-chain-broken"
             case requestSignatureInvalid = "bad-request-signature", requestNotAcceptable = "request-not-acceptable"
             case alreadyActivated = "already-activated", notActivated = "not-activated"

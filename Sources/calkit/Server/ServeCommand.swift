@@ -52,8 +52,12 @@ struct ServeCommand: AsyncParsableCommand {
         let limiter = try service.limiter(default: "60/min")
         if let publicURL { try home.servedLicenseServer().setPublicURL(publicURL) }
         // Opened after the URL is stored: licenses name it from the first request on.
+        let server = try home.servedLicenseServer()
+        // Held while serving: the ledger is not restored under a running service.
+        let lock = try HomeLock(home: server.home.path, exclusive: false)
+        defer { withExtendedLifetime(lock) {} }
         let api = LicenseServerService(
-            server: try home.servedLicenseServer(), adminToken: token, licenseRequestLimit: limiter,
+            server: server, adminToken: token, licenseRequestLimit: limiter,
             subjectRequestLimit: try RateLimiter(subjectRateLimit), openRequests: openRequests
         )
         try await service.serve(api, on: listener, name: "calkit-license-server")
