@@ -97,10 +97,10 @@ public struct LicenseServer: Sendable {
         if try records({ try $0.setting(Self.ledgerCreatedSetting) }) == nil {
             let isNew = try records { try $0.installedPacks().isEmpty && $0.issuers().isEmpty }
             let createdAt = isNew ? time.now.timeIntervalSince1970.rounded(.down) : 0
-            try records { try $0.setSetting(Self.ledgerCreatedSetting, String(Int(createdAt)), now: time.now) }
+            _ = try records { try $0.initializeSetting(Self.ledgerCreatedSetting, String(Int(createdAt))) }
         }
         if try records({ try $0.setting(Self.ledgerIDSetting) }) == nil {
-            try records { try $0.setSetting(Self.ledgerIDSetting, CALIdentifier.random(), now: time.now) }
+            _ = try records { try $0.initializeSetting(Self.ledgerIDSetting, CALIdentifier.random()) }
         }
     }
 

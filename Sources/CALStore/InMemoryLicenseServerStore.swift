@@ -91,6 +91,13 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         }
     }
 
+    public func initializeSetting(_ name: String, _ value: String) throws -> String {
+        write { state in
+            if state.settings[name] == nil { state.settings[name] = value }
+            return state.settings[name] ?? value
+        }
+    }
+
     public func auditLog() throws -> [AuditEntry] { read(\.audit) }
 
     public func auditSnapshot() throws -> AuditSnapshot {

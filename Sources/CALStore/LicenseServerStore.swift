@@ -38,6 +38,11 @@ public protocol LicenseServerStore: Sendable {
 
     /// Sets a server setting.
     func setSetting(_ name: String, _ value: String, now: Date) throws
+
+    /// Sets a setting that describes the ledger itself (its creation, its id) when it has none,
+    /// in one transaction and without an audit event: no operator changed anything. Returns the
+    /// value the setting holds afterwards.
+    func initializeSetting(_ name: String, _ value: String) throws -> String
     /// The audit log, oldest entry first.
     func auditLog() throws -> [AuditEntry]
     /// Enrolls a session host; refuses a name an enrolled host already has.

@@ -34,6 +34,13 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         }
     }
 
+    public func initializeSetting(_ name: String, _ value: String) throws -> String {
+        try database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", arguments: [name, value])
+            return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
+        }
+    }
+
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
     /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600), its

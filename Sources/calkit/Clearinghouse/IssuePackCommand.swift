@@ -28,25 +28,14 @@ struct IssuePackCommand: ParsableCommand {
     func run() throws {
         let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(out)
-        guard let certificate = try PEMBundle.certificates(at: serverCertificate).first else {
-            throw CALError.malformed(what: serverCertificate, reason: "no certificate")
-        }
         let pack = try clearinghouse.issuePack(
-            serverCertificate: certificate,
+            serverCertificate: try PackSummary.serverCertificate(at: serverCertificate),
             licenseType: type,
             count: count,
             product: product,
             productVersion: productVersion,
             agreementNumber: agreement
         )
-        try SecureFile.write(pack.signedBytes, to: out)
-        let content = pack.content
-        if json {
-            Output.json(PackSummary(content, file: out))
-        } else {
-            print("Issued key pack " + PackSummary.sentence(content))
-            print("for license server \(content.licenseServerID), agreement \(content.agreementNumber)")
-            print("key pack: \(out)")
-        }
+        try PackSummary.write(pack, to: out, verb: "Issued", json: json)
     }
 }

@@ -35,17 +35,9 @@ struct ReissuePackCommand: ParsableCommand {
     func run() throws {
         let clearinghouse = try home.clearinghouse()
         try SecureFile.checkWritable(out)
-        guard let certificate = try PEMBundle.certificates(at: serverCertificate).first else {
-            throw CALError.malformed(what: serverCertificate, reason: "no certificate")
-        }
-        let pack = try clearinghouse.reissuePack(packID: packID, serverCertificate: certificate, ledgerID: ledgerID)
-        try SecureFile.write(pack.signedBytes, to: out)
-        if json {
-            Output.json(PackSummary(pack.content, file: out))
-        } else {
-            print("Reissued key pack " + PackSummary.sentence(pack.content))
-            print("for license server \(pack.content.licenseServerID), agreement \(pack.content.agreementNumber)")
-            print("key pack: \(out)")
-        }
+        let pack = try clearinghouse.reissuePack(
+            packID: packID, serverCertificate: try PackSummary.serverCertificate(at: serverCertificate), ledgerID: ledgerID
+        )
+        try PackSummary.write(pack, to: out, verb: "Reissued", json: json)
     }
 }

@@ -1,4 +1,5 @@
 import CALCore
+import X509
 
 /// A key pack as scripts see it.
 struct PackSummary: Encodable {
@@ -11,6 +12,7 @@ struct PackSummary: Encodable {
     var productVersion: String
     var agreementNumber: String
     var issuedAt: String
+    var ledgerID: String?
 
     /// `<id>: 25 per-user CALs of Product 1.0`, for people.
     static func sentence(_ content: KeyPackContent) -> String {
@@ -29,5 +31,27 @@ struct PackSummary: Encodable {
         productVersion = content.productVersion
         agreementNumber = content.agreementNumber
         issuedAt = Output.date(content.issuedAt)
+        ledgerID = content.ledgerID
+    }
+
+    /// The first certificate of the PEM file `path`: the license server certificate a pack is sold or reissued for.
+    static func serverCertificate(at path: String) throws -> Certificate {
+        guard let certificate = try PEMBundle.certificates(at: path).first else {
+            throw CALError.malformed(what: path, reason: "no certificate")
+        }
+        return certificate
+    }
+
+    /// Writes a pack the clearinghouse made to `out` and says so (`verb`: Issued, Reissued), as JSON with `json`.
+    static func write(_ pack: KeyPack, to out: String, verb: String, json: Bool) throws {
+        try SecureFile.write(pack.signedBytes, to: out)
+        let content = pack.content
+        if json {
+            Output.json(PackSummary(content, file: out))
+        } else {
+            print("\(verb) key pack " + sentence(content))
+            print("for license server \(content.licenseServerID), agreement \(content.agreementNumber)")
+            print("key pack: \(out)")
+        }
     }
 }
