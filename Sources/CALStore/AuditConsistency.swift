@@ -13,7 +13,7 @@ public struct AuditSnapshot: Sendable {
 /// cannot see entries cut from its end; the rows they described can.
 enum AuditConsistency {
     /// The events that create a license, by the license's serial as subject.
-    static let licenseEvents: Set<String> = ["license-issued", "license-renewed", "license-replaced", "license-transferred"]
+    static let licenseEvents: Set<String> = ["license-issued", "license-renewed", "license-replaced", "license-transferred", "license-adopted"]
     /// The events that revoke a license in passing, naming the old serial in their detail.
     static let replacingEvents: Set<String> = ["license-replaced", "license-transferred"]
 

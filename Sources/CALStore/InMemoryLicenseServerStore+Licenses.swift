@@ -164,3 +164,21 @@ extension InMemoryLicenseServerStore {
         }
     }
 }
+
+extension InMemoryLicenseServerStore {
+    public func adopt(_ license: IssuedLicense, now: Date) throws -> Bool {
+        try write { state in
+            if state.license(license.serial) != nil { return true }
+            if let pack = license.packID, !state.packs.contains(where: { $0.packID == pack }) { return false }
+            if let pack = license.packID, let seat = license.seat {
+                guard let current = state.seats[pack]?[seat] else { return false }
+                if current.holder != nil, let until = current.heldUntil, until > now { return false }
+                state.seats[pack]?[seat] = Seat(holder: license.serial, heldUntil: license.notAfter)
+            }
+            state.positions[license.serial] = state.licenses.count
+            state.licenses.append(license)
+            try state.append(at: now, event: "license-adopted", subject: license.serial, detail: AuditText.license(license))
+            return true
+        }
+    }
+}

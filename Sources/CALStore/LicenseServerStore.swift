@@ -39,6 +39,13 @@ public protocol LicenseServerStore: Sendable {
     /// Sets a server setting.
     func setSetting(_ name: String, _ value: String, now: Date) throws
 
+    /// Records a license this server signed that the ledger does not hold — one issued after
+    /// the backup a restore started from, presented at a logon — with its seat, in one
+    /// transaction, audited as `license-adopted`. Adopts nothing and returns false when its
+    /// pack is not installed or its seat is held by another license that has not expired: a
+    /// seat is never held twice. True when the license is (now, or already) in the ledger.
+    func adopt(_ license: IssuedLicense, now: Date) throws -> Bool
+
     /// Sets a setting that describes the ledger itself (its creation, its id) when it has none,
     /// in one transaction and without an audit event: no operator changed anything. Returns the
     /// value the setting holds afterwards.
