@@ -39,4 +39,16 @@ extension Clearinghouse {
         }
         return try ledger.backup(to: path, now: time.now)
     }
+
+    /// Restores the ledger from a backup (``backup(to:)``) and replays, over it, every change the
+    /// ledger journal holds from after the backup was taken: activations, sold packs, reissues
+    /// and transfer grants since come back, revocations since stay. Refuses while the home is
+    /// served (``HomeLock``).
+    public func restore(from path: String) throws -> StoreRestore {
+        guard let ledger = store as? SQLiteClearinghouseStore else {
+            throw CALError.invalidArgument("this clearinghouse's ledger is not a file that can be restored")
+        }
+        let lock = try HomeLock(home: home.path, exclusive: true)
+        return try withExtendedLifetime(lock) { try ledger.restore(from: path) }
+    }
 }

@@ -66,4 +66,26 @@ struct RestoreCommandTests {
         #expect(try Self.issue(workspace, device: "B") != nil && Self.issue(workspace, device: "C") != nil)
         #expect(try Self.issue(workspace, device: "D") == nil, "A kept its seat through the restore")
     }
+
+    @Test("clearinghouse restore brings back a pack sold after the backup (its reissue still counts), and refuses while the clearinghouse is served")
+    func clearinghouseRestore() throws {
+        let workspace = try CLIWorkspace.activated(seats: 2)
+        try workspace.ok("clearinghouse", "backup", "--home", "ch", "--out", "ch.sqlite")
+        let sold = try workspace.json(try workspace.ok(
+            "clearinghouse", "issue-pack", "--home", "ch", "--server-certificate", "ls/server-chain.pem", "--type", "per-device",
+            "--count", "4", "--product", "Desk", "--agreement", "A-9", "--out", "late.keypack", "--json"
+        ))
+        let packID = try #require(sold["keyPackID"] as? String)
+        let service = try RunningService(ExternalTool.calkitPath, ["clearinghouse", "serve", "--home", "ch", "--listen", "127.0.0.1:0"], in: workspace.folder.path)
+        try workspace.refused("home-in-use", "clearinghouse", "restore", "--home", "ch", "ch.sqlite")
+        #expect(service.stop() == 0)
+        let restored = try workspace.json(try workspace.ok("clearinghouse", "restore", "--home", "ch", "ch.sqlite", "--json"))
+        #expect((restored["transactionsReplayed"] as? Int ?? 0) >= 1)
+        let ledger = try #require(try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))["ledgerID"] as? String)
+        try workspace.ok(
+            "clearinghouse", "reissue-pack", "--home", "ch", "--pack-id", packID, "--server-certificate", "ls/server-chain.pem",
+            "--ledger-id", ledger, "--out", "again.keypack"
+        )
+        #expect(try workspace.ok("clearinghouse", "audit", "--home", "ch", "--verify").output.contains("matches the ledger"))
+    }
 }

@@ -37,7 +37,11 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
     func run() async throws {
         let listener = try service.listener(defaultPort: 8760)
         let token = try operatorTokenFile.map(BearerToken.init(file:))
-        let api = ClearinghouseService(clearinghouse: try home.servedClearinghouse(), operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
+        let clearinghouse = try home.servedClearinghouse()
+        // Held while serving: the ledger is not restored under a running service.
+        let lock = try HomeLock(home: clearinghouse.home.path, exclusive: false)
+        defer { withExtendedLifetime(lock) {} }
+        let api = ClearinghouseService(clearinghouse: clearinghouse, operatorToken: token, activationLimit: try service.limiter(default: "10/min"),
             openActivation: openActivation
         )
         try await service.serve(api, on: listener, name: "calkit-clearinghouse")

@@ -18,16 +18,9 @@ struct ServerRestoreCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOption
-    @Argument(help: ArgumentHelp("The backup file (from calkit server backup).", valueName: "file")) var file: String
-    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var restore: RestoreOptions
 
     func run() throws {
-        let restored = try home.licenseServer().restore(from: file)
-        if json {
-            Output.json(restored)
-        } else {
-            print("Restored the ledger from \(restored.backup): \(restored.entriesInBackup) audit entries in the backup,")
-            print("\(restored.transactionsReplayed) transactions replayed from the ledger journal; \(restored.entries) entries, head \(restored.head)")
-        }
+        restore.report(try home.licenseServer().restore(from: restore.file))
     }
 }
