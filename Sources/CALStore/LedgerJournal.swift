@@ -5,12 +5,12 @@ import GRDB
 /// An append-only copy, outside the database, of every row each committed transaction wrote:
 /// what lets a restored backup catch up with everything that happened after it was taken.
 ///
-/// Each write transaction appends one line (JSON: the table, rowid and full row of every row it
-/// inserted or updated, and the rowid of every row it deleted) and syncs it to disk before the
-/// transaction commits; if the line cannot be written, the change does not happen. Replaying
+/// Each write transaction appends its rows (JSON lines: the table, rowid and full row of every
+/// row it inserted or updated, and the rowid of every row it deleted, then a commit line) before
+/// the transaction commits; if they cannot be written, the change does not happen. Replaying
 /// the lines in order over an older copy of the ledger gives every row its latest image, so a
 /// restore never un-revokes a license, never frees a seat a later license holds, and keeps the
-/// audit chain whole. A last line cut short by a crash (its transaction never committed) is skipped.
+/// audit chain whole. A transaction without its commit line (the process died first) is skipped.
 final class LedgerJournal: Sendable {
     /// The journal file.
     let path: String
@@ -36,74 +36,122 @@ final class LedgerJournal: Sendable {
         func databaseDidRollback(_ db: Database) {}
     }
 
-    /// Appends the rows `recorder` saw, as they are now inside the transaction, and syncs the file.
+    /// Rows per journal line: a transaction that writes a million rows (installing the largest
+    /// pack) is written in lines of this many, so memory stays small.
+    static let rowsPerLine = 512
+
+    /// Appends the rows `recorder` saw, as they are now inside the transaction: lines of up to
+    /// ``rowsPerLine`` rows tagged with one transaction id, then a line that commits them.
+    ///
+    /// The file is written, not synced: the journal is exactly as durable as the ledger's own
+    /// commits (SQLite's WAL at `synchronous = NORMAL` survives a crash of the process, not a
+    /// power cut), and the two are to share one sync policy (issue 13, durability).
     func append(_ recorder: ChangeRecorder, from db: Database) throws {
-        var latest: [String: (table: String, rowID: Int64, deleted: Bool)] = [:]
-        var order: [String] = []
-        for change in recorder.changes {
-            let key = "\(change.table)\u{0}\(change.rowID)"
-            if latest[key] == nil { order.append(key) }
-            latest[key] = change
-        }
-        guard !order.isEmpty else { return }
+        guard !recorder.changes.isEmpty else { return }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CALError.storage("cannot open the ledger journal \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let transaction = String(UInt64.random(in: 1...UInt64.max), radix: 16)
+        // The last change of a row decides; its image is read once, where the row was first touched.
+        var last: [String: [Int64: Bool]] = [:]
+        for change in recorder.changes { last[change.table, default: [:]][change.rowID] = change.deleted }
+        var written: [String: Set<Int64>] = [:]
         var rows: [Line.Row] = []
-        for key in order {
-            guard let change = latest[key] else { continue }
+        for change in recorder.changes where written[change.table, default: []].insert(change.rowID).inserted {
             let quoted = "\"" + change.table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            if !change.deleted, let row = try Row.fetchOne(db, sql: "SELECT * FROM \(quoted) WHERE _rowid_ = ?", arguments: [change.rowID]) {
+            if last[change.table]?[change.rowID] == false,
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM \(quoted) WHERE _rowid_ = ?", arguments: [change.rowID])
+            {
                 rows.append(Line.Row(t: change.table, r: change.rowID, c: Array(row.columnNames), v: row.databaseValues.map(Line.Value.init)))
             } else {
                 rows.append(Line.Row(t: change.table, r: change.rowID, d: true))
             }
+            if rows.count == Self.rowsPerLine {
+                try write(Line(x: transaction, rows: rows), to: descriptor)
+                rows.removeAll(keepingCapacity: true)
+            }
         }
-        var line: Data
+        try write(Line(x: transaction, rows: rows, commit: true), to: descriptor)
+    }
+
+    private func write(_ line: Line, to descriptor: Int32) throws {
+        var data: Data
         do {
-            line = try JSONEncoder().encode(Line(rows: rows))
+            data = try JSONEncoder().encode(line)
         } catch {
             throw CALError.storage("cannot write the ledger journal: \(CALError.reason(describing: error))")
         }
-        line.append(0x0A)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CALError.storage("cannot open the ledger journal \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0 else {
+        data.append(0x0A)
+        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == data.count else {
             throw CALError.storage("cannot write the ledger journal \(path): \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Replays every complete line over the database `db` (a copy being restored), in order:
-    /// each row takes its journaled image, each deleted row goes. Returns how many transactions it replayed.
+    /// Replays every committed transaction over the database `db` (a copy being restored), in
+    /// order: each row takes its journaled image, each deleted row goes. A transaction whose
+    /// commit line is missing (the process died before it committed) is rolled back. Returns how
+    /// many transactions it replayed.
     func replay(into db: Database) throws -> Int {
-        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
-        var replayed = 0
-        for text in data.split(separator: 0x0A) {
-            // A line that does not parse is the tail of a write that never committed.
-            guard let line = try? JSONDecoder().decode(Line.self, from: Data(text)) else { continue }
-            for row in line.rows {
-                let quoted = "\"" + row.t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                if row.d == true {
-                    try db.execute(sql: "DELETE FROM \(quoted) WHERE _rowid_ = ?", arguments: [row.r])
-                    continue
-                }
-                guard let columns = row.c, let values = row.v, columns.count == values.count else {
-                    throw CALError.malformed(what: path, reason: "a journal row of \(row.t) is incomplete")
-                }
-                let names = (["_rowid_"] + columns.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
-                let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
-                var arguments: [DatabaseValue] = [row.r.databaseValue]
-                for value in values { arguments.append(try value.databaseValue(in: path)) }
-                try db.execute(sql: "INSERT OR REPLACE INTO \(quoted) (\(names)) VALUES (\(marks))", arguments: StatementArguments(arguments))
-            }
-            replayed += 1
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw CALError(.fileAccess, "cannot read the ledger journal \(path): \(CALError.reason(describing: error))")
         }
+        var replayed = 0
+        var open: String?
+        for text in data.split(separator: 0x0A) {
+            // A line that does not parse is the tail of a write cut short.
+            guard let line = try? JSONDecoder().decode(Line.self, from: Data(text)) else { continue }
+            if let current = open, current != line.x {
+                try db.execute(sql: "ROLLBACK TO journal_transaction; RELEASE journal_transaction")
+                open = nil
+            }
+            if open == nil {
+                try db.execute(sql: "SAVEPOINT journal_transaction")
+                open = line.x
+            }
+            for row in line.rows { try apply(row, to: db) }
+            if line.commit == true {
+                try db.execute(sql: "RELEASE journal_transaction")
+                open = nil
+                replayed += 1
+            }
+        }
+        if open != nil { try db.execute(sql: "ROLLBACK TO journal_transaction; RELEASE journal_transaction") }
         return replayed
     }
 
-    /// One journal line: the rows of one committed transaction.
+    private func apply(_ row: Line.Row, to db: Database) throws {
+        let quoted = "\"" + row.t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if row.d == true {
+            try db.execute(sql: "DELETE FROM \(quoted) WHERE _rowid_ = ?", arguments: [row.r])
+            return
+        }
+        guard let columns = row.c, let values = row.v, columns.count == values.count else {
+            throw CALError.malformed(what: path, reason: "a journal row of \(row.t) is incomplete")
+        }
+        let names = (["_rowid_"] + columns.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
+        var arguments: [DatabaseValue] = [row.r.databaseValue]
+        for value in values { arguments.append(try value.databaseValue(in: path)) }
+        try db.execute(sql: "INSERT OR REPLACE INTO \(quoted) (\(names)) VALUES (\(marks))", arguments: StatementArguments(arguments))
+    }
+
+    /// One journal line: some of the rows of one transaction (`x`), in the order it first
+    /// touched them; the transaction's last line says `commit`.
     struct Line: Codable {
-        /// Every row the transaction wrote, in the order it first touched them.
+        var x: String
         var rows: [Row]
+        var commit: Bool?
+
+        init(x: String, rows: [Row], commit: Bool? = nil) {
+            self.x = x
+            self.rows = rows
+            self.commit = commit
+        }
 
         /// A row's latest image (`c` its columns, `v` their values), or its deletion (`d`).
         struct Row: Codable {
