@@ -75,12 +75,7 @@ final class LedgerJournal: Sendable {
     }
 
     private func write(_ line: Line, to descriptor: Int32) throws {
-        var data: Data
-        do {
-            data = try JSONEncoder().encode(line)
-        } catch {
-            throw CALError.storage("cannot write the ledger journal: \(CALError.reason(describing: error))")
-        }
+        var data = line.jsonBytes()
         data.append(0x0A)
         let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
         guard written == data.count else {
@@ -151,6 +146,67 @@ final class LedgerJournal: Sendable {
             self.x = x
             self.rows = rows
             self.commit = commit
+        }
+
+        /// The line as JSON, written by hand: the journal is appended on every write
+        /// transaction, and Foundation's encoder costs more than the rest of the append.
+        /// `JSONDecoder` reads it back (LedgerJournalTests).
+        func jsonBytes() -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(256 * max(1, rows.count))
+            out += Array(#"{"x":"#.utf8)
+            Self.string(x, into: &out)
+            out += Array(#","rows":["#.utf8)
+            for (index, row) in rows.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out += Array(#"{"t":"#.utf8)
+                Self.string(row.t, into: &out)
+                out += Array(#","r":\#(row.r)"#.utf8)
+                if row.d == true { out += Array(#","d":true"#.utf8) }
+                if let columns = row.c {
+                    out += Array(#","c":["#.utf8)
+                    for (position, column) in columns.enumerated() {
+                        if position > 0 { out.append(UInt8(ascii: ",")) }
+                        Self.string(column, into: &out)
+                    }
+                    out.append(UInt8(ascii: "]"))
+                }
+                if let values = row.v {
+                    out += Array(#","v":["#.utf8)
+                    for (position, value) in values.enumerated() {
+                        if position > 0 { out.append(UInt8(ascii: ",")) }
+                        out.append(UInt8(ascii: "{"))
+                        for (key, text) in [("i", value.i), ("f", value.f), ("s", value.s), ("b", value.b)] {
+                            guard let text else { continue }
+                            Self.string(key, into: &out)
+                            out.append(UInt8(ascii: ":"))
+                            Self.string(text, into: &out)
+                        }
+                        out.append(UInt8(ascii: "}"))
+                    }
+                    out.append(UInt8(ascii: "]"))
+                }
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+            if commit == true { out += Array(#","commit":true"#.utf8) }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
+
+        /// `text` as a JSON string literal.
+        private static func string(_ text: String, into out: inout [UInt8]) {
+            let hex = Array("0123456789abcdef".utf8)
+            out.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0..<0x20: out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
         }
 
         /// A row's latest image (`c` its columns, `v` their values), or its deletion (`d`).

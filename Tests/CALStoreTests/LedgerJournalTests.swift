@@ -12,7 +12,8 @@ struct LedgerJournalTests {
         let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
         try store.setSetting("first", "1", now: Date())
         _ = try store.backup(to: folder.file("backup.sqlite"), now: Date())
-        try store.setSetting("second", "2", now: Date())
+        let awkward = "quote \" backslash \\ newline \n tab \t control \u{01} é 🙂"
+        try store.setSetting("second", awkward, now: Date())
         try store.setSetting("first", "changed", now: Date())
         let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("ledger.journal")))
         try journal.seekToEnd()
@@ -23,7 +24,7 @@ struct LedgerJournalTests {
         let restored = try store.restore(from: folder.file("backup.sqlite"))
         #expect(restored.transactionsReplayed >= 3)
         #expect(try store.setting("first") == "changed")
-        #expect(try store.setting("second") == "2")
+        #expect(try store.setting("second") == awkward, "the hand-written JSON reads back as written")
         #expect(try store.setting("uncommitted") == nil)
         #expect(try store.auditLog().count == restored.entries)
     }
