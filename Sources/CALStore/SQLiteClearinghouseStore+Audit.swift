@@ -6,13 +6,6 @@ import GRDB
 extension SQLiteClearinghouseStore {
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
 
-    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600), its
-    /// integrity and audit chain checked; returns what it holds.
-    public func backup(to path: String, now: Date) throws -> StoreBackup { try database.backup(to: path, now: now) }
-
-    /// Restores the backup at `path` and replays the ledger journal over it (``StoreDatabase/restore(from:)``).
-    public func restore(from path: String) throws -> StoreRestore { try database.restore(from: path) }
-
     public func auditSnapshot() throws -> AuditSnapshot {
         try database.read { db in
             let entries = try AuditLog.entries(db)

@@ -4,7 +4,7 @@ import GRDB
 
 /// The clearinghouse's store in an embedded SQLite database.
 public final class SQLiteClearinghouseStore: ClearinghouseStore {
-    let database: StoreDatabase
+    package let database: StoreDatabase
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {

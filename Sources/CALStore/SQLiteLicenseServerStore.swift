@@ -5,7 +5,7 @@ import GRDB
 
 /// The license server's store in an embedded SQLite database (the default).
 public final class SQLiteLicenseServerStore: LicenseServerStore {
-    let database: StoreDatabase
+    package let database: StoreDatabase
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String) throws {
@@ -42,13 +42,6 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
     }
 
     public func auditLog() throws -> [AuditEntry] { try database.read(AuditLog.entries) }
-
-    /// Writes a consistent online copy of the ledger to the new file `path` (mode 0600), its
-    /// integrity and audit chain checked; returns what it holds.
-    public func backup(to path: String, now: Date) throws -> StoreBackup { try database.backup(to: path, now: now) }
-
-    /// Restores the backup at `path` and replays the ledger journal over it (``StoreDatabase/restore(from:)``).
-    public func restore(from path: String) throws -> StoreRestore { try database.restore(from: path) }
 
     public func auditSnapshot() throws -> AuditSnapshot {
         try database.read { db in
