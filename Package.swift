@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "CALBench",
             dependencies: [
-                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALWire", "CALTestSupport", x509, crypto,
+                "CALCore", "CALLicensing", "CALClient", "CALClearinghouse", "CALLicenseServer", "CALStore", "CALWire", "CALTestSupport", x509, crypto, asn1,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -143,7 +143,7 @@ struct CALBench {
         print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
         try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
-        try CRLScale.report(sizes: [100_000, 1_000_000])
+        try CRLScale.report(sizes: [10_000, 100_000, 1_000_000])
     }
 
     /// Only one row (`store`: minting with the store; `verify`: full verification), so

@@ -1,5 +1,6 @@
 import CALCore
 import Foundation
+import SwiftASN1
 
 #if canImport(Glibc)
 import Glibc
@@ -29,6 +30,16 @@ enum CRLScale {
         )
         let build = seconds(clock.now - buildStart)
         let bytes = list.derBytes
+        // The PEM text beside the DER: linear (PEMText); swift-asn1's own encoder only where it finishes in time.
+        let pemStart = clock.now
+        let pemLength = list.pemString.utf8.count
+        let pem = seconds(clock.now - pemStart)
+        var quadraticPEM = "-"
+        if count <= 10_000 {
+            let start = clock.now
+            _ = PEMDocument(type: "X509 CRL", derBytes: bytes).pemString
+            quadraticPEM = format(seconds(clock.now - start))
+        }
 
         let parseStart = clock.now
         let parsed = try CertificateRevocationList(derEncoded: bytes)
@@ -50,6 +61,7 @@ enum CRLScale {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(
             "entries=\(count) build_sign_s=\(format(build)) size_mb=\(format(Double(bytes.count) / 1_048_576)) "
+                + "pem_s=\(format(pem)) pem_mb=\(format(Double(pemLength) / 1_048_576)) swift_asn1_pem_s=\(quadraticPEM) "
                 + "parse_s=\(format(parse)) verify_s=\(format(signature)) signature_ok=\(signed) "
                 + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024)"
         )
@@ -79,7 +91,8 @@ enum CRLScale {
             let value = { (key: String) in figures[key] ?? "?" }
             print(
                 "  \(String(size).padding(toLength: 8, withPad: " ", startingAt: 0)) entries: build+sign \(value("build_sign_s")) s, "
-                    + "\(value("size_mb")) MB, parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
+                    + "\(value("size_mb")) MB, PEM \(value("pem_s")) s (swift-asn1's PEM \(value("swift_asn1_pem_s")) s), "
+                    + "parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
                     + "\(value("lookups_per_s")) lookups/s, peak RSS \(value("peak_rss_mb")) MB"
             )
         }

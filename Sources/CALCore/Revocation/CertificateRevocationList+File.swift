@@ -24,6 +24,6 @@ extension CertificateRevocationList {
 
     /// The CRL as PEM text.
     public var pemString: String {
-        PEMDocument(type: "X509 CRL", derBytes: derBytes).pemString + "\n"
+        PEMText.encode(type: "X509 CRL", derBytes: derBytes) + "\n"
     }
 }
