@@ -14,4 +14,12 @@ struct SerialNumbersTests {
         #expect(try SerialNumbers.bytes(fromHex: text) == all)
         #expect(try SerialNumbers.bytes(fromHex: "0A:FF") == [0x0a, 0xff])
     }
+
+    @Test("Not hex, an odd count of digits, nothing, or a sign are refused with invalid-argument; upper case reads")
+    func hexRefusals() throws {
+        for text in ["", ":", "0", "abc", "0g", "+0a", "0a ", "é0", "0x0a"] {
+            #expect(throws: CALError.self, "\(text)") { try SerialNumbers.bytes(fromHex: text) }
+        }
+        #expect(try SerialNumbers.bytes(fromHex: "7FAB") == [0x7f, 0xab])
+    }
 }

@@ -30,17 +30,32 @@ public enum SerialNumbers {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// The bytes of a hex serial (as ``hex(_:)`` prints it).
+    /// The bytes of a hex serial (as ``hex(_:)`` prints it; either case, colons ignored).
     public static func bytes(fromHex text: String) throws -> [UInt8] {
-        let digits = Array(text.lowercased().filter { $0 != ":" })
-        guard !digits.isEmpty, digits.count % 2 == 0 else {
-            throw CALError.invalidArgument("\(text) is not a hexadecimal serial number")
-        }
-        return try stride(from: 0, to: digits.count, by: 2).map { index in
-            guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else {
-                throw CALError.invalidArgument("\(text) is not a hexadecimal serial number")
+        // One pass over the UTF-8, no string per byte: `server crl` reads a million serials.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count / 2)
+        var high: UInt8?
+        for character in text.utf8 where character != UInt8(ascii: ":") {
+            guard let nibble = nibble(character) else { throw CALError.invalidArgument("\(text) is not a hexadecimal serial number") }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
             }
-            return byte
+        }
+        guard !bytes.isEmpty, high == nil else { throw CALError.invalidArgument("\(text) is not a hexadecimal serial number") }
+        return bytes
+    }
+
+    /// The value of one hex digit, either case.
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
+        default: return nil
         }
     }
 }
