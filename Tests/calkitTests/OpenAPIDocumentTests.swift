@@ -82,6 +82,8 @@ struct OpenAPIDocumentTests {
                 ExternalTool.venvBin + "/schemathesis",
                 ["--config-file", folder + "/schemathesis.toml", "run", document, "--url", service.url, "--checks", "all", "--max-examples", "40",
                  "--workers", "1", "--no-color", "--seed", "20261201"],
+                // schemathesis keeps a cache in its working folder: the workspace, never the repository.
+                in: services.workspace.folder.path,
                 environment: [
                     "CALKIT_OPERATOR_TOKEN": services.token, "CALKIT_HOST_CREDENTIAL": services.credential, "PYTHONPATH": folder,
                     "SCHEMATHESIS_HOOKS": "hooks",
