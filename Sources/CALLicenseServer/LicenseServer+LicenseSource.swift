@@ -26,13 +26,17 @@ extension LicenseServer: LicenseSource {
         // Only a license naming this server is looked up; another server's is as good as none.
         let presentedValue = request.presented.flatMap { try? LicenseExtension(of: $0) }
         let presented = presentedValue?.licenseServerID == serverID ? request.presented : nil
-        if let presented { try adoptIfLost(presented) }
-        let snapshot = try records {
-            try $0.logonSnapshot(
-                subjectName: subject.name, licenseType: request.mode,
-                presentedSerial: presented.map { SerialNumbers.hex($0.serialNumber) }
-            )
+        let readSnapshot = {
+            try self.records {
+                try $0.logonSnapshot(
+                    subjectName: subject.name, licenseType: request.mode,
+                    presentedSerial: presented.map { SerialNumbers.hex($0.serialNumber) }
+                )
+            }
         }
+        var snapshot = try readSnapshot()
+        // A license of this server the ledger does not know: read again only if it was taken back.
+        if let presented, snapshot.presented == nil, try adoptIfLost(presented) { snapshot = try readSnapshot() }
         let continuity = (try? KeyContinuity(of: request.csr)).flatMap { $0 }.flatMap { $0.isValid(for: request.csr.publicKey) ? $0 : nil }
         let judged = presented.map { judge($0, record: snapshot.presented) }
         // The presented license, once judged to be the record, gives its key without another parse.
@@ -86,21 +90,21 @@ extension LicenseServer: LicenseSource {
     /// Takes back into the ledger a license this server signed that the ledger does not hold (a
     /// restore from a backup older than the license, without its journal), with its seat when
     /// that seat is free; otherwise the license stays unknown and is judged as such.
-    func adoptIfLost(_ presented: Certificate) throws {
+    /// Called only for a presented license the ledger does not hold; true when it now does.
+    func adoptIfLost(_ presented: Certificate) throws -> Bool {
         let serial = SerialNumbers.hex(presented.serialNumber)
-        guard try records({ try $0.licenses(serial: serial) }) == nil,
-            case .success(let value) = ClientLicenseProfile.check(presented), value.licenseServerID == serverID,
+        guard case .success(let value) = ClientLicenseProfile.check(presented), value.licenseServerID == serverID,
             let name = SubjectNames.commonName(of: presented.subject),
             let issuer = try issuers().first(where: { record in
                 (try? PEMBundle.certificateFromDER(record.certificate)).map { $0.publicKey.isValidSignature(presented.signature, for: presented) } == true
             })
-        else { return }
+        else { return false }
         let license = IssuedLicense(
             serial: serial, licenseType: value.licenseType, status: value.status, product: value.product, productVersion: value.productVersion,
             subjectName: name, packID: value.keyPackID, seat: value.seat, notBefore: presented.notValidBefore, notAfter: presented.notValidAfter,
             certificate: try presented.derBytes(), issuerKeyID: issuer.keyID
         )
-        _ = try records { try $0.adopt(license, now: time.now) }
+        return try records { try $0.adopt(license, now: time.now) }
     }
 
     /// Carries out a plan; where the ledger finds it cannot be done, its fallback instead.
