@@ -23,11 +23,11 @@ build: deps
 	$(SWIFT) build --product calkit
 
 ## deps: Debian packages the build and the tests need (SQLite headers for GRDB, the OpenSSL 3 CLI,
-## Python with venv, curl for the HTTP tests); quick when they are already there
+## Python with venv, curl for the HTTP tests, strace for the durability test); quick when they are already there
 deps:
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 && command -v openssl >/dev/null && command -v python3 >/dev/null \
-		&& command -v curl >/dev/null \
-		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl; }
+		&& command -v curl >/dev/null && command -v strace >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl strace; }
 
 ## venv: Python cryptography and pkilint, the independent verifiers, and schemathesis, which checks
 ## the services against docs/openapi*.yaml, in .build/venv (the stamp names what it holds)

@@ -8,6 +8,13 @@ import X509
 /// ``LogonPolicy``'s; this reads the ledger, judges the presented license, and carries the plan out.
 extension LicenseServer: LicenseSource {
     public func requestLicense(_ request: LicenseRequest) async throws -> LicenseGrant {
+        try grantLicense(request)
+    }
+
+    /// The logon flow's answer to `request`, on the caller's thread: what ``requestLicense(_:)``
+    /// gives, for a service that runs ledger work on threads of its own (it blocks until the
+    /// ledger has synced what it wrote).
+    public func grantLicense(_ request: LicenseRequest) throws -> LicenseGrant {
         let subject: LicenseSubject
         do {
             subject = try ClientLicenseRequest.subject(of: request.csr)

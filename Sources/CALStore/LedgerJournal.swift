@@ -43,14 +43,31 @@ final class LedgerJournal: Sendable {
     /// Appends the rows `recorder` saw, as they are now inside the transaction: lines of up to
     /// ``rowsPerLine`` rows tagged with one transaction id, then a line that commits them.
     ///
-    /// The file is written, not synced: the journal is exactly as durable as the ledger's own
-    /// commits (SQLite's WAL at `synchronous = NORMAL` survives a crash of the process, not a
-    /// power cut), and the two are to share one sync policy (issue 13, durability).
+    /// The lines are on stable storage when this returns (`fdatasync`, and the folder synced
+    /// when the file is new): the ledger's commit that follows is synced too, so the journal
+    /// never lacks a transaction the ledger acknowledged.
     func append(_ recorder: ChangeRecorder, from db: Database) throws {
         guard !recorder.changes.isEmpty else { return }
+        let isNew = access(path, F_OK) != 0
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw CALError.storage("cannot open the ledger journal \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        try appendLines(recorder, from: db, to: descriptor)
+        guard fdatasync(descriptor) == 0 else {
+            throw CALError.storage("cannot sync the ledger journal \(path): \(String(cString: strerror(errno)))")
+        }
+        if isNew { Self.syncFolder(of: path) }
+    }
+
+    /// Syncs the folder holding `path`, so that a new file's name survives a power cut.
+    private static func syncFolder(of path: String) {
+        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return }
+        fsync(folder)
+        close(folder)
+    }
+
+    private func appendLines(_ recorder: ChangeRecorder, from db: Database, to descriptor: Int32) throws {
         let transaction = String(UInt64.random(in: 1...UInt64.max), radix: 16)
         // The last change of a row decides; its image is read once, where the row was first touched.
         var last: [String: [Int64: Bool]] = [:]

@@ -25,6 +25,9 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
         )
     }
 
+    /// How this store's writes have committed since it was opened (batches of concurrent writers).
+    public var commitStatistics: CommitStatistics { database.commitStatistics }
+
     public func setting(_ name: String) throws -> String? { try database.setting(name) }
 
     public func setSetting(_ name: String, _ value: String, now: Date) throws {

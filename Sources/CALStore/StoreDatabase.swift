@@ -6,7 +6,10 @@ import GRDB
 ///
 /// Every state change runs in one `BEGIN IMMEDIATE` transaction, so concurrent `calkit`
 /// processes on the same home folder queue up instead of racing, and a busy database is
-/// waited for (up to 30 s) rather than reported as an error.
+/// waited for (up to 30 s) rather than reported as an error. A change is acknowledged only
+/// once it is on stable storage: the write-ahead log is synced at every commit
+/// (`synchronous = FULL`) and the journal before it; concurrent writers of one process share
+/// the commit and its sync (``GroupCommit``).
 public final class StoreDatabase: Sendable {
     let pool: DatabasePool
     /// The rows of every committed transaction, outside the database, when the ledger keeps one.
@@ -15,6 +18,8 @@ public final class StoreDatabase: Sendable {
     let databasePath: String
     /// The schema's migrations, in order (a restored backup is brought up to date with them).
     let migrator: DatabaseMigrator
+    /// Concurrent writers, gathered into shared transactions.
+    private let groupCommit = GroupCommit()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -42,37 +47,58 @@ public final class StoreDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Every commit synced to the write-ahead log before it returns (GRDB's WAL default,
+            // NORMAL, syncs only at checkpoints: a power cut could forget acknowledged licenses).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try migrator.migrate(pool)
         } catch {
             throw CALError.storage("cannot open \(path): \(CALError.reason(describing: error))")
         }
     }
 
-    /// Runs `body` in one immediate write transaction; any error rolls everything back.
+    /// Runs `body` in an immediate write transaction and returns once that transaction is on
+    /// stable storage; any error `body` throws rolls back everything it wrote. Writers that
+    /// arrive together share one transaction and one fsync (``GroupCommit``), each in its own
+    /// savepoint, so one writer's refusal never undoes another's change.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        var result: T?
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
+            try groupCommit.run({ db in result = try body(db) }, commit: commit)
+        } catch {
+            throw Self.storageError(error)
+        }
+        guard let result else { throw CALError.storage("the transaction produced no result") }
+        return result
+    }
+
+    /// How this database's writes have committed since it was opened.
+    var commitStatistics: CommitStatistics { groupCommit.statistics }
+
+    /// Commits one batch of writers: one transaction, the journal appended (and synced) before
+    /// the commit, so a change the journal cannot hold does not happen; SQLite syncs the commit.
+    private func commit(_ batch: [GroupCommit.Writer]) {
+        GroupCommit.commit(batch) { runBatch in
+            try pool.writeWithoutTransaction { db in
                 let recorder = journal.map { _ in LedgerJournal.ChangeRecorder() }
                 if let recorder { db.add(transactionObserver: recorder, extent: .observerLifetime) }
                 defer { if let recorder { db.remove(transactionObserver: recorder) } }
                 try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    // On disk before the commit: a change the journal cannot hold does not happen.
+                    try runBatch(db)
                     if let journal, let recorder { try journal.append(recorder, from: db) }
                     return .commit
                 }
-                guard let result else { throw CALError.storage("the transaction produced no result") }
-                return result
             }
-        } catch let error as CALError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw CALError.storage("a uniqueness rule was violated: \(error.message ?? "\(error)")")
-        } catch let error as DatabaseError {
-            throw CALError.storage(error.message ?? "\(error)")
-        } catch {
-            throw error
+        }
+    }
+
+    /// A database failure as a CALKit error (CALKit's own errors pass through).
+    private static func storageError(_ error: any Error) -> any Error {
+        switch error {
+        case let error as CALError: error
+        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+            CALError.storage("a uniqueness rule was violated: \(error.message ?? "\(error)")")
+        case let error as DatabaseError: CALError.storage(error.message ?? "\(error)")
+        default: error
         }
     }
 

@@ -73,6 +73,9 @@ public final class RunningService: @unchecked Sendable {
         return false
     }
 
+    /// The service's process id (to attach a tracer to it).
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// The base URL.
     public var url: String { "\(scheme)://127.0.0.1:\(port)" }
 

@@ -39,5 +39,11 @@ extension SecureFile {
             throw error
         }
         unlink(temporary)
+        // The new name on stable storage too: a license handed out survives a power cut.
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
     }
 }

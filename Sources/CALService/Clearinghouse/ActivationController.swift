@@ -34,7 +34,8 @@ struct ActivationController: Sendable {
                 guard let parsed = ActivationCode(text) else { throw CALError.activationCodeInvalid }
                 code = parsed
             }
-            let chain = try clearinghouse.activate(csr, activationCode: code, requireActivationCode: !openActivation)
+            let (required, activationCode) = (!openActivation, code)
+            let chain = try await LedgerWork.run { try clearinghouse.activate(csr, activationCode: activationCode, requireActivationCode: required) }
             return .bytes(Array(try PEMBundle.pem(of: chain).utf8), type: MediaType.pemCertificateChain, status: .created)
         }
     }

@@ -15,14 +15,13 @@ struct PackSaleController: Sendable {
             try BearerToken.authorize(request, with: operatorToken)
             var request = request
             let order = try await request.decode(PackOrderMessage.self, upTo: bodyLimit, what: "the pack order")
-            let pack = try clearinghouse.issuePack(
-                serverCertificate: try order.certificate(),
-                licenseType: order.licenseType,
-                count: order.count,
-                product: order.product,
-                productVersion: order.productVersion ?? "",
-                agreementNumber: order.agreement
-            )
+            let serverCertificate = try order.certificate()
+            let pack = try await LedgerWork.run {
+                try clearinghouse.issuePack(
+                    serverCertificate: serverCertificate, licenseType: order.licenseType, count: order.count,
+                    product: order.product, productVersion: order.productVersion ?? "", agreementNumber: order.agreement
+                )
+            }
             return .bytes(pack.signedBytes, type: MediaType.cms, status: .created)
         }
     }

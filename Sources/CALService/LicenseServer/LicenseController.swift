@@ -22,7 +22,7 @@ struct LicenseController: Sendable {
             let message = try await request.decode(LicenseRequestMessage.self, upTo: bodyLimit, what: "the license request")
             let licenseRequest = try message.request()
             try Self.admit(licenseRequest.csr.subject.description, by: subjectLimit, "for this device or user")
-            let grant = try await server.requestLicense(licenseRequest)
+            let grant = try await LedgerWork.run { try server.grantLicense(licenseRequest) }
             if case .refused(let refusal) = grant { throw refusal }
             return try .json(try LicenseGrantMessage(grant))
         }
@@ -31,7 +31,8 @@ struct LicenseController: Sendable {
             var request = request
             let csr = try await request.decode(RenewalMessage.self, upTo: bodyLimit, what: "the renewal request").request()
             try Self.admit(csr.subject.description, by: subjectLimit, "for this device or user")
-            let renewed = try server.renew(serial: context.parameters.get("serial") ?? "", request: csr)
+            let serial = context.parameters.get("serial") ?? ""
+            let renewed = try await LedgerWork.run { try server.renew(serial: serial, request: csr) }
             return try .json(try LicenseGrantMessage(.issued(license: renewed.certificate, chain: [renewed.issuer])))
         }
         routes.add(.get, WirePath.licenses) { request, _ in

@@ -15,7 +15,7 @@ struct RevocationController: Sendable {
             var request = request
             let message = try await request.decode(RevocationRequestMessage.self, upTo: bodyLimit, what: "the revocation")
             let reason = try message.revocationReason()
-            let revoked = try server.revoke(serial: message.serial, reason: reason)
+            let revoked = try await LedgerWork.run { try server.revoke(serial: message.serial, reason: reason) }
             return try .json(RevocationMessage(serial: revoked.serial, reason: reason.name, subject: revoked.subject))
         }
     }
