@@ -10,10 +10,13 @@ struct Issuer: Sendable {
     let key: Certificate.PrivateKey
     /// The key identifier the store records licenses against.
     let keyID: String
+    /// Its licenses' signer: what they share encoded once (with the server's revocation pointers).
+    let signer: ClientLicenseSigner
 
-    init(certificate: Certificate, key: Certificate.PrivateKey) {
+    init(certificate: Certificate, key: Certificate.PrivateKey, revocationPointers: RevocationPointers?) throws {
         self.certificate = certificate
         self.key = key
+        signer = try ClientLicenseSigner(issuer: certificate, issuerKey: key, revocationPointers: revocationPointers)
         // The certificate's own subject key identifier when it has one (CALKit's always do).
         if let identifier = try? certificate.extensions.subjectKeyIdentifier?.keyIdentifier {
             keyID = SerialNumbers.hex(identifier)

@@ -91,7 +91,7 @@ extension LicenseServer {
         guard record.status != .compromised else { throw CALError.issuerCompromised }
         let certificate = try PEMBundle.certificateFromDER(record.certificate)
         let key = try PrivateKeyFile.read(from: home.file(record.keyFile), passphrase: passphrase, expected: certificate.publicKey)
-        return Issuer(certificate: certificate, key: key)
+        return try Issuer(certificate: certificate, key: key, revocationPointers: revocationPointers)
     }
 
     /// `issuer` if it may sign revocation information: not declared compromised.

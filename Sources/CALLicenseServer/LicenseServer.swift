@@ -216,7 +216,7 @@ public struct LicenseServer: Sendable {
                 guard let certificate = chain.value.first, certificate.publicKey == key.value.publicKey else {
                     throw CALError.certificateKeyMismatch("server-chain.pem does not certify this server's key")
                 }
-                return Issuer(certificate: certificate, key: key.value)
+                return try Issuer(certificate: certificate, key: key.value, revocationPointers: revocationPointers)
             }
         }
     }
@@ -351,9 +351,10 @@ public struct LicenseServer: Sendable {
             notAfter: notAfter,
             revocationPointers: revocationPointers
         )
-        let certificate = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer.certificate, issuerKey: issuer.key)
+        let der = try issuer.signer.sign(contents)
+        let certificate = try Certificate(derEncoded: der)
         let record = IssuedLicense(
-            serial: SerialNumbers.hex(certificate.serialNumber),
+            serial: SerialNumbers.hex(contents.serialNumber),
             licenseType: license.licenseType,
             status: license.status,
             product: license.product,
@@ -363,7 +364,7 @@ public struct LicenseServer: Sendable {
             seat: license.seat,
             notBefore: certificate.notValidBefore,
             notAfter: certificate.notValidAfter,
-            certificate: try certificate.derBytes(),
+            certificate: der,
             issuerKeyID: issuer.keyID
         )
         return (certificate, record)

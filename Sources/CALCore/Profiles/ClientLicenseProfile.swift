@@ -48,29 +48,8 @@ public enum ClientLicenseProfile {
         issuer: Certificate,
         issuerKey: Certificate.PrivateKey
     ) throws -> Certificate {
-        let issuerKeyID = try issuer.extensions.subjectKeyIdentifier?.keyIdentifier
-        let licenseExtension = try contents.license.certificateExtension()
-        var extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
-            try ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)])
-            SubjectKeyIdentifier(hash: contents.publicKey)
-            AuthorityKeyIdentifier(keyIdentifier: issuerKeyID)
-            licenseExtension
-        }
-        for pointer in try contents.revocationPointers?.extensions() ?? [] { try extensions.append(pointer) }
-        return try Certificate(
-            version: .v3,
-            serialNumber: contents.serialNumber,
-            publicKey: contents.publicKey,
-            notValidBefore: contents.notBefore,
-            notValidAfter: min(contents.notAfter, issuer.notValidAfter),
-            issuer: issuer.subject,
-            subject: try SubjectNames.commonName(contents.subject.name),
-            signatureAlgorithm: try issuerKey.calkitSignatureAlgorithm,
-            extensions: extensions,
-            issuerPrivateKey: issuerKey
-        )
+        let signer = try ClientLicenseSigner(issuer: issuer, issuerKey: issuerKey, revocationPointers: contents.revocationPointers)
+        return try Certificate(derEncoded: try signer.sign(contents))
     }
 
     /// Checks that a certificate is a client license and returns its license extension.
