@@ -23,15 +23,17 @@ struct CALBench {
     /// Every row, or the one `CALBENCH_ONLY` names.
     static func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? 2.0
+        // CALBENCH_QUICK=1: shorter rows, fewer devices, CRLs up to 100,000 entries (a few minutes).
+        let quick = environment["CALBENCH_QUICK"] == "1"
+        let duration = Double(environment["CALBENCH_SECONDS"] ?? "") ?? (quick ? 1.0 : 2.0)
         // CALBENCH_ONLY=crl measures one CRL size (the report runs it in child processes).
         if environment["CALBENCH_ONLY"] == "crl" {
             try await CRLScale.measure(entries: Int(environment["CALBENCH_CRL_ENTRIES"] ?? "") ?? 100_000)
             return
         }
         let levels = [1, 8, 64]
-        let devicesPerLevel = Int(environment["CALBENCH_HTTP_DEVICES"] ?? "") ?? 2_000
-        let ocspRequests = Int(environment["CALBENCH_HTTP_OCSP"] ?? "") ?? 4_000
+        let devicesPerLevel = Int(environment["CALBENCH_HTTP_DEVICES"] ?? "") ?? (quick ? 500 : 2_000)
+        let ocspRequests = Int(environment["CALBENCH_HTTP_OCSP"] ?? "") ?? (quick ? 1_000 : 4_000)
         // CALBENCH_ONLY=http runs the network rows (after a raw signing row for their ratio).
         if environment["CALBENCH_ONLY"] == "http" {
             let key = P256.Signing.PrivateKey()
@@ -59,9 +61,11 @@ struct CALBench {
             precondition(rawKey.publicKey.isValidSignature(rawSignature, for: message))
         }
 
-        // Minting in memory: build and sign the certificate, no store.
+        // Minting in memory: build and sign the certificate (DER), no store, with the issuer's
+        // signer made once as the license server does.
         let subject = LicenseSubject.device("BENCH-1")
-        let mintInMemory = try Measurement.run("CAL mint, in memory", duration: duration) {
+        let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
+        let mintInMemory = try Measurement.run("CAL mint, in memory (signed DER)", duration: duration) {
             let now = Date()
             let contents = ClientLicenseProfile.Contents(
                 publicKey: deployment.request.publicKey,
@@ -74,11 +78,7 @@ struct CALBench {
                 notBefore: now,
                 notAfter: now.addingDays(60)
             )
-            _ = try ClientLicenseProfile.makeCertificate(
-                contents,
-                issuer: deployment.serverCertificate,
-                issuerKey: deployment.serverKey
-            )
+            _ = try signer.sign(contents)
         }
 
         // Minting through the license server: CSR check, seat, signing and the SQLite record, one transaction each.
@@ -143,16 +143,32 @@ struct CALBench {
         print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
         try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
-        try CRLScale.report(sizes: [10_000, 100_000, 1_000_000])
+        try CRLScale.report(sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000])
     }
 
-    /// Only one row (`store`: minting with the store; `verify`: full verification), so
+    /// Only one row (`mint`: minting in memory; `store`: minting with the store; `verify`: full verification), so
     /// `perf record` sees nothing else.
     static func profile(_ row: String, duration: Double) async throws {
         let deployment = try await BenchDeployment.make(seats: 100_000)
         defer { deployment.remove() }
         let measurement: Measurement
-        if row == "verify" {
+        if row == "mint" {
+            let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
+            let subject = LicenseSubject.device("BENCH-1")
+            let license = LicenseExtension(
+                licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
+                licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
+            )
+            measurement = try Measurement.run("CAL mint, in memory (signed DER)", duration: duration) {
+                let now = Date()
+                _ = try signer.sign(
+                    ClientLicenseProfile.Contents(
+                        publicKey: deployment.request.publicKey, subject: subject, license: license,
+                        serialNumber: SerialNumbers.random(), notBefore: now, notAfter: now.addingDays(60)
+                    )
+                )
+            }
+        } else if row == "verify" {
             let license = try deployment.issue()
             let verifier = deployment.verifier
             measurement = try await Measurement.run("full license verification", duration: duration) {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SwiftASN1
 import X509
@@ -14,6 +15,8 @@ public struct ClientLicenseSigner: Sendable {
     /// Where the licenses it signs say their revocation status is published.
     public let revocationPointers: RevocationPointers?
     private let issuerKey: Certificate.PrivateKey
+    /// The issuer's key as swift-crypto's own P-256 key, when it is one: signed with directly.
+    private let p256Key: P256.Signing.PrivateKey?
     private let algorithm: SignatureAlgorithmIdentifier
     /// The DER of `AlgorithmIdentifier` (used twice: in the TBS and after it).
     private let algorithmBytes: [UInt8]
@@ -31,7 +34,9 @@ public struct ClientLicenseSigner: Sendable {
         self.issuer = issuer
         self.issuerKey = issuerKey
         self.revocationPointers = revocationPointers
-        let algorithm = SignatureAlgorithmIdentifier(for: try KeyType(of: issuerKey.publicKey))
+        let keyType = try KeyType(of: issuerKey.publicKey)
+        p256Key = keyType == .p256 ? try P256.Signing.PrivateKey(pemRepresentation: try issuerKey.serializeAsPEM().pemString) : nil
+        let algorithm = SignatureAlgorithmIdentifier(for: keyType)
         self.algorithm = algorithm
         let algorithmBytes = try Self.der { try $0.serialize(algorithm) }
         self.algorithmBytes = algorithmBytes
@@ -58,38 +63,43 @@ public struct ClientLicenseSigner: Sendable {
     /// The signed license certificate for `contents`, DER. Its end of validity is capped at the
     /// issuer's; `contents.revocationPointers` is ignored (the signer's own are used).
     public func sign(_ contents: ClientLicenseProfile.Contents) throws -> [UInt8] {
-        let notAfter = min(contents.notAfter, issuer.notValidAfter)
-        let tbs = try Self.der { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { tbs in
-                tbs.serializeRawBytes(versionBytes)
-                tbs.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: contents.serialNumber.bytes) }
-                tbs.serializeRawBytes(algorithmAndIssuerBytes)
-                try tbs.appendConstructedNode(identifier: .sequence) { validity in
-                    try CertificateTime.serialize(contents.notBefore, into: &validity)
-                    try CertificateTime.serialize(notAfter, into: &validity)
-                }
-                try tbs.serialize(try SubjectNames.commonName(contents.subject.name))
-                try tbs.serialize(contents.publicKey)
-                try tbs.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific)) { wrapper in
-                    try wrapper.appendConstructedNode(identifier: .sequence) { extensions in
-                        extensions.serializeRawBytes(leadingExtensions)
-                        try extensions.serialize(try Certificate.Extension(SubjectKeyIdentifier(hash: contents.publicKey), critical: false))
-                        extensions.serializeRawBytes(authorityKeyIdentifier)
-                        try extensions.serialize(try contents.license.certificateExtension())
-                        extensions.serializeRawBytes(trailingExtensions)
-                    }
-                }
-            }
+        // The client's key once: the SubjectPublicKeyInfo, whose BIT STRING the key identifier hashes.
+        let publicKeyInfo = try Self.der { try $0.serialize(contents.publicKey) }
+        guard let keyBits = DERBytes.lastChildContents(of: publicKeyInfo), keyBits.count > 1 else {
+            throw CALError.unsupportedKey("the client's public key does not encode")
         }
-        let signature = try algorithm.sign(tbs, with: issuerKey)
-        return try Self.der { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { certificate in
-                certificate.serializeRawBytes(tbs)
-                certificate.serializeRawBytes(algorithmBytes)
-                try certificate.serialize(ASN1BitString(bytes: signature[...]))
-            }
-        }
+        let keyIdentifier = Array(Insecure.SHA1.hash(data: keyBits.dropFirst()))
+        let licenseValue = try Self.der { try $0.serialize(contents.license) }
+        let tbs = DERBytes.node(
+            0x30,
+            versionBytes,
+            DERBytes.node(0x02, Array(contents.serialNumber.bytes)),
+            algorithmAndIssuerBytes,
+            DERBytes.node(
+                0x30, CertificateTime.derBytes(contents.notBefore), CertificateTime.derBytes(min(contents.notAfter, issuer.notValidAfter))
+            ),
+            DERBytes.node(0x30, DERBytes.node(0x31, DERBytes.node(0x30, Self.commonNameOID, DERBytes.node(0x0C, Array(contents.subject.name.utf8))))),
+            publicKeyInfo,
+            DERBytes.node(
+                0xA3,
+                DERBytes.node(
+                    0x30,
+                    leadingExtensions,
+                    DERBytes.node(0x30, Self.subjectKeyIdentifierOID, DERBytes.node(0x04, DERBytes.node(0x04, keyIdentifier))),
+                    authorityKeyIdentifier,
+                    DERBytes.node(0x30, Self.licenseExtensionOID, DERBytes.node(0x04, licenseValue)),
+                    trailingExtensions
+                )
+            )
+        )
+        let signature = try p256Key.map { Array(try $0.signature(for: tbs).derRepresentation) } ?? algorithm.sign(tbs, with: issuerKey)
+        return DERBytes.node(0x30, tbs, algorithmBytes, DERBytes.node(0x03, [0], signature))
     }
+
+    /// `id-at-commonName`, `id-ce-subjectKeyIdentifier` and the license extension's OID, encoded.
+    private static let commonNameOID: [UInt8] = [0x06, 0x03, 0x55, 0x04, 0x03]
+    private static let subjectKeyIdentifierOID: [UInt8] = [0x06, 0x03, 0x55, 0x1D, 0x0E]
+    private static let licenseExtensionOID: [UInt8] = (try? der { try $0.serialize(CALKitOID.clientLicenseExtension) }) ?? []
 
     private static func der(_ body: (inout DER.Serializer) throws -> Void) throws -> [UInt8] {
         var serializer = DER.Serializer()

@@ -2,12 +2,19 @@ import X509
 
 /// Serial numbers for every certificate CALKit issues: 16 random bytes, positive.
 public enum SerialNumbers {
-    /// A new random serial of exactly 16 bytes whose first byte is non-zero and below 0x80, so
-    /// it encodes as a positive 16-byte INTEGER.
+    /// A new random serial of exactly 16 bytes whose first byte is 0x40 to 0x7F, so it encodes
+    /// as a positive 16-byte INTEGER: 126 random bits from the system's CSPRNG, in two draws
+    /// (one per 8 bytes; a license server makes thousands a second).
     public static func random() -> Certificate.SerialNumber {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        bytes[0] = UInt8.random(in: 0x01...0x7F, using: &generator)
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
+        }
+        bytes[0] = bytes[0] & 0x3F | 0x40
         return Certificate.SerialNumber(bytes: bytes)
     }
 

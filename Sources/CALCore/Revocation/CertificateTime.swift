@@ -21,6 +21,26 @@ public enum CertificateTime {
         }
     }
 
+    /// `date` (whole seconds) as the DER of RFC 5280 `Time`, written directly: what
+    /// ``serialize(_:into:)`` appends, for encoders that assemble bytes themselves.
+    static func derBytes(_ date: Date) -> [UInt8] {
+        let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let utc = (1950...2049).contains(parts.year)
+        var out: [UInt8] = utc ? [0x17, 13] : [0x18, 15]
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            for _ in 0..<count {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        if utc { digits(parts.year % 100, 2) } else { digits(parts.year, 4) }
+        for value in [parts.month, parts.day, parts.hour, parts.minute, parts.second] { digits(value, 2) }
+        out.append(UInt8(ascii: "Z"))
+        return out
+    }
+
     /// Reads an RFC 5280 `Time` (UTCTime or GeneralizedTime).
     public static func parse(_ node: ASN1Node) throws -> Date {
         switch node.identifier {

@@ -1,0 +1,63 @@
+/// DER assembled from parts whose encoding is already known: a tag, the definite length, the
+/// parts one after the other. For the structures CALKit signs at volume (licenses), where an
+/// encoder that grows each node in place would move every byte once per level of nesting.
+enum DERBytes {
+    /// One node: `tag`, the length of the parts together, then the parts.
+    static func node(_ tag: UInt8, _ parts: [UInt8]...) -> [UInt8] {
+        let length = parts.reduce(0) { $0 + $1.count }
+        var out: [UInt8] = []
+        out.reserveCapacity(length + 6)
+        appendHeader(tag, length: length, to: &out)
+        for part in parts { out.append(contentsOf: part) }
+        return out
+    }
+
+    /// Appends a tag and a definite length (short form below 128, long form above).
+    static func appendHeader(_ tag: UInt8, length: Int, to out: inout [UInt8]) {
+        out.append(tag)
+        if length < 0x80 {
+            out.append(UInt8(length))
+            return
+        }
+        var octets: [UInt8] = []
+        var rest = length
+        while rest > 0 {
+            octets.insert(UInt8(rest & 0xFF), at: 0)
+            rest >>= 8
+        }
+        out.append(0x80 | UInt8(octets.count))
+        out.append(contentsOf: octets)
+    }
+
+    /// The contents of the last top-level node inside `node` (a SEQUENCE), e.g. the BIT STRING
+    /// of a SubjectPublicKeyInfo; nil if `node` is not well formed.
+    static func lastChildContents(of node: [UInt8]) -> ArraySlice<UInt8>? {
+        guard let (outer, _) = header(in: node[...]) else { return nil }
+        var rest = outer
+        var last: ArraySlice<UInt8>?
+        while !rest.isEmpty {
+            guard let (contents, _) = header(in: rest) else { return nil }
+            last = contents
+            rest = rest[contents.endIndex...]
+        }
+        return last
+    }
+
+    /// The contents of the node at the start of `bytes`, and its header's length.
+    private static func header(in bytes: ArraySlice<UInt8>) -> (contents: ArraySlice<UInt8>, headerLength: Int)? {
+        guard bytes.count >= 2 else { return nil }
+        let start = bytes.startIndex
+        let first = bytes[start + 1]
+        var length = Int(first)
+        var headerLength = 2
+        if first >= 0x80 {
+            let count = Int(first & 0x7F)
+            guard count > 0, count <= 4, bytes.count >= 2 + count else { return nil }
+            length = 0
+            for index in 0..<count { length = length << 8 | Int(bytes[start + 2 + index]) }
+            headerLength += count
+        }
+        guard bytes.count >= headerLength + length else { return nil }
+        return (bytes[(start + headerLength)..<(start + headerLength + length)], headerLength)
+    }
+}
