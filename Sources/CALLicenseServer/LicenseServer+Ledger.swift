@@ -11,16 +11,18 @@ extension LicenseServer {
     /// the record out; the certificate is kept for the caller.
     typealias Mint = (_ license: LicenseExtension, _ notAfter: Date) throws -> IssuedLicense
 
-    /// Runs `operation` with the active issuer's `Mint` for `subject`'s `key` and returns what it
+    /// Runs `operation` with the active issuer's `Mint` for `subject`'s key (`request`'s) and returns what it
     /// minted. Store refusals become CALKit errors here, once; when another process completed a
     /// key rotation meanwhile, the operation runs again with the new key.
     func commit(
         for subject: LicenseSubject,
-        key: Certificate.PublicKey,
+        request: CertificateSigningRequest,
         now: Date,
         _ operation: (_ mint: Mint) throws -> IssuedLicense
     ) throws -> IssuedCertificate {
         let issuer = try activeIssuer()
+        // The client's key as its request encoded it: not converted and encoded again.
+        let key = ClientKey(publicKey: request.publicKey, info: ClientLicenseRequest.publicKeyInfo(of: request))
         var minted: Certificate?
         let record: IssuedLicense
         do {
@@ -33,7 +35,7 @@ extension LicenseServer {
             // Retired between the signature and the commit: sign again with the issuer now active.
             // Declared compromised: sign nothing.
             if let keyID = error.context["keyID"], retiredMeanwhile(keyID) {
-                return try commit(for: subject, key: key, now: now, operation)
+                return try commit(for: subject, request: request, now: now, operation)
             }
             throw CALError.issuerCompromised
         }

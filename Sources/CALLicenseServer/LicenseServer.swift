@@ -313,7 +313,7 @@ public struct LicenseServer: Sendable {
         let notAfter = LicenseLifetime.notAfter(of: temporary ? .temporary : .permanent, issuedAt: now)
         var userLimit: String?
         if licenseType == .perUser, try enforcesPerUserLimit() { userLimit = subject.name }
-        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+        return try commit(for: subject, request: request, now: now) { mint in
             try store.issue(
                 product: productName, licenseType: licenseType, permanent: !temporary, now: now, superseding: superseding,
                 userLimitFor: userLimit
@@ -337,19 +337,20 @@ public struct LicenseServer: Sendable {
     func mint(
         _ license: LicenseExtension,
         for subject: LicenseSubject,
-        key publicKey: Certificate.PublicKey,
+        key: ClientKey,
         issuer: Issuer,
         now: Date,
         notAfter: Date
     ) throws -> (Certificate, IssuedLicense) {
         let contents = ClientLicenseProfile.Contents(
-            publicKey: publicKey,
+            publicKey: key.publicKey,
             subject: subject,
             license: license,
             serialNumber: SerialNumbers.random(),
             notBefore: now,
             notAfter: notAfter,
-            revocationPointers: revocationPointers
+            revocationPointers: revocationPointers,
+            publicKeyInfo: key.info
         )
         let der = try issuer.signer.sign(contents)
         let certificate = try Certificate(derEncoded: der)
@@ -409,7 +410,7 @@ public struct LicenseServer: Sendable {
         let now = time.now
         let renewedUntil = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
         let continuity = (try? KeyContinuity(of: request)).flatMap { $0 }.flatMap { $0.isValid(for: request.publicKey) ? $0 : nil }
-        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+        return try commit(for: subject, request: request, now: now) { mint in
             try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
                 let standing = try old.ledgerLicense()
                 if let refusal = ReissueEligibility.refusal(
@@ -470,7 +471,7 @@ public struct LicenseServer: Sendable {
         let transfer = TransferRequest(
             grantID: grant.grantID, oldSerial: SerialNumbers.hex(grant.oldSerial), keyPackID: grant.keyPackID, seat: grant.seat
         )
-        return try commit(for: subject, key: request.publicKey, now: now) { mint in
+        return try commit(for: subject, request: request, now: now) { mint in
             try store.transfer(transfer, now: now) { old, seat in
                 // Only the standing CAL of the seat moves; the store checked it still holds the seat.
                 if let refusal = TransferEligibility.refusal(of: try old.ledgerLicense(), seatHolder: old.serial, at: now) {

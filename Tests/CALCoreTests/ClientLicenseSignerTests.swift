@@ -1,5 +1,6 @@
 import CALCore
 import Foundation
+import SwiftASN1
 import Testing
 import X509
 
@@ -69,5 +70,38 @@ struct ClientLicenseSignerTests {
             #expect(made.tbsCertificateBytes == expected.tbsCertificateBytes)
             #expect(try ClientLicenseProfile.check(signed).get() == contents.license)
         }
+    }
+
+    @Test("A request's SubjectPublicKeyInfo, taken as the client encoded it, is the key's own encoding, for every key type", arguments: KeyType.allCases)
+    func keyFromRequest(_ keyType: KeyType) throws {
+        let clientKey = try keyType.generate()
+        let request = try ClientLicenseRequest.make(for: .device("PC-9"), key: clientKey)
+        let reparsed = try CertificateSigningRequest(derEncoded: try DERBytesOf.request(request))
+        let info = try #require(ClientLicenseRequest.publicKeyInfo(of: reparsed))
+        #expect(info == (try DERBytesOf.publicKey(clientKey.publicKey)))
+
+        let issuerKey = try KeyType.p256.generate()
+        let issuer = try RootProfile.makeCertificate(name: "Issuer", key: issuerKey, notBefore: Date(), years: 5)
+        var contents = try contents(notBefore: Date(), days: 60, pointers: nil, subject: .device("PC-9"))
+        contents.publicKey = reparsed.publicKey
+        contents.publicKeyInfo = info
+        let signer = try ClientLicenseSigner(issuer: issuer, issuerKey: issuerKey)
+        let signed = try Certificate(derEncoded: try signer.sign(contents))
+        #expect(signed.tbsCertificateBytes == (try reference(contents, issuer: issuer, issuerKey: issuerKey)).tbsCertificateBytes)
+    }
+}
+
+/// DER of swift-certificates values, for comparisons.
+enum DERBytesOf {
+    static func request(_ request: CertificateSigningRequest) throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(request)
+        return serializer.serializedBytes
+    }
+
+    static func publicKey(_ key: Certificate.PublicKey) throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(key)
+        return serializer.serializedBytes
     }
 }

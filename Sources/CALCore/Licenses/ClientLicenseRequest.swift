@@ -28,6 +28,24 @@ public enum ClientLicenseRequest {
         )
     }
 
+    /// The request's SubjectPublicKeyInfo exactly as the client encoded it, when that is the
+    /// encoding swift-certificates would give the key (an elliptic-curve point uncompressed; any
+    /// other key's DER is canonical already): a license then carries it without the key being
+    /// converted and encoded again. Nil otherwise (the key is then encoded from its value).
+    public static func publicKeyInfo(of request: CertificateSigningRequest) -> [UInt8]? {
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(request)) != nil,
+            let info = DERBytes.children(of: serializer.serializedBytes[...])?.first,
+            let infoChildren = DERBytes.children(of: info), infoChildren.count >= 3,
+            let keyBits = DERBytes.lastChildContents(of: Array(infoChildren[2]))
+        else { return nil }
+        let keyType = try? KeyType(of: request.publicKey)
+        if keyType == .p256 || keyType == .p384 {
+            guard keyBits.count > 2, keyBits[keyBits.startIndex] == 0, keyBits[keyBits.startIndex + 1] == 0x04 else { return nil }
+        }
+        return Array(infoChildren[2])
+    }
+
     /// Checks a client's request and reads whom it asks a license for.
     ///
     /// Throws when the signature does not verify (no proof of possession), the key is not

@@ -21,6 +21,9 @@ public enum ClientLicenseProfile {
         public var notAfter: Date
         /// Where its revocation status is published, when the server is served at a public URL.
         public var revocationPointers: RevocationPointers?
+        /// `publicKey`'s SubjectPublicKeyInfo as its request carried it
+        /// (``ClientLicenseRequest/publicKeyInfo(of:)``), so it is not encoded again; nil to encode it.
+        public var publicKeyInfo: [UInt8]?
 
         /// Collects the contents of a license certificate.
         public init(
@@ -30,8 +33,10 @@ public enum ClientLicenseProfile {
             serialNumber: Certificate.SerialNumber,
             notBefore: Date,
             notAfter: Date,
-            revocationPointers: RevocationPointers? = nil
+            revocationPointers: RevocationPointers? = nil,
+            publicKeyInfo: [UInt8]? = nil
         ) {
+            self.publicKeyInfo = publicKeyInfo
             self.revocationPointers = revocationPointers
             self.publicKey = publicKey
             self.subject = subject

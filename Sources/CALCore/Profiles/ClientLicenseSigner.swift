@@ -64,7 +64,7 @@ public struct ClientLicenseSigner: Sendable {
     /// issuer's; `contents.revocationPointers` is ignored (the signer's own are used).
     public func sign(_ contents: ClientLicenseProfile.Contents) throws -> [UInt8] {
         // The client's key once: the SubjectPublicKeyInfo, whose BIT STRING the key identifier hashes.
-        let publicKeyInfo = try Self.der { try $0.serialize(contents.publicKey) }
+        let publicKeyInfo = try contents.publicKeyInfo ?? Self.der { try $0.serialize(contents.publicKey) }
         guard let keyBits = DERBytes.lastChildContents(of: publicKeyInfo), keyBits.count > 1 else {
             throw CALError.unsupportedKey("the client's public key does not encode")
         }

@@ -29,6 +29,20 @@ enum DERBytes {
         out.append(contentsOf: octets)
     }
 
+    /// The nodes (each whole: tag, length, contents) directly inside the node at the start of
+    /// `bytes`; nil if it is not well formed.
+    static func children(of bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
+        guard let (outer, _) = header(in: bytes) else { return nil }
+        var nodes: [ArraySlice<UInt8>] = []
+        var rest = outer
+        while !rest.isEmpty {
+            guard let (contents, headerLength) = header(in: rest) else { return nil }
+            nodes.append(rest[rest.startIndex..<(rest.startIndex + headerLength + contents.count)])
+            rest = rest[contents.endIndex...]
+        }
+        return nodes
+    }
+
     /// The contents of the last top-level node inside `node` (a SEQUENCE), e.g. the BIT STRING
     /// of a SubjectPublicKeyInfo; nil if `node` is not well formed.
     static func lastChildContents(of node: [UInt8]) -> ArraySlice<UInt8>? {
