@@ -76,7 +76,9 @@ struct CALBench {
                 ),
                 serialNumber: SerialNumbers.random(),
                 notBefore: now,
-                notAfter: now.addingDays(60)
+                notAfter: now.addingDays(60),
+                // As the server does per request: the key as the request encoded it.
+                publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: deployment.request)
             )
             _ = try signer.sign(contents)
         }
@@ -164,7 +166,8 @@ struct CALBench {
                 _ = try signer.sign(
                     ClientLicenseProfile.Contents(
                         publicKey: deployment.request.publicKey, subject: subject, license: license,
-                        serialNumber: SerialNumbers.random(), notBefore: now, notAfter: now.addingDays(60)
+                        serialNumber: SerialNumbers.random(), notBefore: now, notAfter: now.addingDays(60),
+                        publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: deployment.request)
                     )
                 )
             }

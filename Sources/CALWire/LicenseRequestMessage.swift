@@ -15,7 +15,7 @@ public struct LicenseRequestMessage: Codable, Sendable {
 
     /// The message for a request.
     public init(_ request: LicenseRequest) throws {
-        csr = try request.csr.serializeAsPEM().pemString
+        csr = PEMText.encode(type: "CERTIFICATE REQUEST", derBytes: try request.csr.derBytes())
         mode = request.mode
         product = request.product
         presented = try request.presented.map { try PEMBundle.pem(of: [$0]) }

@@ -9,7 +9,7 @@ public struct RenewalMessage: Codable, Sendable {
 
     /// The message for `request`.
     public init(_ request: CertificateSigningRequest) throws {
-        csr = try request.serializeAsPEM().pemString
+        csr = PEMText.encode(type: "CERTIFICATE REQUEST", derBytes: try request.derBytes())
     }
 
     /// The request it carries; one that does not parse is `malformed`.

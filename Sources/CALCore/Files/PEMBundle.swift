@@ -105,6 +105,7 @@ public enum PEMBundle {
 
     /// PEM text for a list of certificates, one block each.
     public static func pem(of certificates: [Certificate]) throws -> String {
-        try certificates.map { try $0.serializeAsPEM().pemString + "\n" }.joined()
+        // Every license answer carries its chain as PEM: written in linear time (PEMText).
+        try certificates.map { PEMText.encode(type: "CERTIFICATE", derBytes: try $0.derBytes()) + "\n" }.joined()
     }
 }
