@@ -566,7 +566,7 @@ public struct LicenseServer: Sendable {
     private func responderIssuer(for request: OCSPRequest) throws -> Issuer {
         let active = try activeIssuer()
         // The active issuer's compromise is checked in the same read as the serials it answers for.
-        guard let first = request.certificateIDs.first, !first.isIssued(by: active.certificate) else { return active }
+        guard let first = request.certificateIDs.first, !active.ocspHashes.issued(first) else { return active }
         for record in try records({ try $0.issuers() }) where record.status == .retired {
             if let certificate = try? PEMBundle.certificateFromDER(record.certificate), first.isIssued(by: certificate) {
                 return try signingIssuer(keyID: record.keyID)

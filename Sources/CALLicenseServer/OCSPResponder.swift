@@ -12,18 +12,21 @@ struct OCSPResponder {
 
     /// The signed response to `request` at `now`, valid for `validity` seconds.
     func respond(to request: OCSPRequest, now: Date, validity: TimeInterval) throws -> OCSPResponse {
-        let ours = request.certificateIDs.filter { $0.isIssued(by: issuer.certificate) }
+        let ours = request.certificateIDs.filter(issuer.ocspHashes.issued)
         let known = try store.revocationStatus(of: ours.map { SerialNumbers.hex($0.serial) }, issuerKeyID: issuer.keyID)
         guard known.issuerStatus != .compromised else { throw CALError.issuerCompromised }
         let responses = request.certificateIDs.map { id in
             OCSPResponse.SingleResponse(
                 certificateID: id,
-                status: Self.status(id.isIssued(by: issuer.certificate) ? known.licenses[SerialNumbers.hex(id.serial)] : nil),
+                status: Self.status(issuer.ocspHashes.issued(id) ? known.licenses[SerialNumbers.hex(id.serial)] : nil),
                 thisUpdate: now,
                 nextUpdate: now.addingTimeInterval(validity)
             )
         }
-        return try OCSPResponse.sign(responses, responder: issuer.certificate, key: issuer.key, producedAt: now, nonce: request.nonce)
+        return try OCSPResponse.sign(
+            responses, responder: issuer.certificate, key: issuer.key, producedAt: now, nonce: request.nonce,
+            responderKeyHash: issuer.ocspHashes.sha1KeyHash
+        )
     }
 
     private static func status(_ record: LicenseRecordStatus?) -> OCSPResponse.CertificateStatus {

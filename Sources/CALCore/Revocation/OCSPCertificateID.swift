@@ -51,8 +51,7 @@ public struct OCSPCertificateID: DERImplicitlyTaggable, Hashable, Sendable {
 
     /// Whether this CertID names a certificate issued by `issuer`.
     public func isIssued(by issuer: Certificate) -> Bool {
-        guard let own = try? OCSPCertificateID(certificate: issuer, issuer: issuer, hashAlgorithm: hashAlgorithm) else { return false }
-        return own.issuerNameHash == issuerNameHash && own.issuerKeyHash == issuerKeyHash
+        (try? OCSPIssuerHashes(of: issuer))?.issued(self) == true
     }
 
     public init(derEncoded rootNode: ASN1Node, withIdentifier identifier: ASN1Identifier) throws {

@@ -89,19 +89,22 @@ public struct OCSPResponse: Sendable {
         return try OCSPResponse(derEncoded: coder.serializedBytes)
     }
 
-    /// Signs a successful basic response as `responder` (the issuer itself), named by key hash.
+    /// Signs a successful basic response as `responder` (the issuer itself), named by key hash
+    /// (`responderKeyHash`, the SHA-1 of its key bits, when the caller has it already).
     public static func sign(
         _ responses: [SingleResponse],
         responder: Certificate,
         key: Certificate.PrivateKey,
         producedAt: Date,
-        nonce: Certificate.Extension?
+        nonce: Certificate.Extension?,
+        responderKeyHash: [UInt8]? = nil
     ) throws -> OCSPResponse {
+        let keyHash = responderKeyHash ?? Array(Insecure.SHA1.hash(data: responder.publicKey.subjectPublicKeyInfoBytes))
         let algorithm = SignatureAlgorithmIdentifier(for: try KeyType(of: key.publicKey))
         var tbs = DER.Serializer()
         try tbs.appendConstructedNode(identifier: .sequence) { coder in
             try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
-                try coder.serialize(ASN1OctetString(contentBytes: Array(Insecure.SHA1.hash(data: responder.publicKey.subjectPublicKeyInfoBytes))[...]))
+                try coder.serialize(ASN1OctetString(contentBytes: keyHash[...]))
             }
             try coder.serialize(try CertificateTime.generalizedTime(producedAt))
             try coder.appendConstructedNode(identifier: .sequence) { coder in
