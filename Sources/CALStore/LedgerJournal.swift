@@ -74,8 +74,14 @@ final class LedgerJournal: Sendable {
         for change in recorder.changes { last[change.table, default: [:]][change.rowID] = change.deleted }
         var written: [String: Set<Int64>] = [:]
         var rows: [Line.Row] = []
+        // A table's quoted name once per append, not once per row (a pack writes a million rows).
+        var quotedNames: [String: String] = [:]
         for change in recorder.changes where written[change.table, default: []].insert(change.rowID).inserted {
-            let quoted = "\"" + change.table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let quoted = quotedNames[change.table] ?? {
+                let name = "\"" + change.table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                quotedNames[change.table] = name
+                return name
+            }()
             if last[change.table]?[change.rowID] == false,
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM \(quoted) WHERE _rowid_ = ?", arguments: [change.rowID])
             {
