@@ -119,21 +119,35 @@ public struct LicenseVerifier: Sendable {
         let earliest = max(license.notValidBefore, issuer.notValidBefore)
         let latest = min(license.notValidAfter, issuer.notValidAfter)
         let pathTime = max(min(time, latest), earliest)
-        var pathVerifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
-            RFC5280Policy(fixedExpiryValidationTime: pathTime)
-        }
         let root: Certificate
         let pathIssuer: Certificate
         // Who signed the server certificate: the root, or on a path through a cross-certificate
         // the cross-certificate, which carries the name and key of the root that signed it.
         let serverIssuer: Certificate
-        switch await pathVerifier.validate(leaf: license, intermediates: CertificateStore(intermediates)) {
-        case .validCertificate(let chain):
-            root = chain.root
-            pathIssuer = chain.count > 1 ? chain[1] : issuer
-            serverIssuer = chain.count > 2 ? chain[2] : chain.root
-        case .couldNotValidate(let failures):
-            return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
+        if Self.hasProfileShape(license, issuer: issuer),
+            let cachedRoot = IssuerPathCache.shared.root(for: issuer, among: directRoots, at: pathTime)
+        {
+            // The issuer's path to the root was verified before and still holds at this instant:
+            // what RFC 5280 has left to check is the license's own link, its signature.
+            guard issuer.publicKey.isValidSignature(license.signature, for: license) else {
+                return .failure(CALError(.badSignature, "the license's signature does not verify with its issuer's key"))
+            }
+            (root, pathIssuer, serverIssuer) = (cachedRoot, issuer, cachedRoot)
+        } else {
+            var pathVerifier = Verifier(rootCertificates: CertificateStore(trustRoots)) {
+                RFC5280Policy(fixedExpiryValidationTime: pathTime)
+            }
+            switch await pathVerifier.validate(leaf: license, intermediates: CertificateStore(intermediates)) {
+            case .validCertificate(let chain):
+                root = chain.root
+                pathIssuer = chain.count > 1 ? chain[1] : issuer
+                serverIssuer = chain.count > 2 ? chain[2] : chain.root
+                if chain.count == 3, pathIssuer == issuer, directRoots.contains(root), Self.hasNoNameConstraints(issuer, root) {
+                    IssuerPathCache.shared.remember(issuer: issuer, root: root)
+                }
+            case .couldNotValidate(let failures):
+                return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
+            }
         }
         guard LicenseServerProfile.serverID(of: pathIssuer) == extensionValue.licenseServerID else {
             return .failure(CALError(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
@@ -199,6 +213,21 @@ public struct LicenseVerifier: Sendable {
         return nil
     }
 
+    /// Whether `license` has the shape CALKit issues, for which a cached issuer path leaves only
+    /// its signature to check: its authority key identifier names `issuer`'s key, and its only
+    /// critical extensions are basic constraints and key usage (the profile check has read
+    /// both). Any other license goes through the full RFC 5280 path check.
+    private static func hasProfileShape(_ license: Certificate, issuer: Certificate) -> Bool {
+        guard (try? license.extensions.authorityKeyIdentifier?.keyIdentifier) != nil, keyIdentifiersMatch(license, issuer) else { return false }
+        return license.extensions.allSatisfy { !$0.critical || $0.oid == .X509ExtensionID.basicConstraints || $0.oid == .X509ExtensionID.keyUsage }
+    }
+
+    /// Whether neither certificate constrains the names below it (a path under name constraints
+    /// is always checked in full).
+    private static func hasNoNameConstraints(_ certificates: Certificate...) -> Bool {
+        certificates.allSatisfy { $0.extensions[oid: .X509ExtensionID.nameConstraints] == nil }
+    }
+
     /// Whether `license`'s authority key identifier names `issuer`'s subject key identifier
     /// (true when either is absent: then only the name can tell).
     private static func keyIdentifiersMatch(_ license: Certificate, _ issuer: Certificate) -> Bool {
@@ -243,7 +272,7 @@ public struct LicenseVerifier: Sendable {
         let issuerKeyID = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         for list in revocationLists where list.issuer == issuer.subject {
             if let listKeyID = list.authorityKeyIdentifier, let issuerKeyID, listKeyID != Array(issuerKeyID) { continue }
-            guard list.isSigned(by: issuer) else {
+            guard IssuerPathCache.shared.isSigned(list, by: issuer) else {
                 return (CALError(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
             }
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {

@@ -1,0 +1,68 @@
+import CALCore
+import Crypto
+import Foundation
+import Synchronization
+import X509
+
+/// License-server certificates already verified up to a trusted root, for as long as both are
+/// valid: a license from a known issuer then costs one signature check (its own) instead of the
+/// whole RFC 5280 path again. Shared by every verifier of the process (a host makes one per
+/// logon), keyed by the two certificates themselves, so a different issuer or root (a new key,
+/// a rotated server, another root) is never taken for a cached one. CRL signatures checked once
+/// are kept the same way, keyed by the CRL's SHA-256 and its issuer.
+final class IssuerPathCache: Sendable {
+    /// The process's cache.
+    static let shared = IssuerPathCache()
+
+    /// Paths kept at most; the cache starts over when full (a host sees a handful of issuers).
+    static let capacity = 256
+
+    private struct PathKey: Hashable {
+        let issuer: Certificate
+        let root: Certificate
+    }
+
+    private struct SignedListKey: Hashable {
+        let digest: [UInt8]
+        let issuer: Certificate
+    }
+
+    private struct State {
+        /// When each verified issuer→root path holds: both certificates valid.
+        var paths: [PathKey: ClosedRange<Date>] = [:]
+        var signedLists: Set<SignedListKey> = []
+    }
+
+    private let state = Mutex(State())
+
+    /// The root among `roots` that `issuer` was verified to chain to, at `time`; nil if none was.
+    func root(for issuer: Certificate, among roots: [Certificate], at time: Date) -> Certificate? {
+        state.withLock { state in
+            roots.first { root in state.paths[PathKey(issuer: issuer, root: root)]?.contains(time) == true }
+        }
+    }
+
+    /// Records that `issuer` chains to `root` under RFC 5280 (checked at some instant inside both
+    /// validities): it holds for every instant inside both.
+    func remember(issuer: Certificate, root: Certificate) {
+        let from = max(issuer.notValidBefore, root.notValidBefore)
+        let until = min(issuer.notValidAfter, root.notValidAfter)
+        guard from <= until else { return }
+        state.withLock { state in
+            if state.paths.count >= Self.capacity { state.paths.removeAll() }
+            state.paths[PathKey(issuer: issuer, root: root)] = from...until
+        }
+    }
+
+    /// Whether `list` is signed by `issuer`'s key, checked once per CRL and issuer.
+    func isSigned(_ list: CertificateRevocationList, by issuer: Certificate) -> Bool {
+        let key = SignedListKey(digest: Array(SHA256.hash(data: list.derBytes)), issuer: issuer)
+        if state.withLock({ $0.signedLists.contains(key) }) { return true }
+        guard list.isSigned(by: issuer) else { return false }
+        state.withLock { state in
+            if state.signedLists.count >= Self.capacity { state.signedLists.removeAll() }
+            state.signedLists.insert(key)
+        }
+        return true
+    }
+}
