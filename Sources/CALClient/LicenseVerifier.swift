@@ -149,7 +149,8 @@ public struct LicenseVerifier: Sendable {
                 return .failure(diagnose(license, issuer: issuer, roots: roots, at: time, failures: failures))
             }
         }
-        guard LicenseServerProfile.serverID(of: pathIssuer) == extensionValue.licenseServerID else {
+        // (The issuer found above was checked already; the path may have taken another one.)
+        guard pathIssuer == issuer || LicenseServerProfile.serverID(of: pathIssuer) == extensionValue.licenseServerID else {
             return .failure(CALError(.notALicenseServer, "the license's issuer on the verified path is not its license server"))
         }
 
