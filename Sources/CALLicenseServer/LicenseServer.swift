@@ -39,6 +39,8 @@ public struct LicenseServer: Sendable {
     private let chainCache = ParsedFileCache<[Certificate]>()
     private let keyCache = ParsedFileCache<Certificate.PrivateKey>()
     private let issuerCache = DerivedValueCache<Issuer>()
+    /// Signed OCSP responses kept per certificate.
+    private let ocspCache = OCSPResponseCache()
 
     /// Creates a license server in a new home: its key, its id, and its activation request.
     /// With `simulatedClock`, the home is marked as made for simulation: only such a home may be
@@ -550,6 +552,13 @@ public struct LicenseServer: Sendable {
     /// Answers a DER OCSP request about licenses this server issued; the response is valid
     /// for `validityHours`. A request that does not parse is `malformed`.
     public func ocspResponse(to requestBytes: [UInt8], validityHours: Int = 24) throws -> OCSPResponse {
+        try OCSPResponse(derEncoded: try ocspResponseBytes(to: requestBytes, validityHours: validityHours))
+    }
+
+    /// ``ocspResponse(to:validityHours:)``, DER: a request without a nonce about one license is
+    /// answered from the ``OCSPResponseCache`` while the ledger still says what the kept
+    /// response says and less than half its validity has passed.
+    public func ocspResponseBytes(to requestBytes: [UInt8], validityHours: Int = 24) throws -> [UInt8] {
         guard (1...8760).contains(validityHours) else { throw CALError.invalidArgument("the validity must be 1 to 8760 hours") }
         let request: OCSPRequest
         do {
@@ -559,8 +568,22 @@ public struct LicenseServer: Sendable {
         }
         let issuer = try responderIssuer(for: request)
         let responder = OCSPResponder(issuer: issuer, store: store)
-        return try responder.respond(to: request, now: time.now, validity: TimeInterval(validityHours) * 3600)
+        let now = time.now
+        let validity = TimeInterval(validityHours) * 3600
+        let known = try responder.ledgerStatus(for: request)
+        guard request.nonce == nil, request.certificateIDs.count == 1, let id = request.certificateIDs.first else {
+            return try responder.respond(to: request, known: known, now: now, validity: validity).derBytes
+        }
+        let key = OCSPResponseCache.Key(issuerKeyID: issuer.keyID, certificateID: id, validityHours: validityHours)
+        let status = issuer.ocspHashes.issued(id) ? known.licenses[SerialNumbers.hex(id.serial)] : nil
+        if let kept = ocspCache.response(for: key, status: status, at: now) { return kept }
+        let bytes = try responder.respond(to: request, known: known, now: now, validity: validity).derBytes
+        ocspCache.keep(bytes, for: key, status: status, producedAt: now, validity: validity)
+        return bytes
     }
+
+    /// OCSP requests answered from the cache, and signed anew, since this server was opened.
+    public var ocspCacheStatistics: (hits: Int, misses: Int) { ocspCache.statistics }
 
     /// The issuer that answers an OCSP request: the one its first CertID names, active or retired.
     private func responderIssuer(for request: OCSPRequest) throws -> Issuer {

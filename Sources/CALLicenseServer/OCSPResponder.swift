@@ -10,11 +10,22 @@ struct OCSPResponder {
     let issuer: Issuer
     let store: any LicenseServerStore
 
-    /// The signed response to `request` at `now`, valid for `validity` seconds.
-    func respond(to request: OCSPRequest, now: Date, validity: TimeInterval) throws -> OCSPResponse {
+    /// What the ledger says of the certificates `request` asks about that this issuer issued;
+    /// `issuer-compromised` if the issuer may no longer sign.
+    func ledgerStatus(for request: OCSPRequest) throws -> IssuerRevocationStatus {
         let ours = request.certificateIDs.filter(issuer.ocspHashes.issued)
         let known = try store.revocationStatus(of: ours.map { SerialNumbers.hex($0.serial) }, issuerKeyID: issuer.keyID)
         guard known.issuerStatus != .compromised else { throw CALError.issuerCompromised }
+        return known
+    }
+
+    /// The signed response to `request` at `now`, valid for `validity` seconds.
+    func respond(to request: OCSPRequest, now: Date, validity: TimeInterval) throws -> OCSPResponse {
+        try respond(to: request, known: try ledgerStatus(for: request), now: now, validity: validity)
+    }
+
+    /// The signed response to `request` stating `known`, at `now`, valid for `validity` seconds.
+    func respond(to request: OCSPRequest, known: IssuerRevocationStatus, now: Date, validity: TimeInterval) throws -> OCSPResponse {
         let responses = request.certificateIDs.map { id in
             OCSPResponse.SingleResponse(
                 certificateID: id,

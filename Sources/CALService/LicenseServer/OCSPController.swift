@@ -27,6 +27,6 @@ struct OCSPController: Sendable {
     }
 
     private func answer(_ request: [UInt8]) throws -> Response {
-        .bytes(try server.ocspResponse(to: request).derBytes, type: MediaType.ocspResponse)
+        .bytes(try server.ocspResponseBytes(to: request), type: MediaType.ocspResponse)
     }
 }
