@@ -104,7 +104,14 @@ struct CALBench {
             nonce: Array(repeating: 7, count: 16)
         ).derBytes()
         let ocsp = try Measurement.run("OCSP response (parse, look up, sign)", duration: duration) {
-            _ = try deployment.server.ocspResponse(to: ocspRequest)
+            _ = try deployment.server.ocspResponseBytes(to: ocspRequest)
+        }
+        // Without a nonce: parse, look up, and the kept response.
+        let keptRequest = try OCSPRequest(
+            certificateIDs: [try OCSPCertificateID(certificate: license, issuer: deployment.serverCertificate)]
+        ).derBytes()
+        let ocspKept = try Measurement.run("OCSP response, kept (no nonce)", duration: duration) {
+            _ = try deployment.server.ocspResponseBytes(to: keptRequest)
         }
 
         // The licensing engine: the pure logon decision, and a whole in-process license request
@@ -130,7 +137,7 @@ struct CALBench {
             }
         }
 
-        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp, decide, requestInProcess]
+        let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp, ocspKept, decide, requestInProcess]
         print("CALKit benchmark — release build, P-256, \(duration) s per row, one run")
         print("")
         let width = all.map(\.name.count).max() ?? 0
@@ -174,8 +181,9 @@ struct CALBench {
         } else if row == "verify" {
             let license = try deployment.issue()
             let verifier = deployment.verifier
+            let expectation = LicenseVerifier.Expectation(deviceID: "BENCH-1", holderKey: deployment.client.publicKey, product: "Bench")
             measurement = try await Measurement.run("full license verification", duration: duration) {
-                guard case .success = await verifier.verify(license, at: Date()) else {
+                guard case .success = await verifier.verify(license, at: Date(), expecting: expectation) else {
                     throw CALError.chainDoesNotVerify("benchmark license did not verify")
                 }
             }

@@ -34,7 +34,11 @@ public struct LicenseVerifier: Sendable {
         /// The user presenting it; checked against per-user licenses.
         public var user: String?
         /// The key the holder proved possession of.
-        public var holderKey: Certificate.PublicKey?
+        public var holderKey: Certificate.PublicKey? {
+            didSet { holderKeyInfo = holderKey?.publicKeyInfoBytes }
+        }
+        /// `holderKey` encoded once, compared with the license's key as encoded.
+        private(set) var holderKeyInfo: [UInt8]?
         /// The product the host serves.
         public var product: String?
         /// The license servers whose licenses are accepted (a host's bound servers); nil accepts
@@ -49,6 +53,7 @@ public struct LicenseVerifier: Sendable {
             self.deviceID = deviceID
             self.user = user
             self.holderKey = holderKey
+            holderKeyInfo = holderKey?.publicKeyInfoBytes
             self.product = product
             self.licenseServerIDs = licenseServerIDs
         }
@@ -185,7 +190,10 @@ public struct LicenseVerifier: Sendable {
                 return .failure(CALError(.wrongUser, "the license is for another user"))
             }
         }
-        if let holderKey = expectation.holderKey, holderKey != license.publicKey {
+        // The same bytes are the same key; other bytes are compared as keys (another encoding).
+        if let holderKey = expectation.holderKey, expectation.holderKeyInfo == nil || expectation.holderKeyInfo != license.publicKeyInfoBytes,
+            holderKey != license.publicKey
+        {
             return .failure(CALError(.wrongKey, "the license certifies another key than the holder's"))
         }
         if let product = expectation.product, product != extensionValue.product {

@@ -69,6 +69,9 @@ struct ClientLicenseSignerTests {
             let made = try ClientLicenseProfile.makeCertificate(contents, issuer: issuer, issuerKey: issuerKey)
             #expect(made.tbsCertificateBytes == expected.tbsCertificateBytes)
             #expect(try ClientLicenseProfile.check(signed).get() == contents.license)
+            // The key as the certificate encodes it, sliced out of the signed bytes.
+            #expect(signed.publicKeyInfoBytes == contents.publicKey.publicKeyInfoBytes)
+            #expect(issuer.publicKeyInfoBytes == issuerKey.publicKey.publicKeyInfoBytes)
         }
     }
 
