@@ -43,8 +43,9 @@ $(VENV_STAMP):
 certs: build
 	scripts/make-certs.sh "$(abspath $(CALKIT))" certs
 
-## bench: release-build benchmark of signing, minting, verifying, CRLs, and the license server over HTTP
-bench: deps
+## bench: release-build benchmark of signing, minting, verifying, CRLs, and the license server over HTTP,
+## beside Python cryptography and openssl ca -gencrl; figures in .build/bench/results.json (CALBENCH_QUICK=1: a few minutes)
+bench: deps venv
 	$(SWIFT) build -c release --product calkit
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench

@@ -100,7 +100,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Benchmarks/CALBench"
+            path: "Benchmarks/CALBench",
+            exclude: ["Peers/python_mint.py", "Peers/openssl_crl.py"]
         ),
         .target(
             name: "CALTestSupport",

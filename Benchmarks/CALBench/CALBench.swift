@@ -151,8 +151,34 @@ struct CALBench {
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
         print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
-        try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
-        try CRLScale.report(sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000])
+        let python = Peers.pythonMintRate(seconds: duration)
+        if let python {
+            print("Python cryptography, same profile in memory:  \(format(python)) /s  (CALKit mint / Python: \(String(format: "%.2f", mintInMemory.perSecond / python)))")
+        }
+
+        var results: [String: Double] = [
+            "raw_sign_per_s": rawSign.perSecond, "raw_verify_per_s": rawVerify.perSecond, "mint_in_memory_per_s": mintInMemory.perSecond,
+            "verify_per_s": verify.perSecond, "ocsp_in_process_per_s": ocsp.perSecond, "ocsp_kept_in_process_per_s": ocspKept.perSecond,
+        ]
+        results["python_mint_per_s"] = python
+        let http = try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
+        results.merge(http) { $1 }
+        let crl = try CRLScale.report(sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000])
+        results.merge(crl) { $1 }
+        try write(results)
+    }
+
+    /// Writes `.build/bench/results.json`: the run's figures by key (numbers; a peer's keys are
+    /// absent when it could not run).
+    static func write(_ results: [String: Double]) throws {
+        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/bench")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let file = folder.appendingPathComponent("results.json")
+        try encoder.encode(results).write(to: file)
+        print("")
+        print("figures: \(file.path)")
     }
 
     /// Only one row (`mint`: minting in memory; `store`: minting with the store; `verify`: full verification), so

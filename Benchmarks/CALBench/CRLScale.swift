@@ -67,10 +67,12 @@ enum CRLScale {
         )
     }
 
-    /// Runs every size in a child process and prints a table.
-    static func report(sizes: [Int]) throws {
+    /// Runs every size in a child process, and `openssl ca -gencrl` over the same count, and
+    /// prints a table; returns the figures `results.json` keeps (for 1,000,000 entries).
+    static func report(sizes: [Int]) throws -> [String: Double] {
+        var results: [String: Double] = [:]
         print("")
-        print("CRL scale (each size in its own process; peak RSS includes the process's setup)")
+        print("CRL scale (each size in its own process; peak RSS includes the process's setup); beside it openssl ca -gencrl")
         for size in sizes {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -95,7 +97,17 @@ enum CRLScale {
                     + "parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
                     + "\(value("lookups_per_s")) lookups/s, peak RSS \(value("peak_rss_mb")) MB"
             )
+            let openssl = Peers.opensslCRL(entries: size)
+            if let openssl {
+                print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          openssl ca -gencrl (index to PEM, signed): \(format(openssl.seconds)) s, peak RSS \(Int(openssl.peakMB)) MB")
+            }
+            if size == 1_000_000 {
+                results["crl_1m_build_sign_seconds"] = Double(value("build_sign_s"))
+                results["crl_1m_codec_peak_rss_mb"] = Double(value("peak_rss_mb"))
+                results["openssl_crl_1m_seconds"] = openssl?.seconds
+            }
         }
+        return results
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -25,8 +25,10 @@ enum HTTPBench {
         let inProcess: Double
     }
 
-    /// Runs the network rows and prints their table; `rawSign` is the raw P-256 signing rate of this run.
-    static func report(rawSign: Double, levels: [Int], requestsPerLevel: Int, ocspRequests: Int) async throws {
+    /// Runs the network rows and prints their table; `rawSign` is the raw P-256 signing rate of
+    /// this run. Returns the figures `results.json` keeps.
+    @discardableResult
+    static func report(rawSign: Double, levels: [Int], requestsPerLevel: Int, ocspRequests: Int) async throws -> [String: Double] {
         let calkit = try calkitExecutable()
         let deployment = try await BenchDeployment.make(seats: levels.count * requestsPerLevel)
         defer { deployment.remove() }
@@ -115,6 +117,15 @@ enum HTTPBench {
             ]
             print(row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + columns.joined(separator: "  "))
         }
+        var figures: [String: Double] = [:]
+        if let permanent = rows.first(where: { $0.name.hasPrefix("permanent CAL") && $0.clients == 64 }) {
+            figures["http_permanent_64_per_s"] = permanent.result.perSecond
+            figures["http_permanent_64_p99_ms"] = permanent.result.percentile(0.99) * 1000
+        }
+        if let ocsp = rows.first(where: { $0.name.hasPrefix("OCSP response (POST /ocsp, no nonce)") && $0.clients == 64 }) {
+            figures["ocsp_http_64_per_s"] = ocsp.result.perSecond
+        }
+        return figures
     }
 
     /// The in-process rates of the two logon decisions: temporaries for new devices, then permanent CALs for them.

@@ -1,0 +1,51 @@
+import Foundation
+
+/// The peers `make bench` measures beside CALKit in the same run: Python `cryptography` minting
+/// the same profile, and `openssl ca -gencrl` over the same revocation counts. Each runs as its
+/// own process (scripts beside this file) and prints `key=value` figures.
+enum Peers {
+    /// The folder of the peer scripts.
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
+    /// The Python with `cryptography`: `CALKIT_PYTHON`, or the Makefile's venv.
+    static var python: String {
+        if let path = ProcessInfo.processInfo.environment["CALKIT_PYTHON"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        return root + "/.build/venv/bin/python3"
+    }
+
+    /// Python `cryptography`'s in-memory minting rate of the client-license profile; nil when
+    /// Python or the package is missing.
+    static func pythonMintRate(seconds: Double) -> Double? {
+        run(python, [folder + "/python_mint.py", String(seconds)])["python_mint_per_s"]
+    }
+
+    /// `openssl ca -gencrl` over `entries` revoked certificates: seconds and peak memory (MB).
+    static func opensslCRL(entries: Int) -> (seconds: Double, peakMB: Double)? {
+        let figures = run(python, [folder + "/openssl_crl.py", String(entries)])
+        guard let seconds = figures["openssl_crl_s"], let peak = figures["openssl_crl_peak_rss_mb"] else { return nil }
+        return (seconds, peak)
+    }
+
+    /// Runs a peer and reads the `key=value` numbers it prints; empty if it could not run.
+    static func run(_ executable: String, _ arguments: [String]) -> [String: Double] {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { return [:] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return [:] }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return [:] }
+        var figures: [String: Double] = [:]
+        for pair in output.split(whereSeparator: \.isWhitespace) {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { figures[String(parts[0])] = value }
+        }
+        return figures
+    }
+}
