@@ -22,7 +22,10 @@ struct DurabilityTests {
         )
         #expect(result.status == 0, "\(result.error)")
         let calls = try SystemCallTrace(file: trace)
-        let created = try #require(calls.firstIndex { $0.name == "openat" && $0.path.contains("lic.pem") && $0.line.contains("O_CREAT") })
+        let created = try #require(
+            calls.firstIndex { $0.name == "openat" && $0.path.contains("lic.pem") && $0.line.contains("O_CREAT") },
+            "no openat of the license file among \(calls.calls.count) calls; strace said: \(result.error.suffix(500)); last: \(calls.calls.suffix(4).map(\.line))"
+        )
         try expectSynced(calls, before: created)
     }
 
@@ -40,13 +43,19 @@ struct DurabilityTests {
         tracer.standardError = FileHandle.nullDevice
         try tracer.run()
         defer { if tracer.isRunning { kill(tracer.processIdentifier, SIGKILL); tracer.waitUntilExit() } }
-        // Attached once the tracer sees the service answer.
-        let deadline = Date().addingTimeInterval(20)
+        // Attached once the tracer sees the service answer (a loaded machine can take a while to
+        // attach to every thread).
+        let deadline = Date().addingTimeInterval(90)
+        var attached = false
         repeat {
             _ = try ExternalTool.run("/usr/bin/curl", ["-s", "-o", "/dev/null", service.url + "/v1/status"])
-            if let text = try? String(contentsOfFile: trace, encoding: .utf8), text.contains("HTTP/1.1 200") { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            if let text = try? String(contentsOfFile: trace, encoding: .utf8), text.contains("HTTP/1.1 200") {
+                attached = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.2)
         } while Date() < deadline
+        try #require(attached, "strace never saw the service answer")
 
         let csr = try String(contentsOfFile: workspace.file("c1.csr"), encoding: .utf8)
         let body = try workspace.folder.write(
@@ -60,7 +69,7 @@ struct DurabilityTests {
         // strace writes each line as it goes; once the answer is in the file, it is stopped with
         // SIGKILL (it inherits the test runner's blocked signals, so SIGINT never reaches it; the
         // kernel detaches the service, which goes on).
-        let traced = Date().addingTimeInterval(10)
+        let traced = Date().addingTimeInterval(90)
         while Date() < traced {
             let text = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
             if let wal = text.range(of: "calkit.sqlite-wal", options: .backwards), text[wal.upperBound...].contains("HTTP/1.1 200") { break }
@@ -70,7 +79,10 @@ struct DurabilityTests {
         tracer.waitUntilExit()
 
         let calls = try SystemCallTrace(file: trace)
-        let lastWALWrite = try #require(calls.lastIndex { $0.isWrite && $0.path.hasSuffix("calkit.sqlite-wal") }, "the license was recorded")
+        let lastWALWrite = try #require(
+            calls.lastIndex { $0.isWrite && $0.path.hasSuffix("calkit.sqlite-wal") },
+            "no WAL write among \(calls.calls.count) traced calls; last: \(calls.calls.suffix(4).map(\.line))"
+        )
         let answered = try #require(
             calls.firstIndex { $0.index > lastWALWrite && $0.isWrite && $0.line.contains("HTTP/1.1 200") }, "the answer followed the commit"
         )
