@@ -16,8 +16,7 @@ struct DurabilityTests {
         let trace = workspace.file("issue.trace")
         let result = try ExternalTool.run(
             "/usr/bin/strace",
-            ["-f", "-y", "-qq", "-s", "64", "-o", trace, "-e", Self.traced, ExternalTool.calkitPath]
-                + ["server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "lic.pem"],
+            Self.tracing(into: trace) + ["server", "issue", "--home", "ls", "--request", "c1.csr", "--type", "per-device", "--out", "lic.pem"],
             in: workspace.folder.path
         )
         #expect(result.status == 0, "\(result.error)")
@@ -32,31 +31,14 @@ struct DurabilityTests {
     @Test("serve: POST /v1/licenses is answered only after the journal and the WAL are synced")
     func httpAnswer() throws {
         let workspace = try CLIWorkspace.activated(seats: 3)
-        let service = try RunningService(
-            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"], in: workspace.folder.path
-        )
-        defer { service.stop() }
         let trace = workspace.file("serve.trace")
-        let tracer = Process()
-        tracer.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
-        tracer.arguments = ["-f", "-y", "-qq", "-s", "64", "-o", trace, "-e", Self.traced, "-p", String(service.processIdentifier)]
-        tracer.standardError = FileHandle.nullDevice
-        try tracer.run()
-        defer { if tracer.isRunning { kill(tracer.processIdentifier, SIGKILL); tracer.waitUntilExit() } }
-        // Attached once the tracer sees the service answer (a loaded machine can take a while to
-        // attach to every thread).
-        let deadline = Date().addingTimeInterval(90)
-        var attached = false
-        repeat {
-            _ = try ExternalTool.run("/usr/bin/curl", ["-s", "-o", "/dev/null", service.url + "/v1/status"])
-            if let text = try? String(contentsOfFile: trace, encoding: .utf8), text.contains("HTTP/1.1 200") {
-                attached = true
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.2)
-        } while Date() < deadline
-        try #require(attached, "strace never saw the service answer")
-
+        // The service runs under strace (seccomp-filtered: only the traced calls stop it).
+        let service = try RunningService(
+            "/usr/bin/strace",
+            Self.tracing(into: trace) + ["server", "serve", "--home", "ls", "--open-requests", "--listen", "127.0.0.1:0"],
+            in: workspace.folder.path
+        )
+        defer { Self.stopTraced(service) }
         let csr = try String(contentsOfFile: workspace.file("c1.csr"), encoding: .utf8)
         let body = try workspace.folder.write(
             "request.json", Array(try JSONSerialization.data(withJSONObject: ["csr": csr, "mode": "per-device", "product": "Desk"]))
@@ -66,17 +48,8 @@ struct DurabilityTests {
             ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json", "--data-binary", "@" + body, service.url + "/v1/licenses"]
         )
         #expect(answer.output == "200")
-        // strace writes each line as it goes; once the answer is in the file, it is stopped with
-        // SIGKILL (it inherits the test runner's blocked signals, so SIGINT never reaches it; the
-        // kernel detaches the service, which goes on).
-        let traced = Date().addingTimeInterval(90)
-        while Date() < traced {
-            let text = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
-            if let wal = text.range(of: "calkit.sqlite-wal", options: .backwards), text[wal.upperBound...].contains("HTTP/1.1 200") { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        kill(tracer.processIdentifier, SIGKILL)
-        tracer.waitUntilExit()
+        // The service stops (and strace with it, its trace complete) before the trace is read.
+        Self.stopTraced(service)
 
         let calls = try SystemCallTrace(file: trace)
         let lastWALWrite = try #require(
@@ -87,6 +60,19 @@ struct DurabilityTests {
             calls.firstIndex { $0.index > lastWALWrite && $0.isWrite && $0.line.contains("HTTP/1.1 200") }, "the answer followed the commit"
         )
         try expectSynced(calls, before: answered)
+    }
+
+    /// strace's arguments: follow threads and children, seccomp-filtered, descriptors as paths,
+    /// into `file`; then `calkit`.
+    static func tracing(into file: String) -> [String] {
+        ["-f", "--seccomp-bpf", "-y", "-qq", "-s", "64", "-o", file, "-e", traced, ExternalTool.calkitPath]
+    }
+
+    /// Stops a service running under strace: SIGTERM to calkit (strace inherits the test
+    /// runner's blocked signals, so it is not signalled itself), then strace ends with it.
+    static func stopTraced(_ service: RunningService) {
+        _ = try? ExternalTool.run("/usr/bin/pkill", ["-TERM", "-P", String(service.processIdentifier)])
+        service.stop()
     }
 
     /// The ledger journal's last write before `index` is synced before the WAL's last write (the
