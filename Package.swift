@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -49,10 +51,13 @@ let package = Package(
         // Every licensing rule, as pure functions over plain values: no files, no SQL, no clock.
         .target(name: "CALLicensing", dependencies: ["CALCore"]),
         // swift-crypto only for the audit log's SHA-256 hash chain.
-        .target(name: "CALStore", dependencies: ["CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto]),
+        .target(
+            name: "CALStore",
+            dependencies: ["CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto, .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         .target(name: "CALClient", dependencies: ["CALCore", "CALLicensing", x509, crypto, asn1]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
-        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509]),
+        .target(name: "CALLicenseServer", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, .product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),
         // The messages of the HTTP API and the error-code <-> status table, shared by both sides.
         .target(name: "CALWire", dependencies: ["CALCore", x509]),
@@ -70,6 +75,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // What hosts, clients and the CLI use to reach the services (AsyncHTTPClient, one shared client).

@@ -1,5 +1,6 @@
 import CALCore
 internal import CALStore
+import CoreMetrics
 import Foundation
 import Synchronization
 
@@ -35,6 +36,7 @@ final class OCSPResponseCache: Sendable {
         let entry = entries.withLock { $0[key] }
         let hit = entry.flatMap { $0.status == status && now < $0.freshUntil ? $0.bytes : nil }
         counts.withLock { hit == nil ? ($0.misses += 1) : ($0.hits += 1) }
+        Counter(label: hit == nil ? "calkit_ocsp_cache_misses_total" : "calkit_ocsp_cache_hits_total").increment()
         return hit
     }
 

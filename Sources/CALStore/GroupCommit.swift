@@ -1,4 +1,5 @@
 import CALCore
+import CoreMetrics
 import Foundation
 import GRDB
 
@@ -57,7 +58,9 @@ final class GroupCommit: @unchecked Sendable {
                 let batch = Array(waiting.prefix(Self.largestBatch))
                 waiting.removeFirst(batch.count)
                 condition.unlock()
+                let started = DispatchTime.now().uptimeNanoseconds
                 commit(batch)
+                Self.record(batch: batch.count, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
                 condition.lock()
                 totals.batches += 1
                 totals.writers += batch.count
@@ -69,6 +72,15 @@ final class GroupCommit: @unchecked Sendable {
             guard let outcome else { throw CALError.storage("a write ended without its batch committing or failing") }
             try outcome.get()
         }
+    }
+
+    /// Records one batch for operators (swift-metrics: nothing unless the process bootstrapped a
+    /// backend, as `serve` does): commits, writers, and the time to commit and sync.
+    private static func record(batch writers: Int, nanoseconds: UInt64) {
+        Counter(label: "calkit_ledger_commits_total").increment()
+        Counter(label: "calkit_ledger_commit_writers_total").increment(by: writers)
+        Recorder(label: "calkit_ledger_batch_writers").record(writers)
+        Timer(label: "calkit_ledger_commit_seconds").recordNanoseconds(Int64(clamping: nanoseconds))
     }
 
     /// Runs a batch in the one transaction `transaction` opens (it calls its argument inside the

@@ -18,6 +18,8 @@ public enum MediaType {
     public static let ocspResponse = "application/ocsp-response"
     /// CMS SignedData (DER): a key pack or a transfer grant.
     public static let cms = "application/cms"
+    /// Prometheus's text exposition format (`GET /metrics`).
+    public static let prometheusText = "text/plain; version=0.0.4; charset=utf-8"
     /// Bytes with no more specific type (a key pack installed on a license server).
     public static let octetStream = "application/octet-stream"
 

@@ -19,6 +19,8 @@ public enum WirePath {
     public static let ocsp = "/ocsp"
     /// `GET`: the current CRL (both services).
     public static let crl = "/crl"
+    /// The process's metrics for Prometheus (text format).
+    public static let metrics = "/metrics"
 
     // MARK: Clearinghouse
     /// `POST`: automatic activation; an activation request in, the chain out.

@@ -172,3 +172,39 @@ struct LicenseServerServiceTests {
         }
     }
 }
+
+@Suite("GET /metrics: what operators watch, in Prometheus's text format")
+struct MetricsRouteTests {
+    @Test("Requests per route and status with their latency, ledger commits, OCSP cache hits, seats free per product, CRL age; the admin token when the service has one")
+    func metrics() async throws {
+        let deployment = try await Deployment.make(packs: [(.perDevice, 5)])
+        let (_, credential) = try deployment.server.enrollHost(name: "rdsh-01")
+        let message = try LicenseServerServiceTests.request(deployment, device: "PC-1")
+        let license = try deployment.issue(to: try deployment.client("PC-2")).certificate
+        let ocsp = try OCSPRequest(certificateIDs: [try OCSPCertificateID(certificate: license, issuer: try deployment.server.chain()[0])]).derBytes()
+        try await LicenseServerServiceTests.service(deployment).run { client in
+            #expect(try await client.json(.post, WirePath.licenses, message, bearer: credential).status == 200)
+            for _ in 0..<2 { #expect(try await client.send(.post, WirePath.ocsp, body: ocsp, type: MediaType.ocspRequest).status == 200) }
+            #expect(try await client.send(.get, WirePath.crl).status == 200)
+            #expect(try await client.send(.get, WirePath.metrics).status == 401)
+            #expect(try await client.send(.get, WirePath.metrics, bearer: "wrong-token-0123456789abcdef").status == 403)
+            let scraped = try await client.send(.get, WirePath.metrics, bearer: LicenseServerServiceTests.adminToken)
+            #expect(scraped.status == 200)
+            #expect(scraped.headers[.contentType] == MediaType.prometheusText)
+            let text = String(decoding: scraped.body, as: UTF8.self)
+            let lines = text.split(separator: "\n").map(String.init)
+            func value(_ prefix: String) -> Double? {
+                lines.first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            }
+            #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("http_route=\"/v1/licenses\"") && $0.contains("http_response_status_code=\"200\"") })
+            #expect(lines.contains { $0.hasPrefix("http_server_request_duration_bucket{") && $0.contains("http_route=\"/ocsp\"") })
+            #expect((value("calkit_ledger_commits_total") ?? 0) >= 1)
+            #expect(lines.contains { $0.hasPrefix("calkit_ledger_commit_seconds_bucket") })
+            #expect((value("calkit_ocsp_cache_hits_total") ?? 0) >= 1)
+            // One permanent CAL took a seat of five; the first logon over HTTP got a temporary license.
+            let seats = lines.first { $0.hasPrefix("calkit_seats_free{") && $0.contains("product=\"\(Deployment.product)\"") && $0.contains("license_type=\"per-device\"") }
+            #expect(seats.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } == 4)
+            #expect(value("calkit_crl_age_seconds") != nil)
+        }
+    }
+}

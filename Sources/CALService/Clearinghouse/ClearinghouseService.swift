@@ -1,6 +1,8 @@
 import CALClearinghouse
 import CALCore
+import Foundation
 import Hummingbird
+import Metrics
 
 /// The clearinghouse's HTTP service: automatic activation (an activation request and a one-time
 /// activation code in, the chain out), key packs and transfer grants for the operator, and the
@@ -40,7 +42,11 @@ public struct ClearinghouseService: Sendable {
             .add(to: routes)
         PackSaleController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: routes)
         TransferController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: routes)
-        CRLController { try clearinghouse.revocationStamp() } make: { try clearinghouse.revocationList().derBytes }.add(to: routes)
+        let crl = CRLController { try clearinghouse.revocationStamp() } make: { try clearinghouse.revocationList().derBytes }
+        crl.add(to: routes)
+        MetricsController(token: operatorToken) {
+            if let age = crl.age(at: Date()) { Gauge(label: "calkit_crl_age_seconds").record(age) }
+        }.add(to: routes)
         return routes.build()
     }
 }

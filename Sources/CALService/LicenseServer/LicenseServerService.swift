@@ -1,6 +1,8 @@
 import CALCore
 import CALLicenseServer
+import Foundation
 import Hummingbird
+import Metrics
 
 /// The license server's HTTP service: licenses for session hosts, status and chain, packs,
 /// revocations with the CRL and the OCSP responder (RFC 6960), and the operator's report, one
@@ -51,7 +53,15 @@ public struct LicenseServerService: Sendable {
         PackController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: routes)
         RevocationController(server: server, adminToken: adminToken, bodyLimit: bodyLimit).add(to: routes)
         OCSPController(server: server, bodyLimit: bodyLimit).add(to: routes)
-        CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }.add(to: routes)
+        let crl = CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }
+        crl.add(to: routes)
+        MetricsController(token: adminToken) {
+            for usage in try server.status().products {
+                Gauge(label: "calkit_seats_free", dimensions: [("product", usage.product), ("license_type", usage.licenseType.rawValue)])
+                    .record(usage.free)
+            }
+            if let age = crl.age(at: Date()) { Gauge(label: "calkit_crl_age_seconds").record(age) }
+        }.add(to: routes)
         return routes.build()
     }
 }

@@ -12,6 +12,9 @@ struct CRLController: Sendable {
     let make: @Sendable () throws -> [UInt8]
     private let cache = PublishedCRLCache()
 
+    /// Seconds since the CRL served was made (for operators' metrics); nil before the first.
+    func age(at now: Date) -> TimeInterval? { cache.age(at: now) }
+
     init(stamp: @escaping @Sendable () throws -> String, make: @escaping @Sendable () throws -> [UInt8]) {
         self.stamp = stamp
         self.make = make

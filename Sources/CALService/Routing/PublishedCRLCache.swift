@@ -8,6 +8,13 @@ final class PublishedCRLCache: @unchecked Sendable {
     /// A CRL is made again after this long even if nothing changed (it is valid for 24 hours).
     static let refreshInterval: TimeInterval = 3600
 
+    /// How long ago the CRL kept was made, at `now`; nil before the first.
+    func age(at now: Date) -> TimeInterval? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entry.map { now.timeIntervalSince($0.madeAt) }
+    }
+
     /// The cached CRL for `stamp`, or a new one from `make`.
     func value(stamp: String, now: Date, make: () throws -> [UInt8]) throws -> [UInt8] {
         lock.lock()

@@ -10,10 +10,13 @@ struct ServiceRoutes {
     let router: Router<ServiceRequestContext>
     private let table = RouteTable()
 
-    /// A router with the middleware every CALKit service runs: one log line per request, the
+    /// A router with the middleware every CALKit service runs: request metrics, one log line per request, the
     /// one place failures become JSON answers, and the body deadline.
     init(bodyLimit: Int) {
         router = Router(context: ServiceRequestContext.self, options: .autoGenerateHeadEndpoints)
+        // Metrics first bootstrapped, so Hummingbird's request metrics reach the registry.
+        _ = ServiceMetrics.registry
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: JSONErrorMiddleware(routes: table))
         router.add(middleware: BodyDeadlineMiddleware(seconds: BodyDeadlineMiddleware<ServiceRequestContext>.standardSeconds, limit: bodyLimit))
