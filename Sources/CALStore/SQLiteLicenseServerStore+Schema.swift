@@ -106,6 +106,18 @@ extension SQLiteLicenseServerStore {
         )
     }
 
+    /// The revoked licenses of one issuer in CRL order, with every column a CRL reads: a CRL
+    /// reads them from this index alone, as they are listed, without sorting a million rows in a
+    /// temporary B-tree first.
+    @Sendable static func indexRevokedByIssuer(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX licenses_revoked_by_issuer ON licenses(issuer_key_id, revoked_at, serial, not_after, revocation_reason)
+                WHERE revoked_at IS NOT NULL
+                """
+        )
+    }
+
     @Sendable static func addSettings(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
     }

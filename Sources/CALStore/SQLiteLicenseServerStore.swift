@@ -21,6 +21,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v7-issuers", Self.addIssuers),
                 ("license-server-v8-audit-time", AuditLog.indexTime),
                 ("license-server-v9-hosts", Self.addHosts),
+                ("license-server-v10-revoked-by-issuer", Self.indexRevokedByIssuer),
             ]
         )
     }

@@ -106,3 +106,16 @@ final class Outcomes: @unchecked Sendable {
 
     var all: [(key: Int, value: Result<Int, CALError>)] { lock.withLock { results.sorted { $0.key < $1.key } } }
 }
+
+@Suite("Indexes serve the ledger's large reads")
+struct LedgerIndexTests {
+    @Test("A CRL's entries of one issuer are read from an index in CRL order: no temporary B-tree sorts them")
+    func crlOrderWithoutSort() throws {
+        let folder = try TemporaryFolder("ledger-index")
+        let store = try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite"))
+        let sql = StoreDatabase.revocationQuery(table: "licenses", serialColumn: "serial", scopeColumn: "issuer_key_id")
+        let plan = try store.database.queryPlan(sql, arguments: [1_800_000_000.0, "issuer"])
+        #expect(plan.contains { $0.contains("licenses_revoked_by_issuer") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+    }
+}
