@@ -108,7 +108,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/CALBench",
-            exclude: ["Peers/python_mint.py", "Peers/openssl_crl.py"]
+            exclude: ["Peers/python_mint.py", "Peers/openssl_crl.py", "Peers/ledger_fill.py"]
         ),
         .target(
             name: "CALTestSupport",

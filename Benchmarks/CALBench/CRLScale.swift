@@ -57,13 +57,31 @@ enum CRLScale {
         for probe in probes where parsed.entry(for: probe) != nil { found += 1 }
         let lookup = seconds(clock.now - lookupStart)
 
+        // End to end: `calkit server crl` over a ledger holding as many revoked licenses.
+        var serverCRL = "server_crl_s=- server_crl_peak_rss_mb=-"
+        if Peers.fillLedger(deployment.folder + "/ls/calkit.sqlite", revoked: count) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try HTTPBench.calkitExecutable())
+            process.arguments = ["server", "crl", "--home", deployment.folder + "/ls", "--out", deployment.folder + "/server.crl", "--der"]
+            process.standardOutput = FileHandle.nullDevice
+            let start = clock.now
+            try process.run()
+            process.waitUntilExit()
+            let elapsed = seconds(clock.now - start)
+            var children = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &children)
+            if process.terminationStatus == 0 {
+                serverCRL = "server_crl_s=\(format(elapsed)) server_crl_peak_rss_mb=\(children.ru_maxrss / 1024)"
+            }
+        }
+
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print(
             "entries=\(count) build_sign_s=\(format(build)) size_mb=\(format(Double(bytes.count) / 1_048_576)) "
                 + "pem_s=\(format(pem)) pem_mb=\(format(Double(pemLength) / 1_048_576)) swift_asn1_pem_s=\(quadraticPEM) "
                 + "parse_s=\(format(parse)) verify_s=\(format(signature)) signature_ok=\(signed) "
-                + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024)"
+                + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024) " + serverCRL
         )
     }
 
@@ -97,11 +115,14 @@ enum CRLScale {
                     + "parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
                     + "\(value("lookups_per_s")) lookups/s, peak RSS \(value("peak_rss_mb")) MB"
             )
+            print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          calkit server crl (ledger to DER, end to end): \(value("server_crl_s")) s, peak RSS \(value("server_crl_peak_rss_mb")) MB")
             let openssl = Peers.opensslCRL(entries: size)
             if let openssl {
                 print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          openssl ca -gencrl (index to PEM, signed): \(format(openssl.seconds)) s, peak RSS \(Int(openssl.peakMB)) MB")
             }
             if size == 1_000_000 {
+                results["crl_1m_seconds"] = Double(value("server_crl_s"))
+                results["crl_1m_peak_rss_mb"] = Double(value("server_crl_peak_rss_mb"))
                 results["crl_1m_build_sign_seconds"] = Double(value("build_sign_s"))
                 results["crl_1m_codec_peak_rss_mb"] = Double(value("peak_rss_mb"))
                 results["openssl_crl_1m_seconds"] = openssl?.seconds

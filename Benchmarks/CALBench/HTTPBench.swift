@@ -174,7 +174,7 @@ enum HTTPBench {
     }
 
     /// `calkit` beside this executable (both built by `make bench`), or `CALKIT_BIN`.
-    private static func calkitExecutable() throws -> String {
+    static func calkitExecutable() throws -> String {
         if let path = ProcessInfo.processInfo.environment["CALKIT_BIN"] { return path }
         let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let path = own.deletingLastPathComponent().appendingPathComponent("calkit").path

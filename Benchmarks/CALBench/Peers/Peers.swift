@@ -28,6 +28,11 @@ enum Peers {
         return (seconds, peak)
     }
 
+    /// Fills the ledger at `path` with `count` revoked licenses of its active issuer; false if it could not.
+    static func fillLedger(_ path: String, revoked count: Int) -> Bool {
+        run(python, [folder + "/ledger_fill.py", path, String(count)])["filled"] == Double(count)
+    }
+
     /// Runs a peer and reads the `key=value` numbers it prints; empty if it could not run.
     static func run(_ executable: String, _ arguments: [String]) -> [String: Double] {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return [:] }
