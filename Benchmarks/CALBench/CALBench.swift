@@ -54,34 +54,33 @@ struct CALBench {
         let rawKey = P256.Signing.PrivateKey()
         let message = Array(repeating: UInt8(0x42), count: 512)
         let rawSignature = try rawKey.signature(for: message)
-        let rawSign = try Measurement.run("raw P-256 sign (swift-crypto)", duration: duration) {
-            _ = try rawKey.signature(for: message)
-        }
-        let rawVerify = Measurement.run("raw P-256 verify (swift-crypto)", duration: duration) {
-            precondition(rawKey.publicKey.isValidSignature(rawSignature, for: message))
-        }
-
         // Minting in memory: build and sign the certificate (DER), no store, with the issuer's
-        // signer made once as the license server does.
+        // signer made once as the license server does; in rounds alternating with raw signing.
         let subject = LicenseSubject.device("BENCH-1")
         let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
-        let mintInMemory = try Measurement.run("CAL mint, in memory (signed DER)", duration: duration) {
-            let now = Date()
-            let contents = ClientLicenseProfile.Contents(
-                publicKey: deployment.request.publicKey,
-                subject: subject,
-                license: LicenseExtension(
-                    licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
-                    licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
-                ),
-                serialNumber: SerialNumbers.random(),
-                notBefore: now,
-                notAfter: now.addingDays(60),
-                // As the server does per request: the key as the request encoded it.
-                publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: deployment.request)
-            )
-            _ = try signer.sign(contents)
-        }
+        let licenseValue = LicenseExtension(
+            licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
+            licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
+        )
+        let request = deployment.request
+        let (rawSign, mintInMemory) = try await Measurement.alternating(
+            ("raw P-256 sign (swift-crypto)", { _ = try rawKey.signature(for: message) }),
+            (
+                "CAL mint, in memory (signed DER)",
+                {
+                    let now = Date()
+                    _ = try signer.sign(
+                        ClientLicenseProfile.Contents(
+                            publicKey: request.publicKey, subject: subject, license: licenseValue, serialNumber: SerialNumbers.random(),
+                            notBefore: now, notAfter: now.addingDays(60),
+                            // As the server does per request: the key as the request encoded it.
+                            publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: request)
+                        )
+                    )
+                }
+            ),
+            duration: duration
+        )
 
         // Minting through the license server: CSR check, seat, signing and the SQLite record, one transaction each.
         let mintWithStore = try Measurement.run("CAL mint + SQLite record (1 txn each)", duration: duration) {
@@ -92,11 +91,19 @@ struct CALBench {
         let license = try deployment.issue()
         let verifier = deployment.verifier
         let expectation = LicenseVerifier.Expectation(deviceID: "BENCH-1", holderKey: deployment.client.publicKey, product: "Bench")
-        let verify = try await Measurement.run("full license verification", duration: duration) {
-            guard case .success = await verifier.verify(license, at: Date(), expecting: expectation) else {
-                throw CALError.chainDoesNotVerify("benchmark license did not verify")
-            }
-        }
+        let publicKey = rawKey.publicKey
+        let (rawVerify, verify) = try await Measurement.alternating(
+            ("raw P-256 verify (swift-crypto)", { precondition(publicKey.isValidSignature(rawSignature, for: message)) }),
+            (
+                "full license verification",
+                {
+                    guard case .success = await verifier.verify(license, at: Date(), expecting: expectation) else {
+                        throw CALError.chainDoesNotVerify("benchmark license did not verify")
+                    }
+                }
+            ),
+            duration: duration
+        )
 
         // OCSP: parse a request, look the serial up in the store, sign the response.
         let ocspRequest = try OCSPRequest(
@@ -139,6 +146,7 @@ struct CALBench {
 
         let all = [rawSign, rawVerify, mintInMemory, mintWithStore, verify, ocsp, ocspKept, decide, requestInProcess]
         print("CALKit benchmark — release build, P-256, \(duration) s per row, one run")
+        print("(raw sign | mint and raw verify | verification alternate in 7 rounds each; their rates are the rounds' medians)")
         print("")
         let width = all.map(\.name.count).max() ?? 0
         for measurement in all {
