@@ -108,9 +108,10 @@ struct SystemCallTrace {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         var pending: [Substring: (name: String, path: String, line: String)] = [:]
         for line in text.split(separator: "\n") {
+            // `PID  call(...)`: strace pads the PID to five columns, so short PIDs have more spaces.
             let parts = line.split(separator: " ", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let (process, call) = (parts[0], parts[1])
+            let (process, call) = (parts[0], parts[1].drop { $0 == " " })
             if call.hasPrefix("<... ") {
                 guard let started = pending.removeValue(forKey: process) else { continue }
                 if started.name == "fsync" || started.name == "fdatasync" { append(started.name, started.path, started.line) }
