@@ -54,31 +54,11 @@ struct CALBench {
         let rawKey = P256.Signing.PrivateKey()
         let message = Array(repeating: UInt8(0x42), count: 512)
         let rawSignature = try rawKey.signature(for: message)
-        // Minting in memory: build and sign the certificate (DER), no store, with the issuer's
-        // signer made once as the license server does; in rounds alternating with raw signing.
-        let subject = LicenseSubject.device("BENCH-1")
-        let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
-        let licenseValue = LicenseExtension(
-            licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
-            licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
-        )
-        let request = deployment.request
+        // Minting in memory, in rounds alternating with raw signing.
+        let mint = try Self.minting(deployment)
         let (rawSign, mintInMemory) = try await Measurement.alternating(
             ("raw P-256 sign (swift-crypto)", { _ = try rawKey.signature(for: message) }),
-            (
-                "CAL mint, in memory (signed DER)",
-                {
-                    let now = Date()
-                    _ = try signer.sign(
-                        ClientLicenseProfile.Contents(
-                            publicKey: request.publicKey, subject: subject, license: licenseValue, serialNumber: SerialNumbers.random(),
-                            notBefore: now, notAfter: now.addingDays(60),
-                            // As the server does per request: the key as the request encoded it.
-                            publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: request)
-                        )
-                    )
-                }
-            ),
+            ("CAL mint, in memory (signed DER)", { try mint() }),
             duration: duration
         )
 
@@ -196,22 +176,7 @@ struct CALBench {
         defer { deployment.remove() }
         let measurement: Measurement
         if row == "mint" {
-            let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
-            let subject = LicenseSubject.device("BENCH-1")
-            let license = LicenseExtension(
-                licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
-                licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
-            )
-            measurement = try Measurement.run("CAL mint, in memory (signed DER)", duration: duration) {
-                let now = Date()
-                _ = try signer.sign(
-                    ClientLicenseProfile.Contents(
-                        publicKey: deployment.request.publicKey, subject: subject, license: license,
-                        serialNumber: SerialNumbers.random(), notBefore: now, notAfter: now.addingDays(60),
-                        publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: deployment.request)
-                    )
-                )
-            }
+            measurement = try Measurement.run("CAL mint, in memory (signed DER)", duration: duration, try Self.minting(deployment))
         } else if row == "verify" {
             let license = try deployment.issue()
             let verifier = deployment.verifier
@@ -227,6 +192,27 @@ struct CALBench {
             }
         }
         print("\(measurement.name): \(format(measurement.perSecond)) /s")
+    }
+
+    /// One license minted in memory as the license server mints it: built and signed (DER) with
+    /// the issuer's signer made once, the key as the request encoded it; no store.
+    static func minting(_ deployment: BenchDeployment) throws -> @Sendable () throws -> Void {
+        let signer = try ClientLicenseSigner(issuer: deployment.serverCertificate, issuerKey: deployment.serverKey)
+        let subject = LicenseSubject.device("BENCH-1")
+        let license = LicenseExtension(
+            licenseType: .perDevice, status: .permanent, product: "Bench", productVersion: "1",
+            licenseServerID: deployment.server.serverID, subjectHash: subject.hash, keyPackID: deployment.pack.content.keyPackID
+        )
+        let request = deployment.request
+        return {
+            let now = Date()
+            _ = try signer.sign(
+                ClientLicenseProfile.Contents(
+                    publicKey: request.publicKey, subject: subject, license: license, serialNumber: SerialNumbers.random(),
+                    notBefore: now, notAfter: now.addingDays(60), publicKeyInfo: ClientLicenseRequest.publicKeyInfo(of: request)
+                )
+            )
+        }
     }
 
     static func format(_ value: Double) -> String {

@@ -19,11 +19,6 @@ struct OCSPResponder {
         return known
     }
 
-    /// The signed response to `request` at `now`, valid for `validity` seconds.
-    func respond(to request: OCSPRequest, now: Date, validity: TimeInterval) throws -> OCSPResponse {
-        try respond(to: request, known: try ledgerStatus(for: request), now: now, validity: validity)
-    }
-
     /// The signed response to `request` stating `known`, at `now`, valid for `validity` seconds.
     func respond(to request: OCSPRequest, known: IssuerRevocationStatus, now: Date, validity: TimeInterval) throws -> OCSPResponse {
         let responses = request.certificateIDs.map { id in

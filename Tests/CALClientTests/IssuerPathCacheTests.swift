@@ -72,4 +72,20 @@ struct IssuerPathCacheTests {
         )
         #expect(code(await verifier.verify(odd, at: Date())) == .untrustedRoot)
     }
+
+    @Test("A server certificate the clearinghouse revokes after its path was cached: its licenses are issuer-revoked at once")
+    func revokedAfterCached() async throws {
+        let deployment = try await Deployment.make()
+        let license = try deployment.issue(to: try deployment.client("PC-1")).certificate
+        #expect(code(await (try deployment.verifier).verify(license, at: Date())) == nil)
+        let server = try deployment.server.chain()[0]
+        let rootKey = try PrivateKeyFile.read(from: deployment.clearinghouse.home.file("root-key.pem"))
+        let rootList = try CertificateRevocationList.sign(
+            issuer: deployment.clearinghouse.root, key: rootKey,
+            entries: [.init(serial: Array(server.serialNumber.bytes), revokedAt: Date().addingTimeInterval(-60), reason: .keyCompromise)],
+            thisUpdate: Date().addingTimeInterval(-120), nextUpdate: Date().addingTimeInterval(86_400), number: 1
+        )
+        let host = LicenseVerifier(trustRoots: [deployment.clearinghouse.root], intermediates: [server], revocationLists: [rootList])
+        #expect(code(await host.verify(license, at: Date())) == .issuerRevoked)
+    }
 }

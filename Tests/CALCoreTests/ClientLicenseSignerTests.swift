@@ -1,6 +1,5 @@
 import CALCore
 import Foundation
-import SwiftASN1
 import Testing
 import X509
 
@@ -79,9 +78,9 @@ struct ClientLicenseSignerTests {
     func keyFromRequest(_ keyType: KeyType) throws {
         let clientKey = try keyType.generate()
         let request = try ClientLicenseRequest.make(for: .device("PC-9"), key: clientKey)
-        let reparsed = try CertificateSigningRequest(derEncoded: try DERBytesOf.request(request))
+        let reparsed = try CertificateSigningRequest(derEncoded: try request.derBytes())
         let info = try #require(ClientLicenseRequest.publicKeyInfo(of: reparsed))
-        #expect(info == (try DERBytesOf.publicKey(clientKey.publicKey)))
+        #expect(info == clientKey.publicKey.publicKeyInfoBytes)
 
         let issuerKey = try KeyType.p256.generate()
         let issuer = try RootProfile.makeCertificate(name: "Issuer", key: issuerKey, notBefore: Date(), years: 5)
@@ -91,20 +90,5 @@ struct ClientLicenseSignerTests {
         let signer = try ClientLicenseSigner(issuer: issuer, issuerKey: issuerKey)
         let signed = try Certificate(derEncoded: try signer.sign(contents))
         #expect(signed.tbsCertificateBytes == (try reference(contents, issuer: issuer, issuerKey: issuerKey)).tbsCertificateBytes)
-    }
-}
-
-/// DER of swift-certificates values, for comparisons.
-enum DERBytesOf {
-    static func request(_ request: CertificateSigningRequest) throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(request)
-        return serializer.serializedBytes
-    }
-
-    static func publicKey(_ key: Certificate.PublicKey) throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(key)
-        return serializer.serializedBytes
     }
 }

@@ -33,9 +33,8 @@ public enum ClientLicenseRequest {
     /// other key's DER is canonical already): a license then carries it without the key being
     /// converted and encoded again. Nil otherwise (the key is then encoded from its value).
     public static func publicKeyInfo(of request: CertificateSigningRequest) -> [UInt8]? {
-        var serializer = DER.Serializer()
-        guard (try? serializer.serialize(request)) != nil,
-            let info = DERBytes.children(of: serializer.serializedBytes[...])?.first,
+        guard let requestBytes = try? request.derBytes(),
+            let info = DERBytes.children(of: requestBytes[...])?.first,
             let infoChildren = DERBytes.children(of: info), infoChildren.count >= 3,
             let keyBits = DERBytes.lastChildContents(of: Array(infoChildren[2]))
         else { return nil }

@@ -64,8 +64,9 @@ public struct ClientLicenseSigner: Sendable {
     /// issuer's; `contents.revocationPointers` is ignored (the signer's own are used).
     public func sign(_ contents: ClientLicenseProfile.Contents) throws -> [UInt8] {
         // The client's key once: the SubjectPublicKeyInfo, whose BIT STRING the key identifier hashes.
-        let publicKeyInfo = try contents.publicKeyInfo ?? Self.der { try $0.serialize(contents.publicKey) }
-        guard let keyBits = DERBytes.lastChildContents(of: publicKeyInfo), keyBits.count > 1 else {
+        guard let publicKeyInfo = contents.publicKeyInfo ?? contents.publicKey.publicKeyInfoBytes,
+            let keyBits = DERBytes.lastChildContents(of: publicKeyInfo), keyBits.count > 1
+        else {
             throw CALError.unsupportedKey("the client's public key does not encode")
         }
         let keyIdentifier = Array(Insecure.SHA1.hash(data: keyBits.dropFirst()))
@@ -76,7 +77,7 @@ public struct ClientLicenseSigner: Sendable {
             DERBytes.node(0x02, Array(contents.serialNumber.bytes)),
             algorithmAndIssuerBytes,
             DERBytes.node(
-                0x30, CertificateTime.derBytes(contents.notBefore), CertificateTime.derBytes(min(contents.notAfter, issuer.notValidAfter))
+                0x30, try CertificateTime.derBytes(contents.notBefore), try CertificateTime.derBytes(min(contents.notAfter, issuer.notValidAfter))
             ),
             DERBytes.node(0x30, DERBytes.node(0x31, DERBytes.node(0x30, Self.commonNameOID, DERBytes.node(0x0C, Array(contents.subject.name.utf8))))),
             publicKeyInfo,

@@ -6,25 +6,15 @@ import SwiftASN1
 public enum CertificateTime {
     /// Appends `date` (whole seconds) as RFC 5280 `Time`.
     public static func serialize(_ date: Date, into coder: inout DER.Serializer) throws {
-        let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
-        if (1950...2049).contains(parts.year) {
-            try coder.serialize(
-                UTCTime(year: parts.year, month: parts.month, day: parts.day, hours: parts.hour, minutes: parts.minute, seconds: parts.second)
-            )
-        } else {
-            try coder.serialize(
-                GeneralizedTime(
-                    year: parts.year, month: parts.month, day: parts.day, hours: parts.hour, minutes: parts.minute,
-                    seconds: parts.second, fractionalSeconds: 0
-                )
-            )
-        }
+        coder.serializeRawBytes(try derBytes(date))
     }
 
-    /// `date` (whole seconds) as the DER of RFC 5280 `Time`, written directly: what
-    /// ``serialize(_:into:)`` appends, for encoders that assemble bytes themselves.
-    static func derBytes(_ date: Date) -> [UInt8] {
+    /// `date` (whole seconds) as the DER of RFC 5280 `Time`, written directly (for encoders
+    /// that assemble bytes themselves, and for ``serialize(_:into:)``). A year GeneralizedTime
+    /// cannot hold (before 0 or after 9999) is refused.
+    static func derBytes(_ date: Date) throws -> [UInt8] {
         let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
+        guard (0...9999).contains(parts.year) else { throw ASN1Error.invalidASN1Object(reason: "the year \(parts.year) has no RFC 5280 Time") }
         let utc = (1950...2049).contains(parts.year)
         var out: [UInt8] = utc ? [0x17, 13] : [0x18, 15]
         func digits(_ value: Int, _ count: Int) {
