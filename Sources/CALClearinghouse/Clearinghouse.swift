@@ -247,11 +247,8 @@ public struct Clearinghouse: Sendable {
         let generation = try rootKeyID.map { try self.generation(keyID: $0) } ?? active
         let now = time.now
         return try records {
-            try $0.publishRevocations(rootKeyID: generation.keyID, now: now) { entries, number in
-                try CertificateRevocationList.sign(
-                    issuer: generation.root, key: generation.rootKey, records: entries.map(\.crlRecord), number: number, now: now,
-                    nextUpdateHours: nextUpdateHours
-                )
+            try $0.publishRevocations(rootKeyID: generation.keyID, now: now) { rows in
+                try rows.signedList(issuer: generation.root, key: generation.rootKey, now: now, nextUpdateHours: nextUpdateHours)
             }
         }
     }

@@ -536,14 +536,19 @@ public struct LicenseServer: Sendable {
     /// Issues the next CRL of one issuer — the active one, or the retired issuer whose key id
     /// (or a unique prefix of it) is given: every license it signed that is revoked and not yet
     /// expired, signed by that issuer's key. A compromised issuer signs no CRL.
-    public func revocationList(issuerKeyID: String? = nil, nextUpdateHours: Int = 24) throws -> CertificateRevocationList {
+    ///
+    /// A complete CRL points at the delta CRL's URL when the server has a public URL, and becomes
+    /// the base of the deltas after it. A `delta` CRL (RFC 5280 §5.2.4) lists only the licenses
+    /// revoked since that base, so publishing one after a revocation costs that revocation, not
+    /// the whole list.
+    public func revocationList(issuerKeyID: String? = nil, nextUpdateHours: Int = 24, delta: Bool = false) throws -> CertificateRevocationList {
         let issuer = try signingIssuer(keyID: issuerKeyID)
         let now = time.now
         return try records {
-            try $0.publishRevocations(issuerKeyID: issuer.keyID, now: now) { entries, number in
-                try CertificateRevocationList.sign(
-                    issuer: issuer.certificate, key: issuer.key, records: entries.map(\.crlRecord), number: number, now: now,
-                    nextUpdateHours: nextUpdateHours
+            try $0.publishRevocations(issuerKeyID: issuer.keyID, now: now, delta: delta) { rows in
+                try rows.signedList(
+                    issuer: issuer.certificate, key: issuer.key, now: now, nextUpdateHours: nextUpdateHours,
+                    freshestCRL: revocationPointers?.deltaCRLURL
                 )
             }
         }

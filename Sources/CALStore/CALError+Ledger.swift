@@ -7,4 +7,13 @@ extension CALError {
     public static func issuerNotActive(keyID: String) -> CALError {
         CALError(.issuerNotActive, "issuer \(keyID) is no longer the active issuer", context: ["keyID": keyID])
     }
+
+    /// A delta CRL lists what changed since a complete CRL of the same issuer, and that issuer
+    /// has published none yet.
+    public static func noCompleteCRL(issuerKeyID: String) -> CALError {
+        CALError(
+            .invalidArgument, "issuer \(issuerKeyID) has published no complete CRL for a delta CRL to add to; publish a complete CRL first",
+            context: ["keyID": issuerKeyID]
+        )
+    }
 }

@@ -49,7 +49,7 @@ public protocol ClearinghouseStore: Sendable {
     func publishRevocations<Result>(
         rootKeyID: String,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result
 
     /// A value that changes whenever a server certificate is revoked or a root changes.

@@ -40,15 +40,25 @@ extension InMemoryLicenseServerStore {
     public func publishRevocations<Result>(
         issuerKeyID: String,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        delta: Bool,
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result {
         try write { state in
+            var base: (number: UInt64, covered: Int)?
+            if delta {
+                guard let recorded = state.crlBases[issuerKeyID] else { throw CALError.noCompleteCRL(issuerKeyID: issuerKeyID) }
+                base = recorded
+            }
             state.crlNumber += 1
+            let listed = base.map { Set(state.revocationLog[$0.covered...]) }
             let entries = state.licenses.compactMap { license -> RevocationEntry? in
-                guard let revokedAt = license.revokedAt, license.notAfter > now, license.issuerKeyID == issuerKeyID else { return nil }
+                guard let revokedAt = license.revokedAt, license.notAfter > now, license.issuerKeyID == issuerKeyID,
+                    listed?.contains(license.serial) ?? true
+                else { return nil }
                 return RevocationEntry(serial: license.serial, revokedAt: revokedAt, reason: license.revocationReason ?? .unspecified)
             }.sorted { ($0.revokedAt, $0.serial) < ($1.revokedAt, $1.serial) }
-            return try sign(entries, state.crlNumber)
+            if !delta { state.crlBases[issuerKeyID] = (state.crlNumber, state.revocationLog.count) }
+            return try sign(RevokedRows(number: state.crlNumber, deltaBase: base?.number, entries: entries))
         }
     }
 

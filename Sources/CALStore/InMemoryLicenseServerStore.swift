@@ -32,13 +32,20 @@ public final class InMemoryLicenseServerStore: LicenseServerStore, @unchecked Se
         var issuers: [IssuerRecord] = []
         var settings: [String: String] = [:]
         var crlNumber: UInt64 = 0
+        /// Serials in the order they were revoked (what a delta CRL adds), and per issuer the
+        /// last complete CRL's number with how much of that order it covered.
+        var revocationLog: [String] = []
+        var crlBases: [String: (number: UInt64, covered: Int)] = [:]
         var audit: [AuditEntry] = []
         var hosts: [EnrolledHost] = []
 
         func license(_ serial: String) -> IssuedLicense? { positions[serial].map { licenses[$0] } }
 
         mutating func update(_ serial: String, _ change: (inout IssuedLicense) -> Void) {
-            if let position = positions[serial] { change(&licenses[position]) }
+            guard let position = positions[serial] else { return }
+            let wasRevoked = licenses[position].revokedAt != nil
+            change(&licenses[position])
+            if !wasRevoked && licenses[position].revokedAt != nil { revocationLog.append(serial) }
         }
 
         /// The latest time any change was recorded: the home's high-water mark.

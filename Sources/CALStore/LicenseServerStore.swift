@@ -78,11 +78,14 @@ public protocol LicenseServerStore: Sendable {
 
     /// Takes the next CRL number and the current entries (revoked licenses not yet expired at
     /// `now`) of one issuer in one transaction, and hands them to `sign`; nothing is consumed if it
-    /// throws. Licenses recorded without an issuer count as the first issuer's.
+    /// throws. Licenses recorded without an issuer count as the first issuer's. A complete CRL
+    /// becomes the base of the delta CRLs after it; a `delta` one lists only what was revoked
+    /// since that base, and needs one (`noCompleteCRL` otherwise).
     func publishRevocations<Result>(
         issuerKeyID: String,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        delta: Bool,
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result
 
     // MARK: Issuers

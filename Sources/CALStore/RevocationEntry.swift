@@ -10,9 +10,6 @@ public struct RevocationEntry: Hashable, Sendable, Codable {
     public var revokedAt: Date
     /// Why.
     public var reason: RevocationReason
-
-    /// The entry as a CRL signer takes it.
-    public var crlRecord: (serialHex: String, revokedAt: Date, reasonCode: Int) { (serial, revokedAt, reason.rawValue) }
 }
 
 extension RevocationEntry {

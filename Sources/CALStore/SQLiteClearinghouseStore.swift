@@ -341,7 +341,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
     public func publishRevocations<Result>(
         rootKeyID: String,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result {
         try database.publishRevocations(
             table: "server_certificates", serialColumn: "certificate_serial", scope: ("root_key_id", rootKeyID), now: now, sign: sign

@@ -60,11 +60,39 @@ extension SQLiteLicenseServerStore {
     public func publishRevocations<Result>(
         issuerKeyID: String,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        delta: Bool,
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result {
-        try database.publishRevocations(
-            table: "licenses", serialColumn: "serial", scope: ("issuer_key_id", issuerKeyID), now: now, sign: sign
-        )
+        let baseSetting = "crl-base-" + issuerKeyID
+        guard delta else {
+            // A complete CRL records its number and how far the revocation log had come: the base
+            // of the delta CRLs that follow.
+            return try database.publishRevocations(
+                table: "licenses", serialColumn: "serial", scope: ("issuer_key_id", issuerKeyID), now: now,
+                numbered: { db, number in
+                    let covered = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM revocation_log") ?? 0
+                    try StoreDatabase.set(setting: baseSetting, to: "\(number) \(covered)", in: db)
+                },
+                sign: sign
+            )
+        }
+        return try database.write { db in
+            let recorded = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [baseSetting])
+            let parts = recorded?.split(separator: " ").compactMap { UInt64($0) } ?? []
+            guard parts.count == 2 else { throw CALError.noCompleteCRL(issuerKeyID: issuerKeyID) }
+            let number = try StoreDatabase.next(counter: "crl-number", in: db)
+            let filter = """
+                FROM revocation_log JOIN licenses ON licenses.serial = revocation_log.serial
+                WHERE revocation_log.sequence > ? AND licenses.issuer_key_id = ? AND licenses.revoked_at IS NOT NULL AND +licenses.not_after > ?
+                """
+            return try sign(
+                RevokedRows(
+                    number: number, deltaBase: parts[0], db: db,
+                    select: "SELECT licenses.serial, licenses.revoked_at, licenses.revocation_reason \(filter) ORDER BY licenses.revoked_at, licenses.serial",
+                    count: "SELECT COUNT(*) \(filter)", arguments: [Int64(parts[1]), issuerKeyID, now.timeIntervalSince1970]
+                )
+            )
+        }
     }
 
     // MARK: Issuers

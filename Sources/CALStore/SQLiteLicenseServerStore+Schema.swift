@@ -118,6 +118,23 @@ extension SQLiteLicenseServerStore {
         )
     }
 
+    /// The revocation log (every revocation in the order it happened, filled by a trigger
+    /// whichever statement revokes) that delta CRLs read from their base on; and the index the
+    /// revocation quota counts with, which holds only the revocations the quota limits, so that
+    /// revoking one license beside a million revoked ones costs a few index pages.
+    @Sendable static func addRevocationLog(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE revocation_log (sequence INTEGER PRIMARY KEY, serial TEXT NOT NULL);
+                CREATE TRIGGER licenses_revocation_logged AFTER UPDATE OF revoked_at ON licenses
+                WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+                BEGIN INSERT INTO revocation_log (serial) VALUES (NEW.serial); END;
+                CREATE INDEX licenses_revocation_quota ON licenses(product, product_version, not_after)
+                WHERE revoked_at IS NOT NULL AND revoked_for_transfer = 0 AND license_type = 'per-device' AND status = 'permanent';
+                """
+        )
+    }
+
     @Sendable static func addSettings(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
     }

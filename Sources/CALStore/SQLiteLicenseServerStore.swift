@@ -22,6 +22,7 @@ public final class SQLiteLicenseServerStore: LicenseServerStore {
                 ("license-server-v8-audit-time", AuditLog.indexTime),
                 ("license-server-v9-hosts", Self.addHosts),
                 ("license-server-v10-revoked-by-issuer", Self.indexRevokedByIssuer),
+                ("license-server-v11-revocation-log", Self.addRevocationLog),
             ]
         )
     }

@@ -158,22 +158,29 @@ public final class StoreDatabase: Sendable {
     /// Takes the next CRL number and the revoked rows of `table` not yet expired at `now`, in one
     /// transaction, and hands them to `sign`; nothing is consumed if it throws. Entries stay until
     /// the revoked certificate has expired, never less. With `scope`, only rows whose column holds
-    /// the value count (one CRL issuer's certificates).
+    /// the value count (one CRL issuer's certificates). `numbered` runs in the same transaction
+    /// once the number is taken (to record a delta CRL's base).
     func publishRevocations<Result>(
         table: String,
         serialColumn: String,
         scope: (column: String, value: String)? = nil,
         now: Date,
-        sign: (_ entries: [RevocationEntry], _ number: UInt64) throws -> Result
+        numbered: (Database, UInt64) throws -> Void = { _, _ in },
+        sign: (RevokedRows) throws -> Result
     ) throws -> Result {
         try write { db in
             let number = try Self.next(counter: "crl-number", in: db)
+            try numbered(db, number)
             var arguments: StatementArguments = [now.timeIntervalSince1970]
             if let scope { arguments += [scope.value] }
-            let entries = try Row.fetchAll(
-                db, sql: Self.revocationQuery(table: table, serialColumn: serialColumn, scopeColumn: scope?.column), arguments: arguments
-            ).map(RevocationEntry.init(row:))
-            return try sign(entries, number)
+            let filter = Self.revocationFilter(table: table, scopeColumn: scope?.column)
+            return try sign(
+                RevokedRows(
+                    number: number, deltaBase: nil, db: db,
+                    select: Self.revocationQuery(table: table, serialColumn: serialColumn, scopeColumn: scope?.column),
+                    count: "SELECT COUNT(*) FROM \(table) WHERE " + filter, arguments: arguments
+                )
+            )
         }
     }
 
@@ -183,8 +190,12 @@ public final class StoreDatabase: Sendable {
     package static func revocationQuery(table: String, serialColumn: String, scopeColumn: String?) -> String {
         """
         SELECT \(serialColumn) AS serial, revoked_at, revocation_reason FROM \(table)
-        WHERE revoked_at IS NOT NULL AND +not_after > ?\(scopeColumn.map { " AND \($0) = ?" } ?? "") ORDER BY revoked_at, \(serialColumn)
+        WHERE \(revocationFilter(table: table, scopeColumn: scopeColumn)) ORDER BY revoked_at, \(serialColumn)
         """
+    }
+
+    private static func revocationFilter(table: String, scopeColumn: String?) -> String {
+        "revoked_at IS NOT NULL AND +not_after > ?" + (scopeColumn.map { " AND \($0) = ?" } ?? "")
     }
 
     /// How SQLite would run `sql` (EXPLAIN QUERY PLAN, one detail per step), for tests that an

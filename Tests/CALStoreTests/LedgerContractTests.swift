@@ -132,9 +132,9 @@ struct LedgerContractTests {
         #expect(throws: CALError.unknownSerial("nope")) { try store.revoke(RevocationRequest(serial: "nope", reason: .keyCompromise, revokedAt: now), now: now) }
         #expect(try store.packUsage(at: now).first?.issued == 1)
         struct SignFailed: Error {}
-        #expect(throws: SignFailed.self) { try store.publishRevocations(issuerKeyID: "none", now: now) { _, _ in throw SignFailed() } }
-        let first = try store.publishRevocations(issuerKeyID: "none", now: now) { entries, number in (entries.count, number) }
-        let second = try store.publishRevocations(issuerKeyID: "none", now: now) { _, number in number }
+        #expect(throws: SignFailed.self) { try store.publishRevocations(issuerKeyID: "none", now: now, delta: false) { _ in throw SignFailed() } }
+        let first = try store.publishRevocations(issuerKeyID: "none", now: now, delta: false) { rows in (try rows.count(), rows.number) }
+        let second = try store.publishRevocations(issuerKeyID: "none", now: now, delta: false) { $0.number }
         #expect(first.0 == 0 && first.1 == 1 && second == 2)
         let status = try store.revocationStatus(of: [issued[0].serial, issued[3].serial, "nope"], issuerKeyID: "none")
         #expect(status.licenses[issued[0].serial]?.revocation?.reason == .keyCompromise)
@@ -142,6 +142,43 @@ struct LedgerContractTests {
         #expect(status.licenses["nope"] == nil && status.issuerStatus == nil)
         #expect(try store.revocationStamp().hasPrefix("3/"))
         #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
+    }
+
+    @Test("Delta CRLs: none before a complete CRL; then only what was revoked since the last complete one, numbered in the same sequence", arguments: Ledger.allCases)
+    func deltaRevocations(_ ledger: Ledger) throws {
+        let (store, _) = try ledger.make()
+        try store.install(pack("PACK", count: 10))
+        let issuer = IssuerRecord(
+            keyID: "K", certificateSerial: "01", certificate: [9], keyFile: "server-key.pem", chainFile: "server-chain.pem", status: .active,
+            activatedAt: now
+        )
+        try store.activateIssuer(issuer, previousMovedTo: nil, now: now)
+        func issue() throws -> IssuedLicense {
+            try store.issue(product: "P", licenseType: .perUser, permanent: false, now: now) { record($0, type: .perUser, issuer: "K") }
+        }
+        func listed(delta: Bool) throws -> (number: UInt64, base: UInt64?, serials: [String]) {
+            try store.publishRevocations(issuerKeyID: "K", now: now, delta: delta) { rows in
+                var serials: [String] = []
+                try rows.forEach { serial, _, _ in serials.append(String(decoding: serial, as: UTF8.self)) }
+                #expect(try rows.count() == serials.count)
+                return (rows.number, rows.deltaBase, serials)
+            }
+        }
+        let issued = try (0..<4).map { _ in try issue() }
+        #expect(throws: CALError.noCompleteCRL(issuerKeyID: "K")) { try listed(delta: true) }
+        _ = try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
+        let complete = try listed(delta: false)
+        #expect(complete.base == nil && complete.serials == [issued[0].serial])
+        let empty = try listed(delta: true)
+        #expect(empty.base == complete.number && empty.number == complete.number + 1 && empty.serials.isEmpty)
+        // A backdated revocation is still new to the delta: the log orders by when it was recorded.
+        _ = try store.revoke(RevocationRequest(serial: issued[2].serial, reason: .superseded, revokedAt: now.addingTimeInterval(-3600)), now: now)
+        _ = try store.revoke(RevocationRequest(serial: issued[1].serial, reason: .superseded, revokedAt: now), now: now)
+        let delta = try listed(delta: true)
+        #expect(delta.base == complete.number && delta.serials == [issued[2].serial, issued[1].serial])
+        let next = try listed(delta: false)
+        #expect(next.serials.count == 3 && next.number == delta.number + 1)
+        #expect(try listed(delta: true).serials.isEmpty, "a new complete CRL is the new base")
     }
 
     @Test("Reissue keeps the seat and supersedes once; a seat gone to another after expiry is lost", arguments: Ledger.allCases)

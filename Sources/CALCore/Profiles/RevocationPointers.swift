@@ -24,26 +24,38 @@ public struct RevocationPointers: Sendable, Hashable {
 
     static let crlDistributionPointsOID: ASN1ObjectIdentifier = [2, 5, 29, 31]
 
-    /// The two non-critical extensions: CRL distribution points and authority information access.
+    /// The delta CRL's URL (`BASE/crl/delta`): the freshest CRL pointer of licenses and CRLs.
+    public var deltaCRLURL: String { crlURL + "/delta" }
+
+    /// The three non-critical extensions: CRL distribution points, freshest CRL (where the
+    /// delta CRLs are) and authority information access.
     public func extensions() throws -> [Certificate.Extension] {
-        // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint { [0] DistributionPointName { fullName [0] GeneralNames } }
+        let distribution = Certificate.Extension(oid: Self.crlDistributionPointsOID, critical: false, value: Self.distributionPoints(url: crlURL)[...])
+        let freshest = Certificate.Extension(
+            oid: CertificateRevocationList.freshestCRLOID, critical: false, value: Self.distributionPoints(url: deltaCRLURL)[...]
+        )
+        let access = try Certificate.Extension(
+            AuthorityInformationAccess([.init(method: .ocspServer, location: .uniformResourceIdentifier(ocspURL))]),
+            critical: false
+        )
+        return [distribution, freshest, access]
+    }
+
+    /// The DER of `CRLDistributionPoints` (the syntax of freshest CRL too) naming one URL:
+    /// `SEQUENCE OF DistributionPoint { [0] DistributionPointName { fullName [0] GeneralNames } }`.
+    static func distributionPoints(url: String) -> [UInt8] {
         var serializer = DER.Serializer()
         serializer.appendConstructedNode(identifier: .sequence) { points in
             points.appendConstructedNode(identifier: .sequence) { point in
                 point.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { name in
                     name.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { names in
                         names.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 6, tagClass: .contextSpecific)) {
-                            $0.append(contentsOf: Array(crlURL.utf8))
+                            $0.append(contentsOf: Array(url.utf8))
                         }
                     }
                 }
             }
         }
-        let distribution = Certificate.Extension(oid: Self.crlDistributionPointsOID, critical: false, value: serializer.serializedBytes[...])
-        let access = try Certificate.Extension(
-            AuthorityInformationAccess([.init(method: .ocspServer, location: .uniformResourceIdentifier(ocspURL))]),
-            critical: false
-        )
-        return [distribution, access]
+        return serializer.serializedBytes
     }
 }

@@ -13,22 +13,78 @@ public enum CertificateTime {
     /// that assemble bytes themselves, and for ``serialize(_:into:)``). A year GeneralizedTime
     /// cannot hold (before 0 or after 9999) is refused.
     static func derBytes(_ date: Date) throws -> [UInt8] {
-        let parts = civil(from: Int64(date.timeIntervalSince1970.rounded(.down)))
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        try append(Int64(date.timeIntervalSince1970.rounded(.down)), to: &out)
+        return out
+    }
+
+    /// Appends the instant `seconds` after 1970 as the DER of RFC 5280 `Time`, in place (for a
+    /// CRL's entries, written by the million).
+    static func append(_ seconds: Int64, to out: inout [UInt8]) throws {
+        let parts = civil(from: seconds)
         guard (0...9999).contains(parts.year) else { throw ASN1Error.invalidASN1Object(reason: "the year \(parts.year) has no RFC 5280 Time") }
         let utc = (1950...2049).contains(parts.year)
-        var out: [UInt8] = utc ? [0x17, 13] : [0x18, 15]
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            for _ in 0..<count {
-                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
+        out.append(utc ? 0x17 : 0x18)
+        out.append(utc ? 13 : 15)
+        func two(_ value: Int) {
+            out.append(UInt8(ascii: "0") &+ UInt8(value / 10))
+            out.append(UInt8(ascii: "0") &+ UInt8(value % 10))
         }
-        if utc { digits(parts.year % 100, 2) } else { digits(parts.year, 4) }
-        for value in [parts.month, parts.day, parts.hour, parts.minute, parts.second] { digits(value, 2) }
+        if utc {
+            two(parts.year % 100)
+        } else {
+            two(parts.year / 100)
+            two(parts.year % 100)
+        }
+        two(parts.month)
+        two(parts.day)
+        two(parts.hour)
+        two(parts.minute)
+        two(parts.second)
         out.append(UInt8(ascii: "Z"))
-        return out
+    }
+
+    /// Reads the common form of RFC 5280 `Time` straight from its bytes (tag, length, contents at
+    /// the start of `bytes`): `YYMMDDHHMMSSZ` or `YYYYMMDDHHMMSSZ` with a valid calendar date.
+    /// Nil for anything else, which a caller hands to ``parse(_:)`` to be accepted or refused.
+    static func parseCommon(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, end: Int) -> Int64? {
+        guard end - start >= 2 else { return nil }
+        let tag = bytes[start]
+        let length = Int(bytes[start + 1])
+        let utc = tag == 0x17
+        guard (utc && length == 13) || (tag == 0x18 && length == 15), end - start == length + 2,
+            bytes[start + 1 + length] == UInt8(ascii: "Z")
+        else { return nil }
+        var position = start + 2
+        func two() -> Int? {
+            let high = bytes[position] &- UInt8(ascii: "0")
+            let low = bytes[position + 1] &- UInt8(ascii: "0")
+            position += 2
+            guard high < 10, low < 10 else { return nil }
+            return Int(high) * 10 + Int(low)
+        }
+        guard let first = two() else { return nil }
+        var year = first
+        if utc {
+            year += first >= 50 ? 1900 : 2000
+        } else {
+            guard let second = two() else { return nil }
+            year = first * 100 + second
+        }
+        guard let month = two(), let day = two(), let hour = two(), let minute = two(), let second = two(),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
+        else { return nil }
+        return days(year: year, month: month, day: day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// The number of days in `month` of `year` (proleptic Gregorian).
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Reads an RFC 5280 `Time` (UTCTime or GeneralizedTime).

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import SwiftASN1
 import X509
@@ -58,13 +59,13 @@ public struct SignatureAlgorithmIdentifier: DERImplicitlyTaggable, Hashable, Sen
     }
 
     /// Signs `bytes` with `key` under this algorithm; the BIT STRING contents.
-    public func sign(_ bytes: [UInt8], with key: Certificate.PrivateKey) throws -> [UInt8] {
+    public func sign<Bytes: DataProtocol>(_ bytes: Bytes, with key: Certificate.PrivateKey) throws -> [UInt8] {
         guard let algorithm = certificateAlgorithm else { throw CALError.unsupportedKey("unknown signature algorithm \(oid)") }
         return try key.sign(bytes: bytes, signatureAlgorithm: algorithm).rawRepresentation
     }
 
     /// Whether `signature` over `bytes` verifies with `publicKey` under this algorithm.
-    public func isValidSignature(_ signature: [UInt8], over bytes: [UInt8], by publicKey: Certificate.PublicKey) -> Bool {
+    public func isValidSignature<Bytes: DataProtocol>(_ signature: [UInt8], over bytes: Bytes, by publicKey: Certificate.PublicKey) -> Bool {
         switch oid {
         case Self.ecdsaWithSHA256:
             guard let key = P256.Signing.PublicKey(publicKey),
