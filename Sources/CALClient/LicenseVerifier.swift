@@ -265,8 +265,9 @@ public struct LicenseVerifier: Sendable {
         return CALError(.untrustedRoot, reasons.isEmpty ? "no valid path to a trusted root" : reasons)
     }
 
-    /// Checks `certificate` against the CRLs that `issuer` issued: a CRL naming the issuer must be
-    /// signed by its key and fresh, or the verdict says so; nil when none of them revokes it.
+    /// Checks `certificate` against the CRLs that `issuer` issued, complete and delta: a CRL naming
+    /// the issuer must be signed by its key and fresh, or the verdict says so; nil when none of
+    /// them revokes it.
     /// `checked` tells whether any CRL of that issuer was consulted. A CRL whose authority key
     /// identifier names another key is another issuer's of the same name (a license server
     /// before or after a key rotation) and is passed over.
@@ -287,7 +288,13 @@ public struct LicenseVerifier: Sendable {
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
                 return (CALError(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate.iso8601)"), checked)
             }
-            checked = true
+            // A delta CRL settles the status only on top of a complete CRL at least as new as its
+            // base; alone it still revokes what it lists.
+            if let base = list.baseNumberValue {
+                checked = checked || revocationLists.contains { !$0.isDelta && $0.issuer == list.issuer && $0.numberValue >= base }
+            } else {
+                checked = true
+            }
             if let entry = list.entry(for: Array(certificate.serialNumber.bytes)), entry.revokedAt <= time {
                 let reason = entry.reason?.name ?? "unspecified"
                 return (CALError(revokedCode, "revoked at \(entry.revokedAt.iso8601) by \(role) (\(reason))"), checked)

@@ -19,6 +19,8 @@ public enum WirePath {
     public static let ocsp = "/ocsp"
     /// `GET`: the current CRL (both services).
     public static let crl = "/crl"
+    /// `GET`: the license server's current delta CRL, on top of the complete CRL at ``crl``.
+    public static let deltaCRL = "/crl/delta"
     /// The process's metrics for Prometheus (text format).
     public static let metrics = "/metrics"
 

@@ -68,7 +68,7 @@ struct OpenAPIDocumentTests {
                 )
             }
         }
-        #expect(total == 18)
+        #expect(total == 19)
     }
 
     @Test("schemathesis, every check, against both documents and both running services: no failure, no error, no 500")

@@ -184,4 +184,84 @@ struct RevocationCommandTests {
             try workspace.refused(nil, common + [file])
         }
     }
+
+    @Test("server crl --delta: only what was revoked since the complete CRL; OpenSSL -use_deltas -extended_crl and calkit refuse a license the delta alone revokes, pkilint finds nothing in either CRL")
+    func deltaCRL() throws {
+        let workspace = try CLIWorkspace.activated(seats: 10)
+        // A public URL makes complete CRLs and licenses point at BASE/crl/delta (freshest CRL).
+        let service = try RunningService(
+            ExternalTool.calkitPath, ["server", "serve", "--home", "ls", "--listen", "127.0.0.1:0", "--public-url", "http://127.0.0.1:9"],
+            in: workspace.folder.path
+        )
+        _ = service.stop()
+        for client in ["c2", "c3"] {
+            try workspace.ok("client", "init", "--home", client, "--device-id", "PC-" + client)
+            try workspace.ok("client", "request", "--home", client, "--out", client + ".csr")
+        }
+        for (request, license) in [("c1.csr", "first.pem"), ("c2.csr", "second.pem"), ("c3.csr", "good.pem")] {
+            try workspace.ok("server", "issue", "--home", "ls", "--request", request, "--type", "per-device", "--out", license)
+        }
+        try workspace.refused("invalid-argument", "server", "crl", "--home", "ls", "--out", "early.crl", "--delta")
+        try workspace.ok("server", "revoke", "--home", "ls", "--serial", try serial(workspace, "first.pem"), "--reason", "keyCompromise")
+        func summary(_ arguments: String...) throws -> [String: Any] {
+            let output = try workspace.ok(["server", "crl", "--home", "ls", "--json"] + arguments).output
+            return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+        }
+        let complete = try summary("--out", "full.pem")
+        #expect(complete["delta"] as? Bool == false && complete["freshestCRL"] as? String == "http://127.0.0.1:9/crl/delta", "\(complete)")
+        try workspace.ok("server", "revoke", "--home", "ls", "--serial", try serial(workspace, "second.pem"), "--reason", "superseded")
+        let delta = try summary("--out", "delta.pem", "--delta")
+        #expect(delta["delta"] as? Bool == true && delta["entries"] as? Int == 1, "\(delta)")
+        #expect(delta["baseNumber"] as? Int == complete["number"] as? Int && delta["number"] as? Int == (complete["number"] as? Int ?? 0) + 1)
+
+        let text = try ExternalTool.openssl(["crl", "-in", workspace.file("delta.pem"), "-CAfile", workspace.file("ls/server-chain.pem"), "-noout", "-text"])
+        #expect(text.error.contains("verify OK") && text.output.contains("X509v3 Delta CRL Indicator: critical"), "\(text.output)")
+        let license = try ExternalTool.openssl(["x509", "-in", workspace.file("good.pem"), "-noout", "-text"]).output
+        #expect(license.contains("X509v3 Freshest CRL") && license.contains("URI:http://127.0.0.1:9/crl/delta"), "\(license)")
+
+        // -extended_crl: without it OpenSSL takes the newest CRL it is given as the complete one,
+        // even a delta CRL (its get_crl_score skips deltas only with extended CRL support).
+        func verify(_ file: String, deltas: Bool) throws -> ProcessResult {
+            try ExternalTool.openssl(
+                ["verify", "-crl_check", "-extended_crl", "-CRLfile", workspace.file("full.pem"), "-CRLfile", workspace.file("delta.pem")]
+                    + (deltas ? ["-use_deltas"] : [])
+                    + ["-CAfile", workspace.file("ch/root.pem"), "-untrusted", workspace.file("ls/server-chain.pem"), workspace.file(file)]
+            )
+        }
+        for file in ["first.pem", "second.pem"] {
+            let refused = try verify(file, deltas: true)
+            #expect(refused.status != 0 && (refused.output + refused.error).contains("certificate revoked"), "\(file): \(refused.output) \(refused.error)")
+        }
+        let withoutDeltas = try verify("second.pem", deltas: false)
+        #expect(withoutDeltas.status == 0, "without deltas OpenSSL knows only the complete CRL: \(withoutDeltas.output) \(withoutDeltas.error)")
+        #expect(try verify("good.pem", deltas: true).status == 0)
+
+        for file in ["full.pem", "delta.pem"] {
+            let lint = try ExternalTool.run(ExternalTool.venvBin + "/lint_crl", ["lint", "-t", "CRL", "-p", "PKIX", "-s", "WARNING", workspace.file(file)])
+            #expect(lint.status == 0 && lint.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "pkilint \(file): \(lint.output) \(lint.error)")
+        }
+        let python = try ExternalTool.python([
+            "-c",
+            """
+            import sys
+            from cryptography import x509
+            full = x509.load_pem_x509_crl(open(sys.argv[1], "rb").read())
+            delta = x509.load_pem_x509_crl(open(sys.argv[2], "rb").read())
+            base = delta.extensions.get_extension_for_class(x509.DeltaCRLIndicator).value.crl_number
+            number = full.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+            assert base == number, (base, number)
+            assert full.extensions.get_extension_for_class(x509.FreshestCRL) is not None
+            print(len(full), len(delta))
+            """,
+            workspace.file("full.pem"), workspace.file("delta.pem"),
+        ])
+        #expect(python.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1 1", "\(python.output) \(python.error)")
+
+        let common = ["--trust", "ch/root.pem", "--chain", "ls/server-chain.pem"]
+        try workspace.refused("revoked", ["verify", "second.pem", "--crl", "full.pem", "--crl", "delta.pem"] + common)
+        try workspace.ok(["verify", "good.pem", "--crl", "full.pem", "--crl", "delta.pem", "--require-revocation-check"] + common)
+        // A delta CRL alone revokes what it lists, but does not establish a status by itself.
+        try workspace.refused("revoked", ["verify", "second.pem", "--crl", "delta.pem"] + common)
+        try workspace.refused("revocation-unknown", ["verify", "good.pem", "--crl", "delta.pem", "--require-revocation-check"] + common)
+    }
 }

@@ -151,7 +151,7 @@ public struct ArtifactDescription: Sendable {
         )
     }
 
-    /// Describes a CRL: issuer, dates, number, and every entry with its reason.
+    /// Describes a CRL (complete or delta): issuer, dates, number, and every entry with its reason.
     public static func describe(_ list: CertificateRevocationList) -> ArtifactDescription {
         var fields: [(String, String)] = [
             ("issuer", SubjectNames.display(list.issuer)),
@@ -159,8 +159,10 @@ public struct ArtifactDescription: Sendable {
             ("next update", list.nextUpdate.map(iso) ?? "(none)"),
             ("crl number", list.number.map { hex($0) } ?? "(none)"),
             ("authority key id", list.authorityKeyIdentifier.map { hex($0) } ?? "(none)"),
-            ("entries", String(list.entries.count)),
+            ("entries", String(list.entryCount)),
         ]
+        if let base = list.baseNumber { fields.insert(("delta of crl number", hex(base)), at: 4) }
+        if let freshest = list.freshestCRL { fields.insert(("delta crls at", freshest), at: 4) }
         for entry in list.entries {
             fields.append(("revoked " + hex(entry.serial), iso(entry.revokedAt) + " " + (entry.reason?.name ?? "unspecified")))
         }

@@ -23,7 +23,8 @@ extension CertificateRevocationList {
     }
 
     /// The CRL as PEM text.
-    public var pemString: String {
-        PEMText.encode(type: "X509 CRL", derBytes: derBytes) + "\n"
-    }
+    public var pemString: String { String(decoding: pemBytes, as: UTF8.self) }
+
+    /// The CRL as the bytes of its PEM text, with a final newline (written in one pass).
+    public var pemBytes: [UInt8] { PEMText.encodeBytes(type: "X509 CRL", derBytes: derBytes, trailer: "\n") }
 }

@@ -1,5 +1,6 @@
 import CALCore
 import CALLicenseServer
+import CALWire
 import Foundation
 import Hummingbird
 import Metrics
@@ -55,6 +56,11 @@ public struct LicenseServerService: Sendable {
         OCSPController(server: server, bodyLimit: bodyLimit).add(to: routes)
         let crl = CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }
         crl.add(to: routes)
+        // The delta CRL adds to the complete CRL served now, made first when there is none.
+        CRLController(path: WirePath.deltaCRL) { try server.revocationStamp() } make: {
+            _ = try crl.current()
+            return try server.revocationList(delta: true).derBytes
+        }.add(to: routes)
         MetricsController(token: adminToken) {
             for usage in try server.status().products {
                 Gauge(label: "calkit_seats_free", dimensions: [("product", usage.product), ("license_type", usage.licenseType.rawValue)])

@@ -23,6 +23,6 @@ struct InstallCRLCommand: ParsableCommand {
         let list = try CertificateRevocationList.read(at: file)
         try home.sessionHost().installRootRevocationList(list)
         let next = list.nextUpdate.map { ", next update \(Output.date($0))" } ?? ""
-        print("Installed the root CRL with \(list.entries.count) revoked license-server certificate(s)\(next)")
+        print("Installed the root CRL with \(list.entryCount) revoked license-server certificate(s)\(next)")
     }
 }

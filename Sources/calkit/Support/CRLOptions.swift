@@ -11,13 +11,22 @@ struct CRLOptions: ParsableArguments {
 
     /// Writes `crl` where --out says, in the form asked, and reports it.
     func publish(_ crl: CertificateRevocationList, what: String) throws {
-        try SecureFile.write(der ? crl.derBytes : Array(crl.pemString.utf8), to: out)
-        let number = crl.number.map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } } ?? 0
+        try SecureFile.write(der ? crl.derBytes : crl.pemBytes, to: out)
         if json {
-            Output.json(CRLSummary(file: out, number: number, entries: crl.entries.count, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate))
+            Output.json(
+                CRLSummary(
+                    file: out, number: crl.numberValue, delta: crl.isDelta, baseNumber: crl.baseNumberValue, entries: crl.entryCount,
+                    thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, freshestCRL: crl.freshestCRL
+                )
+            )
         } else {
-            print("Wrote CRL number \(number) with \(crl.entries.count) revoked \(what) to \(out)")
+            if let base = crl.baseNumberValue {
+                print("Wrote delta CRL number \(crl.numberValue) (on complete CRL \(base)) with \(crl.entryCount) \(what) revoked since, to \(out)")
+            } else {
+                print("Wrote CRL number \(crl.numberValue) with \(crl.entryCount) revoked \(what) to \(out)")
+            }
             if let nextUpdate = crl.nextUpdate { print("next update due \(Output.date(nextUpdate))") }
+            if let freshest = crl.freshestCRL { print("delta CRLs at \(freshest)") }
         }
     }
 }
