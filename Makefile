@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python3
 CALKIT := $(BUILD)/debug/calkit
 STATE ?= .state/demo
 
-.PHONY: run test build deps venv certs bench fuzz clean
+.PHONY: bench-deps run test build deps venv certs bench fuzz clean
 
 ## run: the main job end to end on a fresh state folder (SQLite, embedded), printing each step
 run: build
@@ -45,10 +45,16 @@ certs: build
 
 ## bench: release-build benchmark of signing, minting, verifying, CRLs, and the license server over HTTP,
 ## beside Python cryptography and openssl ca -gencrl; figures in .build/bench/results.json (CALBENCH_QUICK=1: a few minutes)
-bench: deps venv
+bench: deps venv bench-deps
 	$(SWIFT) build -c release --product calkit
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench
+
+## bench-deps: the peers and tools only the bench runs: cfssl (its sign endpoint and gencrl) and GNU
+## time (a child's own peak memory); quick when present. The bench leaves a peer's rows out if it is missing.
+bench-deps:
+	@command -v cfssl >/dev/null && test -x /usr/bin/time \
+		|| { apt-get update -qq && apt-get install -y -qq golang-cfssl time; } || echo "bench: cfssl or GNU time not installable; their rows are left out"
 
 ## fuzz: libFuzzer on every parser a file or a request reaches (Fuzz/, -sanitize=fuzzer,address),
 ## FUZZ_SECONDS per target (default 60), seeded from certs/; inputs that crash are kept in

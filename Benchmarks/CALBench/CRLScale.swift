@@ -1,4 +1,5 @@
 import CALCore
+import CALLicenseServer
 import Foundation
 import SwiftASN1
 
@@ -11,7 +12,8 @@ import Glibc
 enum CRLScale {
     /// Runs one size in this process and prints one line of `key=value` figures.
     static func measure(entries count: Int) async throws {
-        let deployment = try await BenchDeployment.make(seats: 1)
+        // 100 seats: the revocation quota allows the two revocations timed below.
+        let deployment = try await BenchDeployment.make(seats: 100)
         defer { deployment.remove() }
         var generator = SystemRandomNumberGenerator()
         let now = Date()
@@ -57,22 +59,37 @@ enum CRLScale {
         for probe in probes where parsed.entry(for: probe) != nil { found += 1 }
         let lookup = seconds(clock.now - lookupStart)
 
-        // End to end: `calkit server crl` over a ledger holding as many revoked licenses.
-        var serverCRL = "server_crl_s=- server_crl_peak_rss_mb=-"
+        // End to end: `calkit server crl` over a ledger holding as many revoked licenses, as DER
+        // and as PEM; then one more revocation beside them, and the delta CRL that publishes it.
+        var serverCRL = ""
+        // One revocation in an empty ledger first: what a revocation costs without a million beside it.
+        let first = SerialNumbers.hex(Array(try deployment.issue().serialNumber.bytes))
+        let emptyStart = clock.now
+        try deployment.server.revoke(serial: first, reason: .keyCompromise)
+        serverCRL += " revoke_empty_ms=\(format(seconds(clock.now - emptyStart) * 1000))"
         if Peers.fillLedger(deployment.folder + "/ls/calkit.sqlite", revoked: count) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try HTTPBench.calkitExecutable())
-            process.arguments = ["server", "crl", "--home", deployment.folder + "/ls", "--out", deployment.folder + "/server.crl", "--der"]
-            process.standardOutput = FileHandle.nullDevice
-            let start = clock.now
-            try process.run()
-            process.waitUntilExit()
-            let elapsed = seconds(clock.now - start)
-            var children = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &children)
-            if process.terminationStatus == 0 {
-                serverCRL = "server_crl_s=\(format(elapsed)) server_crl_peak_rss_mb=\(children.ru_maxrss / 1024)"
+            let calkit = try HTTPBench.calkitExecutable()
+            let home = ["--home", deployment.folder + "/ls"]
+            if let der = ChildProcess.run(calkit, ["server", "crl"] + home + ["--out", deployment.folder + "/server.crl", "--der"]), der.status == 0,
+                let pem = ChildProcess.run(calkit, ["server", "crl"] + home + ["--out", deployment.folder + "/server.pem"]), pem.status == 0
+            {
+                serverCRL += " server_crl_s=\(format(der.seconds)) server_crl_peak_rss_mb=\(der.peakMB) "
+                    + "server_crl_pem_s=\(format(pem.seconds)) server_crl_pem_peak_rss_mb=\(pem.peakMB)"
             }
+            // In this process: one permanent CAL revoked (the quota counted beside a million
+            // revocations), then the delta CRL signed; then the same delta by the CLI, end to end.
+            let server = deployment.server
+            let serial = SerialNumbers.hex(Array(try deployment.issue().serialNumber.bytes))
+            // The empty ledger's revocation first: its CRL is the base of the delta below.
+            let revokeStart = clock.now
+            try server.revoke(serial: serial, reason: .keyCompromise)
+            let revoke = seconds(clock.now - revokeStart)
+            let deltaStart = clock.now
+            let delta = try server.revocationList(delta: true)
+            let deltaSeconds = seconds(clock.now - deltaStart)
+            let deltaCLI = ChildProcess.run(calkit, ["server", "crl"] + home + ["--out", deployment.folder + "/delta.crl", "--delta", "--der"])
+            serverCRL += " revoke_ms=\(format(revoke * 1000)) delta_crl_ms=\(format(deltaSeconds * 1000)) delta_entries=\(delta.entryCount)"
+                + " delta_crl_cli_ms=\(deltaCLI.map { format($0.seconds * 1000) } ?? "-")"
         }
 
         var usage = rusage()
@@ -81,7 +98,7 @@ enum CRLScale {
             "entries=\(count) build_sign_s=\(format(build)) size_mb=\(format(Double(bytes.count) / 1_048_576)) "
                 + "pem_s=\(format(pem)) pem_mb=\(format(Double(pemLength) / 1_048_576)) swift_asn1_pem_s=\(quadraticPEM) "
                 + "parse_s=\(format(parse)) verify_s=\(format(signature)) signature_ok=\(signed) "
-                + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024) " + serverCRL
+                + "lookups_per_s=\(Int(Double(probes.count) / lookup)) found=\(found) peak_rss_mb=\(usage.ru_maxrss / 1024)" + serverCRL
         )
     }
 
@@ -115,7 +132,9 @@ enum CRLScale {
                     + "parse \(value("parse_s")) s, signature check \(value("verify_s")) s, "
                     + "\(value("lookups_per_s")) lookups/s, peak RSS \(value("peak_rss_mb")) MB"
             )
-            print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          calkit server crl (ledger to DER, end to end): \(value("server_crl_s")) s, peak RSS \(value("server_crl_peak_rss_mb")) MB")
+            let indent = "".padding(toLength: 18, withPad: " ", startingAt: 0)
+            print("  \(indent)calkit server crl (ledger to file, end to end): DER \(value("server_crl_s")) s, peak RSS \(value("server_crl_peak_rss_mb")) MB; PEM \(value("server_crl_pem_s")) s, peak RSS \(value("server_crl_pem_peak_rss_mb")) MB")
+            print("  \(indent)one more revocation beside them: \(value("revoke_ms")) ms in the store, durable commit included (\(value("revoke_empty_ms")) ms in an empty ledger); its delta CRL (\(value("delta_entries")) entry) \(value("delta_crl_ms")) ms to sign, \(value("delta_crl_cli_ms")) ms by calkit server crl --delta end to end")
             let openssl = Peers.opensslCRL(entries: size)
             if let openssl {
                 print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          openssl ca -gencrl (index to PEM, signed): \(format(openssl.seconds)) s, peak RSS \(Int(openssl.peakMB)) MB")
@@ -126,6 +145,12 @@ enum CRLScale {
                 results["crl_1m_build_sign_seconds"] = Double(value("build_sign_s"))
                 results["crl_1m_codec_peak_rss_mb"] = Double(value("peak_rss_mb"))
                 results["openssl_crl_1m_seconds"] = openssl?.seconds
+                results["crl_1m_pem_seconds"] = Double(value("server_crl_pem_s"))
+                results["crl_1m_parse_seconds"] = Double(value("parse_s"))
+                results["revoke_at_1m_ms"] = Double(value("revoke_ms"))
+                results["revoke_empty_ms"] = Double(value("revoke_empty_ms"))
+                results["delta_crl_publish_ms"] = Double(value("delta_crl_ms"))
+                results["delta_crl_cli_ms"] = Double(value("delta_crl_cli_ms"))
             }
         }
         return results

@@ -81,8 +81,9 @@ extension SQLiteLicenseServerStore {
             let parts = recorded?.split(separator: " ").compactMap { UInt64($0) } ?? []
             guard parts.count == 2 else { throw CALError.noCompleteCRL(issuerKeyID: issuerKeyID) }
             let number = try StoreDatabase.next(counter: "crl-number", in: db)
+            // CROSS JOIN keeps the log outside: the few rows after the base, each looked up by serial.
             let filter = """
-                FROM revocation_log JOIN licenses ON licenses.serial = revocation_log.serial
+                FROM revocation_log CROSS JOIN licenses ON licenses.serial = revocation_log.serial
                 WHERE revocation_log.sequence > ? AND licenses.issuer_key_id = ? AND licenses.revoked_at IS NOT NULL AND +licenses.not_after > ?
                 """
             return try sign(

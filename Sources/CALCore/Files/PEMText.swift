@@ -14,41 +14,56 @@ public enum PEMText {
 
     /// ``encode(type:derBytes:)`` as UTF-8 bytes, followed by `trailer` (for a file's final newline).
     public static func encodeBytes(type: String, derBytes: [UInt8], trailer: String = "") -> [UInt8] {
+        let header = Array("-----BEGIN \(type)-----\n".utf8)
+        let footer = Array("-----END \(type)-----\(trailer)".utf8)
         let encodedLength = (derBytes.count + 2) / 3 * 4
-        var out: [UInt8] = []
-        out.reserveCapacity(encodedLength + encodedLength / 64 + 2 * type.utf8.count + 40 + trailer.utf8.count)
-        out += Array("-----BEGIN \(type)-----\n".utf8)
-        derBytes.withUnsafeBufferPointer { input in
-            var lineLength = 0
-            var index = 0
-            func emit(_ character: UInt8) {
-                out.append(character)
-                lineLength += 1
-                if lineLength == 64 {
-                    out.append(0x0A)
-                    lineLength = 0
+        let lines = (encodedLength + 63) / 64
+        let total = header.count + encodedLength + lines + footer.count
+        return [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            var position = 0
+            for byte in header {
+                out[position] = byte
+                position += 1
+            }
+            alphabet.withUnsafeBufferPointer { alphabet in
+                derBytes.withUnsafeBufferPointer { input in
+                    // Whole lines: 48 input bytes make 64 characters and a newline.
+                    var index = 0
+                    while index + 48 <= input.count {
+                        for group in stride(from: index, to: index + 48, by: 3) {
+                            let value = Int(input[group]) << 16 | Int(input[group + 1]) << 8 | Int(input[group + 2])
+                            out[position] = alphabet[value >> 18]
+                            out[position + 1] = alphabet[value >> 12 & 0x3F]
+                            out[position + 2] = alphabet[value >> 6 & 0x3F]
+                            out[position + 3] = alphabet[value & 0x3F]
+                            position += 4
+                        }
+                        out[position] = 0x0A
+                        position += 1
+                        index += 48
+                    }
+                    // The last, shorter line, padded with '='.
+                    guard index < input.count else { return }
+                    while index < input.count {
+                        let rest = input.count - index
+                        let value = Int(input[index]) << 16 | (rest > 1 ? Int(input[index + 1]) << 8 : 0) | (rest > 2 ? Int(input[index + 2]) : 0)
+                        out[position] = alphabet[value >> 18]
+                        out[position + 1] = alphabet[value >> 12 & 0x3F]
+                        out[position + 2] = rest > 1 ? alphabet[value >> 6 & 0x3F] : UInt8(ascii: "=")
+                        out[position + 3] = rest > 2 ? alphabet[value & 0x3F] : UInt8(ascii: "=")
+                        position += 4
+                        index += 3
+                    }
+                    out[position] = 0x0A
+                    position += 1
                 }
             }
-            while index + 3 <= input.count {
-                let group = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
-                emit(alphabet[Int(group >> 18)])
-                emit(alphabet[Int(group >> 12 & 0x3F)])
-                emit(alphabet[Int(group >> 6 & 0x3F)])
-                emit(alphabet[Int(group & 0x3F)])
-                index += 3
+            for byte in footer {
+                out[position] = byte
+                position += 1
             }
-            let rest = input.count - index
-            if rest > 0 {
-                let group = UInt32(input[index]) << 16 | (rest == 2 ? UInt32(input[index + 1]) << 8 : 0)
-                emit(alphabet[Int(group >> 18)])
-                emit(alphabet[Int(group >> 12 & 0x3F)])
-                emit(rest == 2 ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
-                emit(UInt8(ascii: "="))
-            }
-            if lineLength > 0 { out.append(0x0A) }
+            initialized = position
         }
-        out += Array("-----END \(type)-----\(trailer)".utf8)
-        return out
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
