@@ -14,23 +14,24 @@ import X509
 /// license, and presenting it earns a permanent per-device CAL (the temporary superseded, one
 /// SQLite transaction). Then OCSP requests for one of those CALs over `POST /ocsp`, alone and with
 /// one OCSP client beside 64 clients asking for licenses. Every license is durable before it is
-/// answered (WAL synced per commit); concurrent requests share commits (group commit).
+/// answered (WAL synced per commit); concurrent requests share commits (group commit). At 64
+/// connections the peers run beside it in alternating rounds (``PeerRounds``).
 enum HTTPBench {
     /// One measured row.
     struct Row {
         let name: String
         let clients: Int
         let result: HTTPLoad.Result
-        /// The in-process rate of the same work, for the ratio.
-        let inProcess: Double
+        /// The in-process rate of the same work, for the ratio (none for a peer's row).
+        let inProcess: Double?
     }
 
     /// Runs the network rows and prints their table; `rawSign` is the raw P-256 signing rate of
     /// this run. Returns the figures `results.json` keeps.
     @discardableResult
-    static func report(rawSign: Double, levels: [Int], requestsPerLevel: Int, ocspRequests: Int) async throws -> [String: Double] {
+    static func report(rawSign: Double, levels: [Int], requestsPerLevel: Int, ocspRequests: Int, rounds: Int = 3) async throws -> [String: Double] {
         let calkit = try calkitExecutable()
-        let deployment = try await BenchDeployment.make(seats: levels.count * requestsPerLevel)
+        let deployment = try await BenchDeployment.make(seats: (levels.count + rounds) * requestsPerLevel)
         defer { deployment.remove() }
 
         // The same decisions in process, on a deployment of their own, one caller.
@@ -53,6 +54,7 @@ enum HTTPBench {
         // with a nonce (signed for each request).
         var ocspRequest: [UInt8] = []
         var ocspNonceRequest: [UInt8] = []
+        var ocspLicense: Certificate?
         for clients in levels {
             let devices = try (0..<requestsPerLevel).map { index in try BenchDevice(name: "HTTP-\(clients)-\(index)") }
             let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json", authorization: credential)
@@ -67,6 +69,7 @@ enum HTTPBench {
             rows.append(Row(name: "permanent CAL (temporary presented)", clients: clients, result: second, inProcess: permanentInProcess))
 
             if ocspRequest.isEmpty, let license = permanents.first {
+                ocspLicense = license
                 let id = try OCSPCertificateID(certificate: license, issuer: deployment.serverCertificate)
                 ocspRequest = try OCSPRequest(certificateIDs: [id]).derBytes()
                 ocspNonceRequest = try OCSPRequest(certificateIDs: [id], nonce: Array(repeating: 7, count: 16)).derBytes()
@@ -81,6 +84,14 @@ enum HTTPBench {
         let fresh = try await ocsp.run(bodies: Array(repeating: ocspNonceRequest, count: ocspRequests), concurrency: 64)
         guard fresh.statusCounts == [200: ocspRequests] else { throw BenchFailure("OCSP with a nonce answered \(fresh.statusCounts)") }
         rows.append(Row(name: "OCSP response (with a nonce: signed)", clients: 64, result: fresh, inProcess: ocspInProcess))
+        // Side by side at 64 connections, in alternating rounds (A B A B, medians): permanent CALs
+        // against cfssl's sign endpoint; OCSP against `openssl ocsp -index`, which closes the
+        // connection after every answer, so CALKit is also loaded that way for the like-for-like ratio.
+        let peers = try await PeerRounds.run(
+            rounds: rounds, requests: requestsPerLevel, ocspRequests: ocspRequests, port: service.port, credential: credential,
+            deployment: deployment, ocspRequest: ocspRequest, license: ocspLicense
+        )
+        rows += peers.rows(temporaryInProcess: temporaryInProcess, permanentInProcess: permanentInProcess, ocspInProcess: ocspInProcess)
         // One OCSP client while 64 others ask for licenses: does store work hold up the light requests?
         let mixedDevices = try (0..<requestsPerLevel).map { index in try BenchDevice(name: "MIX-\(index)") }
         let licenses = HTTPLoad(port: service.port, path: "/v1/licenses", contentType: "application/json", authorization: credential)
@@ -111,21 +122,14 @@ enum HTTPBench {
                 pad(String(format: "%.0f", row.result.perSecond), 9),
                 pad(String(format: "%.2f", row.result.percentile(0.5) * 1000), 8),
                 pad(String(format: "%.2f", row.result.percentile(0.99) * 1000), 8),
-                pad(String(format: "%.0f", row.inProcess), 14),
-                pad(String(format: "%.2f", row.result.perSecond / row.inProcess), 17),
+                pad(row.inProcess.map { String(format: "%.0f", $0) } ?? "-", 14),
+                pad(row.inProcess.map { String(format: "%.2f", row.result.perSecond / $0) } ?? "-", 17),
                 pad(String(format: "%.3f", row.result.perSecond / rawSign), 15),
             ]
             print(row.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + columns.joined(separator: "  "))
         }
-        var figures: [String: Double] = [:]
-        if let permanent = rows.first(where: { $0.name.hasPrefix("permanent CAL") && $0.clients == 64 }) {
-            figures["http_permanent_64_per_s"] = permanent.result.perSecond
-            figures["http_permanent_64_p99_ms"] = permanent.result.percentile(0.99) * 1000
-        }
-        if let ocsp = rows.first(where: { $0.name.hasPrefix("OCSP response (POST /ocsp, no nonce)") && $0.clients == 64 }) {
-            figures["ocsp_http_64_per_s"] = ocsp.result.perSecond
-        }
-        return figures
+        peers.printRatios()
+        return peers.figures
     }
 
     /// The in-process rates of the two logon decisions: temporaries for new devices, then permanent CALs for them.
@@ -162,7 +166,7 @@ enum HTTPBench {
     }
 
     /// The license in a 200 answer to `POST /v1/licenses`, checked to have the expected status.
-    private static func issuedLicense(in answer: HTTPLoad.Answer, expecting status: LicenseStatus) throws -> Certificate {
+    static func issuedLicense(in answer: HTTPLoad.Answer, expecting status: LicenseStatus) throws -> Certificate {
         guard answer.status == 200 else {
             throw BenchFailure("the license server answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
         }

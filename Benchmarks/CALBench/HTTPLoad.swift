@@ -17,6 +17,9 @@ struct HTTPLoad {
     let contentType: String
     /// The `Authorization` header every request carries (an enrolled host's credential), if any.
     var authorization: String? = nil
+    /// A new connection for every request (for a server that closes after each answer, as
+    /// `openssl ocsp` does); otherwise keep-alive connections opened before the clock starts.
+    var connectionPerRequest = false
 
     /// What one run measured.
     struct Result {
@@ -53,29 +56,30 @@ struct HTTPLoad {
 
     /// Sends every body once over `concurrency` connections (body `i` on connection `i % concurrency`).
     func run(bodies: [[UInt8]], concurrency: Int) async throws -> Result {
-        let group = MultiThreadedEventLoopGroup.singleton
         var connections: [NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>] = []
-        for _ in 0..<concurrency {
-            connections.append(
-                try await ClientBootstrap(group: group)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                    .connect(host: "127.0.0.1", port: port) { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                            return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                                wrappingChannelSynchronously: channel
-                            )
-                        }
-                    }
-            )
+        if !connectionPerRequest {
+            for _ in 0..<concurrency { connections.append(try await connect()) }
         }
         let clock = ContinuousClock()
         let start = clock.now
         let perConnection = try await withThrowingTaskGroup(of: [(Int, Answer, Double)].self) { group in
-            for (number, connection) in connections.enumerated() {
-                let share = Array(stride(from: number, to: bodies.count, by: concurrency))
+            for number in 0..<concurrency {
+                let share = Array(stride(from: number, to: bodies.count, by: concurrency)).map { ($0, bodies[$0]) }
+                let connection = connections.isEmpty ? nil : connections[number]
                 group.addTask {
-                    try await send(share.map { ($0, bodies[$0]) }, over: connection)
+                    guard let connection else {
+                        // Connect, ask, read the answer, close: the connection's setup counts in.
+                        var answers: [(Int, Answer, Double)] = []
+                        let clock = ContinuousClock()
+                        for request in share {
+                            let start = clock.now
+                            var answered = try await send([request], over: try await connect())
+                            answered[0].2 = Self.seconds(clock.now - start)
+                            answers += answered
+                        }
+                        return answers
+                    }
+                    return try await send(share, over: connection)
                 }
             }
             var all: [[(Int, Answer, Double)]] = []
@@ -95,6 +99,18 @@ struct HTTPLoad {
             latencies: latencies.sorted(),
             answers: answers
         )
+    }
+
+    /// A connection to the service, with Nagle off.
+    private func connect() async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
     }
 
     /// Sends `requests` one after another on one connection, then closes it.
