@@ -151,6 +151,16 @@ struct CALBench {
         results["python_mint_per_s"] = python
         let http = try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
         results.merge(http) { $1 }
+        // The cost of /metrics to every request: Hummingbird's four metric updates, beside the
+        // server time a permanent CAL takes at the rate measured (both cores over the rate).
+        let metrics = MetricsCost.nanosecondsPerRequest()
+        results["metrics_ns_per_request"] = metrics
+        if let rate = http["http_permanent_64_per_s"] {
+            let share = metrics / (Double(ProcessInfo.processInfo.activeProcessorCount) * 1e9 / rate)
+            print("")
+            print("metrics per request (Hummingbird's MetricsMiddleware updates, swift-prometheus): \(String(format: "%.0f", metrics)) ns, "
+                + "\(String(format: "%.3f", share * 100)) % of a permanent CAL's server time")
+        }
         let crl = try CRLScale.report(sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000])
         results.merge(crl) { $1 }
         try write(results)

@@ -83,7 +83,8 @@ final class LedgerJournal: Sendable {
                 return name
             }()
             if last[change.table]?[change.rowID] == false,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM \(quoted) WHERE _rowid_ = ?", arguments: [change.rowID])
+                // Cached: compiling a SELECT * runs GRDB's authorizer once per column, every time.
+                let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM \(quoted) WHERE _rowid_ = ?"), arguments: [change.rowID])
             {
                 rows.append(Line.Row(t: change.table, r: change.rowID, c: Array(row.columnNames), v: row.databaseValues.map(Line.Value.init)))
             } else {

@@ -42,10 +42,8 @@ extension SQLiteLicenseServerStore {
             let license = try mint(grant)
             try Self.record(license, holding: grant, in: db)
             if let superseding {
-                try db.execute(
-                    sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ? AND superseded_by IS NULL",
-                    arguments: [license.serial, superseding]
-                )
+                try db.cachedStatement(sql: "UPDATE licenses SET superseded_by = ? WHERE serial = ? AND superseded_by IS NULL")
+                    .execute(arguments: [license.serial, superseding])
             }
             try AuditLog.append(
                 db, at: now, event: "license-issued", subject: license.serial,

@@ -105,11 +105,9 @@ public final class StoreDatabase: Sendable {
     /// Increments a persisted counter (in the `counters` table) inside the caller's transaction
     /// and returns its new value; the first value is 1.
     static func next(counter name: String, in db: Database) throws -> UInt64 {
-        let value = (try Int64.fetchOne(db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [name]) ?? 0) + 1
-        try db.execute(
-            sql: "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-            arguments: [name, value]
-        )
+        let value = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT value FROM counters WHERE name = ?"), arguments: [name]) ?? 0) + 1
+        try db.cachedStatement(sql: "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [name, value])
         return UInt64(value)
     }
 

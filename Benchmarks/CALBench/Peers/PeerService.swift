@@ -100,7 +100,7 @@ final class PeerService {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         let log = folder + "/service.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = readyLine == nil ? FileHandle.nullDevice : try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try process.run()
         let service = PeerService(process: process, port: port, folder: folder)
