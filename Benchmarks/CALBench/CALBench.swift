@@ -43,7 +43,7 @@ struct CALBench {
             return
         }
         // CALBENCH_ONLY=store or =verify runs just that row, for a profiler.
-        if let only = environment["CALBENCH_ONLY"] {
+        if let only = environment["CALBENCH_ONLY"], only != "ratios" {
             try await profile(only, duration: duration)
             return
         }
@@ -139,6 +139,8 @@ struct CALBench {
         print("verification / raw verify:  \(String(format: "%.2f", verify.perSecond / rawVerify.perSecond))")
         print("OCSP response / raw sign:   \(String(format: "%.2f", ocsp.perSecond / rawSign.perSecond))")
 
+        // CALBENCH_ONLY=ratios stops here: the in-process rows and their ratios.
+        if environment["CALBENCH_ONLY"] == "ratios" { return }
         let python = Peers.pythonMintRate(seconds: duration)
         if let python {
             print("Python cryptography, same profile in memory:  \(format(python)) /s  (CALKit mint / Python: \(String(format: "%.2f", mintInMemory.perSecond / python)))")

@@ -20,6 +20,13 @@ final class IssuerPathCache: Sendable {
     private struct PathKey: Hashable {
         let issuer: Certificate
         let root: Certificate
+
+        /// Hashed by the two signatures alone (hashing whole certificates cost as much as a
+        /// tenth of a verification); equal only when both certificates are.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(issuer.signature)
+            hasher.combine(root.signature)
+        }
     }
 
     private struct SignedListKey: Hashable {
@@ -27,9 +34,18 @@ final class IssuerPathCache: Sendable {
         let issuer: Certificate
     }
 
+    /// A certificate as a key, hashed by its signature alone; equal only when the certificates are.
+    private struct CertificateKey: Hashable {
+        let certificate: Certificate
+
+        func hash(into hasher: inout Hasher) { hasher.combine(certificate.signature) }
+    }
+
     private struct State {
         /// When each verified issuer→root path holds: both certificates valid.
         var paths: [PathKey: ClosedRange<Date>] = [:]
+        /// The license-server id each issuer certificate carries (nil: not a license server's).
+        var serverIDs: [CertificateKey: String?] = [:]
         var signedLists: Set<SignedListKey> = []
     }
 
@@ -52,6 +68,18 @@ final class IssuerPathCache: Sendable {
             if state.paths.count >= Self.capacity { state.paths.removeAll() }
             state.paths[PathKey(issuer: issuer, root: root)] = from...until
         }
+    }
+
+    /// ``LicenseServerProfile/serverID(of:)``, read once per certificate.
+    func serverID(of issuer: Certificate) -> String? {
+        let key = CertificateKey(certificate: issuer)
+        if let known = state.withLock({ $0.serverIDs[key] }) { return known }
+        let serverID = LicenseServerProfile.serverID(of: issuer)
+        state.withLock { state in
+            if state.serverIDs.count >= Self.capacity { state.serverIDs.removeAll() }
+            state.serverIDs[key] = .some(serverID)
+        }
+        return serverID
     }
 
     /// Whether `list` is signed by `issuer`'s key, checked once per CRL and issuer.

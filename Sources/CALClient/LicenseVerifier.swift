@@ -98,10 +98,12 @@ public struct LicenseVerifier: Sendable {
         // The issuing license server: same name, and the same key identifier where both say one
         // (a re-keyed server has several certificates with one name).
         let named = intermediates.filter { $0.subject == license.issuer }
-        guard let issuer = named.first(where: { Self.keyIdentifiersMatch(license, $0) }) ?? named.first else {
+        let authorityKeyID = try? license.extensions.authorityKeyIdentifier?.keyIdentifier
+        let matching = named.count == 1 ? named.first : named.first { Self.keyIdentifiersMatch(authorityKeyID, $0) }
+        guard let issuer = matching ?? named.first else {
             return .failure(CALError(.untrustedRoot, "the issuing license-server certificate was not given"))
         }
-        guard let issuerID = LicenseServerProfile.serverID(of: issuer) else {
+        guard let issuerID = IssuerPathCache.shared.serverID(of: issuer) else {
             return .failure(CALError(.notALicenseServer, "the issuer is not a license-server certificate"))
         }
         guard issuerID == extensionValue.licenseServerID else {
@@ -129,7 +131,7 @@ public struct LicenseVerifier: Sendable {
         // Who signed the server certificate: the root, or on a path through a cross-certificate
         // the cross-certificate, which carries the name and key of the root that signed it.
         let serverIssuer: Certificate
-        if Self.hasProfileShape(license, issuer: issuer),
+        if Self.hasProfileShape(license, authorityKeyID: authorityKeyID, issuer: issuer),
             let cachedRoot = IssuerPathCache.shared.root(for: issuer, among: directRoots, at: pathTime)
         {
             // The issuer's path to the root was verified before and still holds at this instant:
@@ -226,8 +228,8 @@ public struct LicenseVerifier: Sendable {
     /// its signature to check: its authority key identifier names `issuer`'s key, and its only
     /// critical extensions are basic constraints and key usage (the profile check has read
     /// both). Any other license goes through the full RFC 5280 path check.
-    private static func hasProfileShape(_ license: Certificate, issuer: Certificate) -> Bool {
-        guard (try? license.extensions.authorityKeyIdentifier?.keyIdentifier) != nil, keyIdentifiersMatch(license, issuer) else { return false }
+    private static func hasProfileShape(_ license: Certificate, authorityKeyID: ArraySlice<UInt8>?, issuer: Certificate) -> Bool {
+        guard authorityKeyID != nil, keyIdentifiersMatch(authorityKeyID, issuer) else { return false }
         return license.extensions.allSatisfy { !$0.critical || $0.oid == .X509ExtensionID.basicConstraints || $0.oid == .X509ExtensionID.keyUsage }
     }
 
@@ -237,11 +239,10 @@ public struct LicenseVerifier: Sendable {
         certificates.allSatisfy { $0.extensions[oid: .X509ExtensionID.nameConstraints] == nil }
     }
 
-    /// Whether `license`'s authority key identifier names `issuer`'s subject key identifier
+    /// Whether a license's authority key identifier names `issuer`'s subject key identifier
     /// (true when either is absent: then only the name can tell).
-    private static func keyIdentifiersMatch(_ license: Certificate, _ issuer: Certificate) -> Bool {
-        guard let authority = try? license.extensions.authorityKeyIdentifier?.keyIdentifier,
-            let subject = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
+    private static func keyIdentifiersMatch(_ authorityKeyID: ArraySlice<UInt8>?, _ issuer: Certificate) -> Bool {
+        guard let authority = authorityKeyID, let subject = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         else { return true }
         return authority == subject
     }
@@ -279,6 +280,7 @@ public struct LicenseVerifier: Sendable {
         role: String
     ) -> (rejection: CALError?, checked: Bool) {
         var checked = false
+        guard !revocationLists.isEmpty else { return (nil, checked) }
         let issuerKeyID = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         for list in revocationLists where list.issuer == issuer.subject {
             if let listKeyID = list.authorityKeyIdentifier, let issuerKeyID, listKeyID != Array(issuerKeyID) { continue }

@@ -43,10 +43,19 @@ public enum CALIdentifier {
 
     /// The id with dashes and spaces removed and letters upper-cased; nil if it is not an id.
     public static func normalized(_ text: String) -> String? {
-        let candidate = String(text.uppercased().filter { $0 != "-" && $0 != " " })
-        guard candidate.count == length, candidate.allSatisfy({ alphabet.contains($0) }) else { return nil }
-        return candidate
+        // On the UTF-8 bytes: every verification reads its license server's id this way.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        for byte in text.utf8 where byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
+            let upper = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte
+            guard bytes.count < length, alphabetBytes.contains(upper) else { return nil }
+            bytes.append(upper)
+        }
+        guard bytes.count == length else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let alphabetBytes = Set(alphabet.compactMap(\.asciiValue))
 
     /// The id in groups of five, for people.
     public static func grouped(_ id: String) -> String {

@@ -141,6 +141,10 @@ struct LicenseServerServiceTests {
             #expect(crlAnswer.headers[.contentType] == MediaType.crl)
             let crl = try CertificateRevocationList(derEncoded: crlAnswer.body)
             #expect(crl.entries.contains { $0.serial == Array(issued.certificate.serialNumber.bytes) })
+            // The delta CRL adds to the complete one just served: nothing revoked since.
+            let delta = try CertificateRevocationList(derEncoded: try await client.send(.get, WirePath.deltaCRL).body)
+            #expect(delta.baseNumberValue == crl.numberValue && delta.numberValue > crl.numberValue && delta.entryCount == 0)
+            #expect(delta.isSigned(by: try deployment.server.chain()[0]))
 
             let chain = try deployment.server.chain()
             let ocspRequest = try OCSPRequest(certificateIDs: [try OCSPCertificateID(certificate: issued.certificate, issuer: chain[0])], nonce: [7]).derBytes()

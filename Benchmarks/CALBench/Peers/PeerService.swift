@@ -131,16 +131,7 @@ final class PeerService {
     /// Runs a setup command to its end; its standard output, or an error if it failed.
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchFailure("\(executable) \(arguments.first ?? "") failed") }
+        guard let output = Peers.output(of: executable, arguments) else { throw BenchFailure("\(executable) \(arguments.first ?? "") failed") }
         return output
     }
 

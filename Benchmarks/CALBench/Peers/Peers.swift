@@ -35,22 +35,26 @@ enum Peers {
 
     /// Runs a peer and reads the `key=value` numbers it prints; empty if it could not run.
     static func run(_ executable: String, _ arguments: [String]) -> [String: Double] {
-        guard FileManager.default.isExecutableFile(atPath: executable) else { return [:] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return [:] }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return [:] }
+        guard FileManager.default.isExecutableFile(atPath: executable), let output = output(of: executable, arguments) else { return [:] }
         var figures: [String: Double] = [:]
         for pair in output.split(whereSeparator: \.isWhitespace) {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2, let value = Double(parts[1]) { figures[String(parts[0])] = value }
         }
         return figures
+    }
+
+    /// What a command prints on standard output, run to its end; nil if it could not start or failed.
+    static func output(of executable: String, _ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? output : nil
     }
 }

@@ -66,9 +66,14 @@ public enum ClientLicenseProfile {
         let usage: KeyUsage?
         let purposes: ExtendedKeyUsage?
         do {
-            constraints = try certificate.extensions.basicConstraints
-            usage = try certificate.extensions.keyUsage
-            purposes = try certificate.extensions.extendedKeyUsage
+            // What CALKit writes is read by comparing bytes; anything else is parsed.
+            let extensions = certificate.extensions
+            constraints = try Self.known(extensions, .X509ExtensionID.basicConstraints, StandardValues.shared?.notCertificateAuthority)
+                ? .notCertificateAuthority : extensions.basicConstraints
+            usage = try Self.known(extensions, .X509ExtensionID.keyUsage, StandardValues.shared?.digitalSignature)
+                ? KeyUsage(digitalSignature: true) : extensions.keyUsage
+            purposes = try Self.known(extensions, .X509ExtensionID.extendedKeyUsage, StandardValues.shared?.clientLicensePurpose)
+                ? StandardValues.clientLicenseUsage : extensions.extendedKeyUsage
         } catch {
             return .failure(CALError(.malformed, "an extension does not parse: \(CALError.reason(describing: error))"))
         }
@@ -91,5 +96,31 @@ public enum ClientLicenseProfile {
         } catch {
             return .failure(CALError(.malformed, "the license extension does not parse: \(CALError.reason(describing: error))"))
         }
+    }
+
+    /// Whether the extension `oid` holds exactly `value`.
+    private static func known(_ extensions: Certificate.Extensions, _ oid: ASN1ObjectIdentifier, _ value: [UInt8]?) -> Bool {
+        guard let value, let found = extensions[oid: oid] else { return false }
+        return found.value.elementsEqual(value)
+    }
+
+    /// The encoded values of the constraints, key usage and extended key usage every license
+    /// carries, to recognise them without parsing.
+    private struct StandardValues: Sendable {
+        let notCertificateAuthority: [UInt8]
+        let digitalSignature: [UInt8]
+        let clientLicensePurpose: [UInt8]
+
+        static let clientLicenseUsage = try? ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)])
+        static let shared: StandardValues? = {
+            guard let clientLicenseUsage,
+                let constraints = try? Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true),
+                let usage = try? Certificate.Extension(KeyUsage(digitalSignature: true), critical: true),
+                let purposes = try? Certificate.Extension(clientLicenseUsage, critical: false)
+            else { return nil }
+            return StandardValues(
+                notCertificateAuthority: Array(constraints.value), digitalSignature: Array(usage.value), clientLicensePurpose: Array(purposes.value)
+            )
+        }()
     }
 }

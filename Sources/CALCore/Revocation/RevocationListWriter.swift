@@ -92,7 +92,7 @@ public struct RevocationListWriter {
         // An odd count: the first character is a nibble of its own.
         var index = serialHex.startIndex
         if serialHex.count % 2 == 1 {
-            guard let first = Self.nibble(serialHex[index]) else {
+            guard let first = SerialNumbers.nibble(serialHex[index]) else {
                 throw CALError.malformed(what: "a revoked serial number", reason: "it is not hexadecimal")
             }
             if first != 0 {
@@ -102,7 +102,7 @@ public struct RevocationListWriter {
             index += 1
         }
         while index < serialHex.endIndex {
-            guard let upper = Self.nibble(serialHex[index]), let lower = Self.nibble(serialHex[index + 1]) else {
+            guard let upper = SerialNumbers.nibble(serialHex[index]), let lower = SerialNumbers.nibble(serialHex[index + 1]) else {
                 throw CALError.malformed(what: "a revoked serial number", reason: "it is not hexadecimal")
             }
             let byte = upper << 4 | lower
@@ -113,15 +113,6 @@ public struct RevocationListWriter {
             index += 2
         }
         try appendEntry(serialLength: length, seconds: Int64(revokedAt.rounded(.down)), reasonCode: RevocationReason(rawValue: reasonCode)?.rawValue)
-    }
-
-    private static func nibble(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     /// Writes `SEQUENCE { INTEGER serial, Time, [Extensions { reasonCode }] }` for the

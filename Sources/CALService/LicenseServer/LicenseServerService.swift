@@ -56,10 +56,15 @@ public struct LicenseServerService: Sendable {
         OCSPController(server: server, bodyLimit: bodyLimit).add(to: routes)
         let crl = CRLController { try server.revocationStamp() } make: { try server.revocationList().derBytes }
         crl.add(to: routes)
-        // The delta CRL adds to the complete CRL served now, made first when there is none.
+        // The delta CRL adds to the last complete CRL published (not a new one, which would leave
+        // it empty); the complete CRL is made first only when there is none yet.
         CRLController(path: WirePath.deltaCRL) { try server.revocationStamp() } make: {
-            _ = try crl.current()
-            return try server.revocationList(delta: true).derBytes
+            do {
+                return try server.revocationList(delta: true).derBytes
+            } catch let error as CALError where error.code == .invalidArgument && error.context["keyID"] != nil {
+                _ = try crl.current()
+                return try server.revocationList(delta: true).derBytes
+            }
         }.add(to: routes)
         MetricsController(token: adminToken) {
             for usage in try server.status().products {
