@@ -1,4 +1,4 @@
-import CALCore
+@testable import CALCore
 import SwiftASN1
 import Testing
 
@@ -22,6 +22,27 @@ struct LicenseExtensionTests {
         try serializer.serialize(sample)
         let decoded = try LicenseExtension(derEncoded: serializer.serializedBytes)
         #expect(decoded == sample)
+    }
+
+    @Test("The signer's direct encoding is byte for byte swift-asn1's: every type and status, optional fields in and out, long strings, seats across byte boundaries; what PrintableString cannot hold is refused as before")
+    func directEncoding() throws {
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<400 {
+            var value = sample
+            value.licenseType = index % 2 == 0 ? .perDevice : .perUser
+            value.status = index % 3 == 0 ? .temporary : .permanent
+            value.product = String(repeating: "Désk ", count: index % 40)
+            value.productVersion = String(index)
+            value.keyPackID = index % 4 == 0 ? nil : CALIdentifier.random()
+            value.transferredFrom = index % 5 == 0 ? nil : (0..<(index % 200)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            value.seat = index % 6 == 0 ? nil : [0, 1, 127, 128, 255, 256, 65_535, 65_536, Int(Int32.max)][index % 9]
+            var serializer = DER.Serializer()
+            try serializer.serialize(value)
+            #expect(try value.derBytes() == serializer.serializedBytes, "\(value)")
+        }
+        var bad = sample
+        bad.licenseServerID = "not*printable"
+        #expect(throws: (any Error).self) { try bad.derBytes() }
     }
 
     @Test("Optional fields are left out when absent and read back as absent")

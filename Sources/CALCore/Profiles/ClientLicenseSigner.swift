@@ -70,7 +70,7 @@ public struct ClientLicenseSigner: Sendable {
             throw CALError.unsupportedKey("the client's public key does not encode")
         }
         let keyIdentifier = Array(Insecure.SHA1.hash(data: keyBits.dropFirst()))
-        let licenseValue = try Self.der { try $0.serialize(contents.license) }
+        let licenseValue = try contents.license.derBytes()
         let tbs = DERBytes.node(
             0x30,
             versionBytes,
@@ -93,7 +93,7 @@ public struct ClientLicenseSigner: Sendable {
                 )
             )
         )
-        let signature = try p256Key.map { Array(try $0.signature(for: tbs).derRepresentation) } ?? algorithm.sign(tbs, with: issuerKey)
+        let signature = try p256Key.map { DERBytes.ecdsaSignature(raw: Array(try $0.signature(for: tbs).rawRepresentation)) } ?? algorithm.sign(tbs, with: issuerKey)
         return DERBytes.node(0x30, tbs, algorithmBytes, DERBytes.node(0x03, [0], signature))
     }
 

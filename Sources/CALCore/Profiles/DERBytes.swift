@@ -12,6 +12,52 @@ enum DERBytes {
         return out
     }
 
+    /// The INTEGER contents of a non-negative number given as big-endian magnitude bytes:
+    /// leading zeros dropped, one zero added back when the top bit is set.
+    static func unsignedIntegerContents<Bytes: Collection<UInt8>>(_ magnitude: Bytes) -> [UInt8] {
+        var out: [UInt8] = []
+        appendUnsignedInteger(magnitude, tag: nil, to: &out)
+        return out
+    }
+
+    /// The INTEGER contents of a non-negative `value`.
+    static func integerContents(_ value: Int) -> [UInt8] {
+        unsignedIntegerContents(withUnsafeBytes(of: UInt64(value).bigEndian, Array.init))
+    }
+
+    /// Appends a node of `tag` holding the non-negative `value` as an INTEGER's contents.
+    static func appendInteger(_ tag: UInt8, _ value: Int, to out: inout [UInt8]) {
+        withUnsafeBytes(of: UInt64(value).bigEndian) { appendUnsignedInteger($0, tag: tag, to: &out) }
+    }
+
+    /// Appends `magnitude` as INTEGER contents, after a header of `tag` when one is given.
+    private static func appendUnsignedInteger<Bytes: Collection<UInt8>>(_ magnitude: Bytes, tag: UInt8?, to out: inout [UInt8]) {
+        let trimmed = magnitude.drop { $0 == 0 }
+        let padded = trimmed.first.map { $0 & 0x80 != 0 } ?? true
+        if let tag { appendHeader(tag, length: trimmed.count + (padded ? 1 : 0), to: &out) }
+        if padded { out.append(0) }
+        out.append(contentsOf: trimmed)
+    }
+
+    /// Appends a node of `tag` whose contents are `contents`, copied once.
+    static func append<Contents: Collection<UInt8>>(_ tag: UInt8, _ contents: Contents, to out: inout [UInt8]) {
+        appendHeader(tag, length: contents.count, to: &out)
+        out.append(contentsOf: contents)
+    }
+
+    /// `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` from a raw `r || s` signature.
+    static func ecdsaSignature<Raw: Collection<UInt8>>(raw: Raw) -> [UInt8] {
+        let half = raw.count / 2
+        var integers: [UInt8] = []
+        integers.reserveCapacity(raw.count + 6)
+        appendUnsignedInteger(raw.prefix(half), tag: 0x02, to: &integers)
+        appendUnsignedInteger(raw.dropFirst(half), tag: 0x02, to: &integers)
+        var out: [UInt8] = []
+        out.reserveCapacity(integers.count + 3)
+        append(0x30, integers, to: &out)
+        return out
+    }
+
     /// Appends a tag and a definite length (short form below 128, long form above).
     static func appendHeader(_ tag: UInt8, length: Int, to out: inout [UInt8]) {
         out.append(tag)
@@ -19,14 +65,14 @@ enum DERBytes {
             out.append(UInt8(length))
             return
         }
-        var octets: [UInt8] = []
+        var count = 0
         var rest = length
         while rest > 0 {
-            octets.insert(UInt8(rest & 0xFF), at: 0)
+            count += 1
             rest >>= 8
         }
-        out.append(0x80 | UInt8(octets.count))
-        out.append(contentsOf: octets)
+        out.append(0x80 | UInt8(count))
+        for index in stride(from: count - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: length >> (8 * index))) }
     }
 
     /// The nodes (each whole: tag, length, contents) directly inside the node at the start of
