@@ -2,6 +2,25 @@
 /// parts one after the other. For the structures CALKit signs at volume (licenses), where an
 /// encoder that grows each node in place would move every byte once per level of nesting.
 enum DERBytes {
+    /// One node of one part (without the array a variadic call allocates: the signer makes
+    /// some twenty nodes per license).
+    static func node(_ tag: UInt8, _ part: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(part.count + 6)
+        append(tag, part, to: &out)
+        return out
+    }
+
+    /// One node of two parts.
+    static func node(_ tag: UInt8, _ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(first.count + second.count + 6)
+        appendHeader(tag, length: first.count + second.count, to: &out)
+        out.append(contentsOf: first)
+        out.append(contentsOf: second)
+        return out
+    }
+
     /// One node: `tag`, the length of the parts together, then the parts.
     static func node(_ tag: UInt8, _ parts: [UInt8]...) -> [UInt8] {
         let length = parts.reduce(0) { $0 + $1.count }
