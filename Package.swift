@@ -53,7 +53,10 @@ let package = Package(
         // swift-crypto only for the audit log's SHA-256 hash chain.
         .target(
             name: "CALStore",
-            dependencies: ["CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), crypto, .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: [
+                "CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), crypto,
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .target(name: "CALClient", dependencies: ["CALCore", "CALLicensing", x509, crypto, asn1]),
         .target(name: "CALClearinghouse", dependencies: ["CALCore", "CALLicensing", "CALStore", x509, crypto]),
@@ -110,7 +113,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Benchmarks/CALBench",
-            exclude: ["Peers/python_mint.py", "Peers/openssl_crl.py", "Peers/ledger_fill.py"]
+            exclude: ["Peers/python_mint.py", "Peers/openssl_crl.py", "Peers/cfssl_crl.py", "Peers/ledger_fill.py"]
         ),
         .target(
             name: "CALTestSupport",

@@ -31,6 +31,14 @@ struct CALBench {
             try await CRLScale.measure(entries: Int(environment["CALBENCH_CRL_ENTRIES"] ?? "") ?? 100_000)
             return
         }
+        let crlSizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]
+        // CALBENCH_ONLY=crls runs the CRL rows again and updates their keys in results.json.
+        if environment["CALBENCH_ONLY"] == "crls" {
+            var results = Self.readResults()
+            results.merge(try CRLScale.report(sizes: crlSizes)) { $1 }
+            try write(results)
+            return
+        }
         let levels = [1, 8, 64]
         let devicesPerLevel = Int(environment["CALBENCH_HTTP_DEVICES"] ?? "") ?? (quick ? 500 : 2_000)
         let ocspRequests = Int(environment["CALBENCH_HTTP_OCSP"] ?? "") ?? (quick ? 1_000 : 4_000)
@@ -163,9 +171,16 @@ struct CALBench {
             print("metrics per request (Hummingbird's MetricsMiddleware updates, swift-prometheus): \(String(format: "%.0f", metrics)) ns, "
                 + "\(String(format: "%.3f", share * 100)) % of a permanent CAL's server time")
         }
-        let crl = try CRLScale.report(sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000])
+        let crl = try CRLScale.report(sizes: crlSizes)
         results.merge(crl) { $1 }
         try write(results)
+    }
+
+    /// The figures of `.build/bench/results.json` as the last run left them (none if there are none).
+    static func readResults() -> [String: Double] {
+        let file = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/bench/results.json")
+        guard let data = try? Data(contentsOf: file) else { return [:] }
+        return (try? JSONDecoder().decode([String: Double].self, from: data)) ?? [:]
     }
 
     /// Writes `.build/bench/results.json`: the run's figures by key (numbers; a peer's keys are

@@ -139,7 +139,12 @@ enum CRLScale {
             if let openssl {
                 print("  \("".padding(toLength: 8, withPad: " ", startingAt: 0))          openssl ca -gencrl (index to PEM, signed): \(format(openssl.seconds)) s, peak RSS \(Int(openssl.peakMB)) MB")
             }
+            let cfssl = Peers.cfsslCRL(entries: size)
+            if let cfssl {
+                print("  \(indent)cfssl gencrl (serial list to base64 DER, signed): \(format(cfssl.seconds)) s, peak RSS \(Int(cfssl.peakMB)) MB")
+            }
             if size == 1_000_000 {
+                results["cfssl_crl_1m_seconds"] = cfssl?.seconds
                 results["crl_1m_seconds"] = Double(value("server_crl_s"))
                 results["crl_1m_peak_rss_mb"] = Double(value("server_crl_peak_rss_mb"))
                 results["crl_1m_build_sign_seconds"] = Double(value("build_sign_s"))

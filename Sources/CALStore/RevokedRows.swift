@@ -1,6 +1,7 @@
 import CALCore
 import Foundation
 import GRDB
+import GRDBSQLite
 import X509
 
 /// What the next CRL of an issuer lists, read while the transaction that numbers it is open:
@@ -39,14 +40,16 @@ public struct RevokedRows {
     /// query's COUNT(*).
     init(number: UInt64, deltaBase: UInt64?, db: Database, select: String, count: String, arguments: StatementArguments) {
         self.init(number: number, deltaBase: deltaBase, count: { try Int.fetchOne(db, sql: count, arguments: arguments) ?? 0 }) { body in
-            let rows = try Row.fetchCursor(db, sql: select, arguments: arguments)
-            while let row = try rows.next() {
-                let revokedAt: Double = row[1]
-                let reason: Int = row[2] ?? RevocationReason.unspecified.rawValue
-                try row.withUnsafeData(atIndex: 0) { serial in
-                    guard let serial else { throw CALError.storage("a revoked row without a serial number") }
-                    try serial.withUnsafeBytes { try body($0, revokedAt, reason) }
-                }
+            // GRDB steps the statement; the columns are read from SQLite itself, with no Row or
+            // Data per row (a CRL reads a million of them).
+            let statement = try db.makeStatement(sql: select)
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            let sqlite = statement.sqliteStatement
+            while try rows.next() != nil {
+                guard let text = sqlite3_column_text(sqlite, 0) else { throw CALError.storage("a revoked row without a serial number") }
+                let serial = UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, 0)))
+                let reason = sqlite3_column_type(sqlite, 2) == SQLITE_NULL ? RevocationReason.unspecified.rawValue : Int(sqlite3_column_int64(sqlite, 2))
+                try body(serial, sqlite3_column_double(sqlite, 1), reason)
             }
         }
     }

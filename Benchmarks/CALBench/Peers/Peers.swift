@@ -1,7 +1,8 @@
 import Foundation
 
 /// The peers `make bench` measures beside CALKit in the same run: Python `cryptography` minting
-/// the same profile, and `openssl ca -gencrl` over the same revocation counts. Each runs as its
+/// the same profile, and `openssl ca -gencrl` and `cfssl gencrl` over the same revocation counts
+/// (the network peers are ``PeerService``). Each runs as its
 /// own process (scripts beside this file) and prints `key=value` figures.
 enum Peers {
     /// The folder of the peer scripts.
@@ -25,6 +26,13 @@ enum Peers {
     static func opensslCRL(entries: Int) -> (seconds: Double, peakMB: Double)? {
         let figures = run(python, [folder + "/openssl_crl.py", String(entries)])
         guard let seconds = figures["openssl_crl_s"], let peak = figures["openssl_crl_peak_rss_mb"] else { return nil }
+        return (seconds, peak)
+    }
+
+    /// `cfssl gencrl` over `entries` revoked serials: seconds and peak memory (MB); nil without cfssl.
+    static func cfsslCRL(entries: Int) -> (seconds: Double, peakMB: Double)? {
+        let figures = run(python, [folder + "/cfssl_crl.py", String(entries)])
+        guard let seconds = figures["cfssl_crl_s"], let peak = figures["cfssl_crl_peak_rss_mb"] else { return nil }
         return (seconds, peak)
     }
 
