@@ -70,15 +70,17 @@ if show verify tampered-cal.pem --trust clearinghouse/root.pem --chain license-s
 fi
 
 step "8. The kiosk's CAL moves to the second PC: once, through the clearinghouse"
+echo "(a complete CRL first; the revocation the transfer makes then goes out as a delta CRL on top of it)"
+show server crl --home license-server --out license-server.crl
 show clearinghouse authorize-transfer --home clearinghouse --license kiosk-cal.pem --out transfer.grant
 show server transfer --home license-server --grant transfer.grant --request second-pc.csr --out second-pc-cal.pem
 if show clearinghouse authorize-transfer --home clearinghouse --license second-pc-cal.pem --out second.grant; then
     echo "unexpected: a seat was transferred twice" >&2
     exit 1
 fi
-show server crl --home license-server --out license-server.crl
-show verify second-pc-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem --crl license-server.crl --device-id PC-0002
-if show verify kiosk-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem --crl license-server.crl; then
+show server crl --home license-server --out license-server-delta.crl --delta
+show verify second-pc-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem --crl license-server.crl --crl license-server-delta.crl --device-id PC-0002
+if show verify kiosk-cal.pem --trust clearinghouse/root.pem --chain license-server/server-chain.pem --crl license-server.crl --crl license-server-delta.crl; then
     echo "unexpected: the transferred-away CAL still verifies" >&2
     exit 1
 fi
