@@ -1,5 +1,4 @@
 import CALCore
-import Crypto
 import Foundation
 import Synchronization
 import X509
@@ -8,8 +7,8 @@ import X509
 /// valid: a license from a known issuer then costs one signature check (its own) instead of the
 /// whole RFC 5280 path again. Shared by every verifier of the process (a host makes one per
 /// logon), keyed by the two certificates themselves, so a different issuer or root (a new key,
-/// a rotated server, another root) is never taken for a cached one. CRL signatures checked once
-/// are kept the same way, keyed by the CRL's SHA-256 and its issuer.
+/// a rotated server, another root) is never taken for a cached one. Each issuer's license-server
+/// id is kept the same way. (A CRL remembers the keys its own signature verified with.)
 final class IssuerPathCache: Sendable {
     /// The process's cache.
     static let shared = IssuerPathCache()
@@ -29,11 +28,6 @@ final class IssuerPathCache: Sendable {
         }
     }
 
-    private struct SignedListKey: Hashable {
-        let digest: [UInt8]
-        let issuer: Certificate
-    }
-
     /// A certificate as a key, hashed by its signature alone; equal only when the certificates are.
     private struct CertificateKey: Hashable {
         let certificate: Certificate
@@ -46,7 +40,6 @@ final class IssuerPathCache: Sendable {
         var paths: [PathKey: ClosedRange<Date>] = [:]
         /// The license-server id each issuer certificate carries (nil: not a license server's).
         var serverIDs: [CertificateKey: String?] = [:]
-        var signedLists: Set<SignedListKey> = []
     }
 
     private let state = Mutex(State())
@@ -80,17 +73,5 @@ final class IssuerPathCache: Sendable {
             state.serverIDs[key] = .some(serverID)
         }
         return serverID
-    }
-
-    /// Whether `list` is signed by `issuer`'s key, checked once per CRL and issuer.
-    func isSigned(_ list: CertificateRevocationList, by issuer: Certificate) -> Bool {
-        let key = SignedListKey(digest: Array(SHA256.hash(data: list.derBytes)), issuer: issuer)
-        if state.withLock({ $0.signedLists.contains(key) }) { return true }
-        guard list.isSigned(by: issuer) else { return false }
-        state.withLock { state in
-            if state.signedLists.count >= Self.capacity { state.signedLists.removeAll() }
-            state.signedLists.insert(key)
-        }
-        return true
     }
 }

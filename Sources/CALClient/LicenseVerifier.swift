@@ -284,7 +284,7 @@ public struct LicenseVerifier: Sendable {
         let issuerKeyID = try? issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         for list in revocationLists where list.issuer == issuer.subject {
             if let listKeyID = list.authorityKeyIdentifier, let issuerKeyID, listKeyID != Array(issuerKeyID) { continue }
-            guard IssuerPathCache.shared.isSigned(list, by: issuer) else {
+            guard list.isSigned(by: issuer) else {
                 return (CALError(.crlBadSignature, "a CRL naming \(role) is not signed by its key"), checked)
             }
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {

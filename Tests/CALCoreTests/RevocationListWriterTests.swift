@@ -261,4 +261,19 @@ struct RevocationListWriterTests {
             if valid { #expect(read?.entry(for: [0x42]) != nil && read?.entries.first?.reason == nil) }
         }
     }
+
+    @Test("A list remembers the key its signature verified with, and only that key: an impostor of the same name is refused before and after")
+    func signatureMemo() throws {
+        let key = try KeyType.p256.generate()
+        let impostorKey = try KeyType.p256.generate()
+        let now = Date()
+        let issuer = try RootProfile.makeCertificate(name: "Same Name", key: key, notBefore: now, years: 5)
+        let impostor = try RootProfile.makeCertificate(name: "Same Name", key: impostorKey, notBefore: now, years: 5)
+        let list = try CertificateRevocationList.sign(issuer: issuer, key: key, entries: [], thisUpdate: now, nextUpdate: now, number: 1)
+        #expect(!list.isSigned(by: impostor))
+        #expect(list.isSigned(by: issuer) && list.isSigned(by: issuer))
+        #expect(!list.isSigned(by: impostor))
+        let reread = try CertificateRevocationList(derEncoded: list.derBytes)
+        #expect(!reread.isSigned(by: impostor) && reread.isSigned(by: issuer))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import Synchronization
 import X509
 
 /// An X.509 v2 certificate revocation list (RFC 5280 §5), complete or delta, which
@@ -61,6 +62,8 @@ public struct CertificateRevocationList: Sendable {
     /// Where in ``derBytes`` the offsets of `table` count from.
     private let entriesBase: Int
     private let index = RevokedSerialIndex()
+    /// The keys (SubjectPublicKeyInfo DER) the signature was found to verify with.
+    private let verifiedSigners = VerifiedSigners()
 
     static let crlNumberOID: ASN1ObjectIdentifier = [2, 5, 29, 20]
     static let reasonCodeOID: ASN1ObjectIdentifier = [2, 5, 29, 21]
@@ -138,9 +141,16 @@ public struct CertificateRevocationList: Sendable {
         return (value.first ?? 0) & 0x80 != 0 ? [0] + value : value
     }
 
-    /// Whether the list's signature verifies with `issuer`'s key and names `issuer`.
+    /// Whether the list's signature verifies with `issuer`'s key and names `issuer`. A key it
+    /// verified with once is remembered by this list (and its copies): a verifier checking many
+    /// licenses against a CRL of a million entries hashes its 47 MB once, not per license.
     public func isSigned(by issuer: Certificate) -> Bool {
-        self.issuer == issuer.subject && signatureAlgorithm.isValidSignature(signature, over: tbsBytes, by: issuer.publicKey)
+        guard self.issuer == issuer.subject else { return false }
+        let key = issuer.publicKeyInfoBytes
+        if let key, verifiedSigners.keys.withLock({ $0.contains(key) }) { return true }
+        guard signatureAlgorithm.isValidSignature(signature, over: tbsBytes, by: issuer.publicKey) else { return false }
+        if let key { verifiedSigners.keys.withLock { $0.append(key) } }
+        return true
     }
 
     /// The longest next-update interval CALKit writes, in hours (a year).
@@ -197,4 +207,9 @@ extension CertificateRevocationList {
             reason.append(code.map { UInt8($0.rawValue) } ?? Self.noReason)
         }
     }
+}
+
+/// The keys a list's signature verified with, shared by the list's copies.
+private final class VerifiedSigners: Sendable {
+    let keys = Mutex<[[UInt8]]>([])
 }
