@@ -290,13 +290,9 @@ public struct LicenseVerifier: Sendable {
             if let nextUpdate = list.nextUpdate, time.addingTimeInterval(-clockSkew) > nextUpdate {
                 return (CALError(.staleCRL, "the CRL of \(role) was due for update at \(nextUpdate.iso8601)"), checked)
             }
-            // A delta CRL settles the status only on top of a complete CRL at least as new as its
-            // base; alone it still revokes what it lists.
-            if let base = list.baseNumberValue {
-                checked = checked || revocationLists.contains { !$0.isDelta && $0.issuer == list.issuer && $0.numberValue >= base }
-            } else {
-                checked = true
-            }
+            // Only a complete CRL, checked here like this one, establishes the status: a delta CRL
+            // revokes what it lists, and settles nothing on its own.
+            if !list.isDelta { checked = true }
             if let entry = list.entry(for: Array(certificate.serialNumber.bytes)), entry.revokedAt <= time {
                 let reason = entry.reason?.name ?? "unspecified"
                 return (CALError(revokedCode, "revoked at \(entry.revokedAt.iso8601) by \(role) (\(reason))"), checked)

@@ -100,4 +100,29 @@ struct RevocationCheckTests {
         let settled = try verifier(deployment, [try deployment.server.revocationList()], require: true)
         #expect(code(await settled.verify(license, at: Date())) == nil)
     }
+
+    @Test("Attack: the genuine delta CRL beside a forged complete CRL of the server's name (another key, so another AKI) does not establish the status")
+    func deltaBesideForgedComplete() async throws {
+        let deployment = try await Deployment.make()
+        let license = try deployment.issue(to: try deployment.client("PC-1")).certificate
+        try deployment.server.revoke(serial: SerialNumbers.hex(license.serialNumber), reason: .keyCompromise)
+        let complete = try deployment.server.revocationList()
+        let delta = try deployment.server.revocationList(delta: true)
+        #expect(delta.baseNumberValue == complete.numberValue && delta.entryCount == 0)
+        // The attacker leaves the genuine complete CRL (which revokes the license) out and puts
+        // in a "complete" CRL of the same name under a key of its own, numbered past the base.
+        let server = try deployment.server.chain()[0]
+        let impostorKey = try KeyType.p256.generate()
+        let impostor = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: impostorKey.publicKey, notValidBefore: Date().addingTimeInterval(-60),
+            notValidAfter: Date().addingTimeInterval(86_400), issuer: server.subject, subject: server.subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions { SubjectKeyIdentifier(hash: impostorKey.publicKey) }, issuerPrivateKey: impostorKey
+        )
+        let forged = try CertificateRevocationList.sign(
+            issuer: impostor, key: impostorKey, entries: [], thisUpdate: Date(), nextUpdate: Date().addingTimeInterval(3600), number: 99
+        )
+        #expect(code(await (try verifier(deployment, [forged, delta], require: true)).verify(license, at: Date())) == .revocationUnknown)
+        #expect(code(await (try verifier(deployment, [delta], require: true)).verify(license, at: Date())) == .revocationUnknown)
+        #expect(code(await (try verifier(deployment, [complete, delta], require: true)).verify(license, at: Date())) == .revoked)
+    }
 }
