@@ -16,23 +16,22 @@ final class IssuerPathCache: Sendable {
     /// Paths kept at most; the cache starts over when full (a host sees a handful of issuers).
     static let capacity = 256
 
-    private struct PathKey: Hashable {
-        let issuer: Certificate
-        let root: Certificate
-
-        /// Hashed by the two signatures alone (hashing whole certificates cost as much as a
-        /// tenth of a verification); equal only when both certificates are.
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(issuer.signature)
-            hasher.combine(root.signature)
-        }
-    }
-
-    /// A certificate as a key, hashed by its signature alone; equal only when the certificates are.
+    /// A certificate as a key, hashed by its signature alone (hashing whole certificates cost as
+    /// much as a tenth of a verification); equal only when the certificates are.
     private struct CertificateKey: Hashable {
         let certificate: Certificate
 
         func hash(into hasher: inout Hasher) { hasher.combine(certificate.signature) }
+    }
+
+    private struct PathKey: Hashable {
+        let issuer: CertificateKey
+        let root: CertificateKey
+
+        init(issuer: Certificate, root: Certificate) {
+            self.issuer = CertificateKey(certificate: issuer)
+            self.root = CertificateKey(certificate: root)
+        }
     }
 
     private struct State {

@@ -554,6 +554,18 @@ public struct LicenseServer: Sendable {
         }
     }
 
+    /// The active issuer's delta CRL; when that issuer has published no complete CRL yet,
+    /// `publishBase` publishes one first (a service serves it, so the delta adds to what it serves).
+    public func deltaRevocationList(nextUpdateHours: Int = 24, publishBase: () throws -> Void) throws -> CertificateRevocationList {
+        let issuer = try activeIssuer()
+        do {
+            return try revocationList(nextUpdateHours: nextUpdateHours, delta: true)
+        } catch let error as CALError where error == CALError.noCompleteCRL(issuerKeyID: issuer.keyID) {
+            try publishBase()
+            return try revocationList(nextUpdateHours: nextUpdateHours, delta: true)
+        }
+    }
+
     /// Answers a DER OCSP request about licenses this server issued; the response is valid
     /// for `validityHours`. A request that does not parse is `malformed`.
     public func ocspResponse(to requestBytes: [UInt8], validityHours: Int = 24) throws -> OCSPResponse {

@@ -39,6 +39,6 @@ struct DERBytesTests {
         #expect(DERBytes.integerContents(127) == [0x7F])
         #expect(DERBytes.integerContents(128) == [0x00, 0x80])
         #expect(DERBytes.integerContents(256) == [0x01, 0x00])
-        #expect(DERBytes.integerContents(Int(Int32.max)) == [0x7F, 0xFF, 0xFF, 0xFF])
+        #expect(DERBytes.integerContents(UInt64(Int32.max)) == [0x7F, 0xFF, 0xFF, 0xFF])
     }
 }

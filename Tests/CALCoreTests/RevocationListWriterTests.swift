@@ -26,7 +26,7 @@ struct RevocationListWriterTests {
                 try coder.appendConstructedNode(identifier: .sequence) { coder in
                     for entry in entries {
                         try coder.appendConstructedNode(identifier: .sequence) { coder in
-                            coder.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: CertificateRevocationList.integerContent(entry.serial)) }
+                            coder.appendPrimitiveNode(identifier: .integer) { $0.append(contentsOf: DERBytes.unsignedIntegerContents(entry.serial)) }
                             try CertificateTime.serialize(entry.revokedAt, into: &coder)
                             if let reason = entry.reason {
                                 var value = DER.Serializer()

@@ -68,12 +68,10 @@ public enum ClientLicenseProfile {
         do {
             // What CALKit writes is read by comparing bytes; anything else is parsed.
             let extensions = certificate.extensions
-            constraints = try Self.known(extensions, .X509ExtensionID.basicConstraints, StandardValues.shared?.notCertificateAuthority)
-                ? .notCertificateAuthority : extensions.basicConstraints
-            usage = try Self.known(extensions, .X509ExtensionID.keyUsage, StandardValues.shared?.digitalSignature)
-                ? KeyUsage(digitalSignature: true) : extensions.keyUsage
-            purposes = try Self.known(extensions, .X509ExtensionID.extendedKeyUsage, StandardValues.shared?.clientLicensePurpose)
-                ? StandardValues.clientLicenseUsage : extensions.extendedKeyUsage
+            let standard = StandardExtensions.shared
+            constraints = try Self.holds(extensions, standard?.basicConstraints) ? .notCertificateAuthority : extensions.basicConstraints
+            usage = try Self.holds(extensions, standard?.keyUsage) ? KeyUsage(digitalSignature: true) : extensions.keyUsage
+            purposes = try Self.holds(extensions, standard?.extendedKeyUsage) ? standard?.clientLicenseUsage : extensions.extendedKeyUsage
         } catch {
             return .failure(CALError(.malformed, "an extension does not parse: \(CALError.reason(describing: error))"))
         }
@@ -98,28 +96,28 @@ public enum ClientLicenseProfile {
         }
     }
 
-    /// Whether the extension `oid` holds exactly `value`.
-    private static func known(_ extensions: Certificate.Extensions, _ oid: ASN1ObjectIdentifier, _ value: [UInt8]?) -> Bool {
-        guard let value, let found = extensions[oid: oid] else { return false }
-        return found.value.elementsEqual(value)
+    /// Whether `extensions` hold `standard`'s value under its OID.
+    private static func holds(_ extensions: Certificate.Extensions, _ standard: Certificate.Extension?) -> Bool {
+        guard let standard, let found = extensions[oid: standard.oid] else { return false }
+        return found.value == standard.value
     }
 
-    /// The encoded values of the constraints, key usage and extended key usage every license
-    /// carries, to recognise them without parsing.
-    private struct StandardValues: Sendable {
-        let notCertificateAuthority: [UInt8]
-        let digitalSignature: [UInt8]
-        let clientLicensePurpose: [UInt8]
+    /// The constraints, key usage and extended key usage every license carries, encoded once:
+    /// the signer writes them, the check recognises them by their bytes without parsing.
+    struct StandardExtensions: Sendable {
+        let basicConstraints: Certificate.Extension
+        let keyUsage: Certificate.Extension
+        let extendedKeyUsage: Certificate.Extension
+        let clientLicenseUsage: ExtendedKeyUsage
 
-        static let clientLicenseUsage = try? ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)])
-        static let shared: StandardValues? = {
-            guard let clientLicenseUsage,
-                let constraints = try? Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true),
-                let usage = try? Certificate.Extension(KeyUsage(digitalSignature: true), critical: true),
-                let purposes = try? Certificate.Extension(clientLicenseUsage, critical: false)
+        static let shared: StandardExtensions? = {
+            guard let clientLicenseUsage = try? ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)]),
+                let basicConstraints = try? Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true),
+                let keyUsage = try? Certificate.Extension(KeyUsage(digitalSignature: true), critical: true),
+                let extendedKeyUsage = try? Certificate.Extension(clientLicenseUsage, critical: false)
             else { return nil }
-            return StandardValues(
-                notCertificateAuthority: Array(constraints.value), digitalSignature: Array(usage.value), clientLicensePurpose: Array(purposes.value)
+            return StandardExtensions(
+                basicConstraints: basicConstraints, keyUsage: keyUsage, extendedKeyUsage: extendedKeyUsage, clientLicenseUsage: clientLicenseUsage
             )
         }()
     }

@@ -44,12 +44,13 @@ public struct ClientLicenseSigner: Sendable {
             try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { try $0.serialize(2) }
         }
         algorithmAndIssuerBytes = algorithmBytes + (try Self.der { try $0.serialize(issuer.subject) })
+        guard let standard = ClientLicenseProfile.StandardExtensions.shared else {
+            throw CALError(.internalFailure, "the client-license profile's extensions do not encode")
+        }
         leadingExtensions = try Self.der { coder in
-            try coder.serialize(try Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true))
-            try coder.serialize(try Certificate.Extension(KeyUsage(digitalSignature: true), critical: true))
-            try coder.serialize(
-                try Certificate.Extension(ExtendedKeyUsage([ExtendedKeyUsage.Usage(oid: CALKitOID.clientLicenseKeyPurpose)]), critical: false)
-            )
+            try coder.serialize(standard.basicConstraints)
+            try coder.serialize(standard.keyUsage)
+            try coder.serialize(standard.extendedKeyUsage)
         }
         let issuerKeyID = try issuer.extensions.subjectKeyIdentifier?.keyIdentifier
         authorityKeyIdentifier = try Self.der { coder in

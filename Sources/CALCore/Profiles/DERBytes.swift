@@ -40,8 +40,8 @@ enum DERBytes {
     }
 
     /// The INTEGER contents of a non-negative `value`.
-    static func integerContents(_ value: Int) -> [UInt8] {
-        unsignedIntegerContents(withUnsafeBytes(of: UInt64(value).bigEndian, Array.init))
+    static func integerContents(_ value: UInt64) -> [UInt8] {
+        unsignedIntegerContents(withUnsafeBytes(of: value.bigEndian, Array.init))
     }
 
     /// Appends a node of `tag` holding the non-negative `value` as an INTEGER's contents.

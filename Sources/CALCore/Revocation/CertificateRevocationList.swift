@@ -135,12 +135,6 @@ public struct CertificateRevocationList: Sendable {
         return trimmed.isEmpty ? [0] : Array(trimmed)
     }
 
-    /// The INTEGER content bytes of a non-negative serial: a leading zero when the top bit is set.
-    static func integerContent(_ serial: [UInt8]) -> [UInt8] {
-        let value = normalized(serial[...])
-        return (value.first ?? 0) & 0x80 != 0 ? [0] + value : value
-    }
-
     /// Whether the list's signature verifies with `issuer`'s key and names `issuer`. A key it
     /// verified with once is remembered by this list (and its copies): a verifier checking many
     /// licenses against a CRL of a million entries hashes its 47 MB once, not per license.

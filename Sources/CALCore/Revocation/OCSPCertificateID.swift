@@ -93,7 +93,7 @@ public struct OCSPCertificateID: DERImplicitlyTaggable, Hashable, Sendable {
             try coder.serialize(ASN1OctetString(contentBytes: issuerNameHash[...]))
             try coder.serialize(ASN1OctetString(contentBytes: issuerKeyHash[...]))
             coder.appendPrimitiveNode(identifier: .integer) { bytes in
-                bytes.append(contentsOf: CertificateRevocationList.integerContent(serial))
+                bytes.append(contentsOf: DERBytes.unsignedIntegerContents(serial))
             }
         }
     }

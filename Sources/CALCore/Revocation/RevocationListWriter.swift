@@ -177,7 +177,7 @@ public struct RevocationListWriter {
         var freshestCRL: String?
         switch kind {
         case .complete(let url): freshestCRL = url
-        case .delta(let base): baseNumber = Self.integerContent(base)
+        case .delta(let base): baseNumber = DERBytes.integerContents(base)
         }
         return CertificateRevocationList(
             derBytes: buffer,
@@ -185,7 +185,7 @@ public struct RevocationListWriter {
             issuer: issuer.subject,
             thisUpdate: Date(timeIntervalSince1970: TimeInterval(Self.seconds(thisUpdate))),
             nextUpdate: Date(timeIntervalSince1970: TimeInterval(Self.seconds(nextUpdate))),
-            number: Self.integerContent(number),
+            number: DERBytes.integerContents(number),
             baseNumber: baseNumber,
             freshestCRL: freshestCRL,
             authorityKeyIdentifier: try issuer.extensions.subjectKeyIdentifier.map { Array($0.keyIdentifier) },
@@ -238,12 +238,5 @@ public struct RevocationListWriter {
         var out: [UInt8] = []
         DERBytes.appendHeader(tag, length: length, to: &out)
         return out
-    }
-
-    /// The INTEGER content bytes of a non-negative number.
-    static func integerContent(_ value: UInt64) -> [UInt8] {
-        var bytes = withUnsafeBytes(of: value.bigEndian, Array.init)
-        while bytes.count > 1 && bytes[0] == 0 && bytes[1] & 0x80 == 0 { bytes.removeFirst() }
-        return bytes
     }
 }

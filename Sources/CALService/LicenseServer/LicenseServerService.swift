@@ -59,12 +59,7 @@ public struct LicenseServerService: Sendable {
         // The delta CRL adds to the last complete CRL published (not a new one, which would leave
         // it empty); the complete CRL is made first only when there is none yet.
         CRLController(path: WirePath.deltaCRL) { try server.revocationStamp() } make: {
-            do {
-                return try server.revocationList(delta: true).derBytes
-            } catch let error as CALError where error.code == .invalidArgument && error.context["keyID"] != nil {
-                _ = try crl.current()
-                return try server.revocationList(delta: true).derBytes
-            }
+            try server.deltaRevocationList { _ = try crl.current() }.derBytes
         }.add(to: routes)
         MetricsController(token: adminToken) {
             for usage in try server.status().products {
