@@ -109,7 +109,19 @@ public struct Clearinghouse: Sendable {
         activationCode: ActivationCode? = nil,
         requireActivationCode: Bool = false
     ) throws -> [Certificate] {
-        let accepted = try LicenseServerProfile.checkActivationRequest(request)
+        try activate(
+            accepted: try LicenseServerProfile.checkActivationRequest(request), days: days, activationCode: activationCode,
+            requireActivationCode: requireActivationCode
+        )
+    }
+
+    /// Activates a license server for a request already checked (a CSR's, or one read out by telephone).
+    func activate(
+        accepted: LicenseServerProfile.ActivationRequest,
+        days: Int,
+        activationCode: ActivationCode?,
+        requireActivationCode: Bool
+    ) throws -> [Certificate] {
         let firstActivation = accepted.continuity == nil
         if requireActivationCode && firstActivation && activationCode == nil { throw CALError.activationCodeRequired }
         let redeeming = firstActivation ? activationCode?.hash : nil
@@ -194,7 +206,7 @@ public struct Clearinghouse: Sendable {
             product: product,
             productVersion: productVersion,
             agreementNumber: agreementNumber,
-            issuedAt: time.now
+            issuedAt: time.now.wholeSeconds
         )
         let pack = try KeyPack.sign(content, signer: generation.signer, signerKey: generation.signerKey)
         try store.recordSale(
@@ -279,20 +291,25 @@ public struct Clearinghouse: Sendable {
         guard let issuer, LicenseServerProfile.serverID(of: issuer) == value.licenseServerID else {
             throw CALError.notTransferable("the license was not issued by a license server this clearinghouse activated")
         }
+        return try grantTransfer(serverID: value.licenseServerID, keyPackID: packID, seat: seat, oldSerial: Array(license.serialNumber.bytes))
+    }
+
+    /// Records the once-only transfer of a seat and signs its grant, in one transaction.
+    func grantTransfer(serverID: String, keyPackID: String, seat: Int, oldSerial: [UInt8]) throws -> TransferGrant {
         let content = TransferGrantContent(
             grantID: CALIdentifier.random(),
-            licenseServerID: value.licenseServerID,
-            oldSerial: Array(license.serialNumber.bytes),
-            keyPackID: packID,
+            licenseServerID: serverID,
+            oldSerial: oldSerial,
+            keyPackID: keyPackID,
             seat: seat,
-            issuedAt: time.now
+            issuedAt: time.now.wholeSeconds
         )
         let record = TransferRecord(
-            serverID: value.licenseServerID, keyPackID: packID, seat: seat, oldSerial: SerialNumbers.hex(license.serialNumber),
+            serverID: serverID, keyPackID: keyPackID, seat: seat, oldSerial: SerialNumbers.hex(oldSerial),
             grantID: content.grantID, grantedAt: content.issuedAt
         )
         // Signed under the root of the server's current certificate, the root the server trusts.
-        let current = try records { try $0.activation(serverID: value.licenseServerID) }
+        let current = try records { try $0.activation(serverID: serverID) }
         let generation = try current.map { try self.generation(issuing: try PEMBundle.certificateFromDER($0.certificate)) } ?? active
         return try store.recordTransfer(record) {
             try TransferGrant.sign(content, signer: generation.signer, signerKey: generation.signerKey)

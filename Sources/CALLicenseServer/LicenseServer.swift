@@ -22,6 +22,9 @@ public struct LicenseServer: Sendable {
         public static let pendingKey = "pending-key.pem"
         /// The folder a rotation moves the previous key and chain to; never deleted.
         public static let retired = "retired"
+        /// The clearinghouse's signing certificate, kept from a telephone activation: key packs
+        /// and grants read out by telephone are rebuilt around it.
+        public static let clearinghouseSigner = "clearinghouse-signer.pem"
     }
 
     /// The home folder.

@@ -9,7 +9,8 @@ public enum ErrorStatus {
     public static func status(for code: CALError.Code) -> Int {
         switch code {
         case .malformed, .wrongKind, .invalidArgument, .requestSignatureInvalid, .requestNotAcceptable, .unsupportedKey, .badRequest,
-            .packSignatureInvalid, .packNotForThisServer, .grantSignatureInvalid, .grantNotForThisServer, .productAmbiguous:
+            .packSignatureInvalid, .packNotForThisServer, .grantSignatureInvalid, .grantNotForThisServer, .productAmbiguous,
+            .telephoneCodeInvalid:
             return 400
         case .unauthorized:
             return 401

@@ -122,6 +122,9 @@ extension CALError {
         CALError(.activationCodeInvalid, "the activation code is unknown, was used before, or has expired")
     }
 
+    /// A code read out by telephone does not check; `text` says which group or what is wrong.
+    public static func telephoneCodeInvalid(_ text: String) -> CALError { CALError(.telephoneCodeInvalid, text) }
+
     /// A key pack's signature, signer or content is not valid.
     public static func packSignatureInvalid(_ text: String) -> CALError {
         CALError(.packSignatureInvalid, "the key pack is not validly signed: \(text)")

@@ -123,7 +123,7 @@ enum DERBytes {
     }
 
     /// The contents of the node at the start of `bytes`, and its header's length.
-    private static func header(in bytes: ArraySlice<UInt8>) -> (contents: ArraySlice<UInt8>, headerLength: Int)? {
+    static func header(in bytes: ArraySlice<UInt8>) -> (contents: ArraySlice<UInt8>, headerLength: Int)? {
         guard bytes.count >= 2 else { return nil }
         let start = bytes.startIndex
         let first = bytes[start + 1]

@@ -54,13 +54,15 @@ public enum LicenseServerProfile {
         return ActivationRequest(name: name, serverID: serverID, publicKey: request.publicKey, continuity: try KeyContinuity(of: request))
     }
 
-    /// The license-server certificate for an accepted activation request, signed by the root.
+    /// The license-server certificate for an accepted activation request, signed by the root;
+    /// `notAfter` is `days` after `notBefore`, but never after the root's own.
     public static func makeCertificate(
         for request: ActivationRequest,
         issuer: Certificate,
         issuerKey: Certificate.PrivateKey,
         notBefore: Date,
-        days: Int
+        days: Int,
+        serialNumber: Certificate.SerialNumber = SerialNumbers.random()
     ) throws -> Certificate {
         guard (1...3650).contains(days) else { throw CALError.invalidArgument("the validity must be 1 to 3650 days") }
         let start = notBefore.wholeSeconds
@@ -74,7 +76,7 @@ public enum LicenseServerProfile {
         }
         return try Certificate(
             version: .v3,
-            serialNumber: SerialNumbers.random(),
+            serialNumber: serialNumber,
             publicKey: request.publicKey,
             notValidBefore: start,
             notValidAfter: end,

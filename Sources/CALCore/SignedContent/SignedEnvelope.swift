@@ -25,6 +25,19 @@ public enum SignedEnvelope {
         )
     }
 
+    /// The SignedData ``sign(_:certificate:key:signingTime:)`` writes for `content`, rebuilt
+    /// with a signature read out by telephone instead of made with the key. Its signature is
+    /// not checked here; ``verify(_:anchor:at:what:invalid:)`` checks it like any other.
+    public static func rebuild(
+        _ content: [UInt8],
+        certificate: Certificate,
+        signingTime: Date,
+        signature: TelephoneSignature
+    ) throws -> [UInt8] {
+        let unsigned = try sign(content, certificate: certificate, key: try signature.placeholderKey(), signingTime: signingTime)
+        return try signature.spliced(into: unsigned)
+    }
+
     /// Verifies attached CMS SignedData whose signer is a signing certificate issued by `anchor`
     /// (see ``SigningCertificateProfile``), valid at `time`, and returns the content. `what` names
     /// the object in errors ("the key pack").
