@@ -178,14 +178,17 @@ public struct Clearinghouse: Sendable {
         }
     }
 
-    /// Sells a key pack to an activated license server, signed by the root.
+    /// Sells a key pack to an activated license server, signed by the root. With `packCode` (the
+    /// web method), the order must be exactly what the code allows, and the code is spent in the
+    /// same transaction as the sale.
     public func issuePack(
         serverCertificate: Certificate,
         licenseType: LicenseType,
         count: Int,
         product: String,
         productVersion: String,
-        agreementNumber: String
+        agreementNumber: String,
+        packCode: ActivationCode? = nil
     ) throws -> KeyPack {
         guard (1...KeyPackContent.maximumCount).contains(count) else {
             throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
@@ -209,13 +212,14 @@ public struct Clearinghouse: Sendable {
             issuedAt: time.now.wholeSeconds
         )
         let pack = try KeyPack.sign(content, signer: generation.signer, signerKey: generation.signerKey)
-        try store.recordSale(
-            SoldPack(
-                packID: content.keyPackID, serverID: serverID, licenseType: licenseType.rawValue, count: count,
-                product: product, productVersion: productVersion, agreementNumber: agreementNumber,
-                issuedAt: content.issuedAt
-            )
+        let sale = SoldPack(
+            packID: content.keyPackID, serverID: serverID, licenseType: licenseType.rawValue, count: count,
+            product: product, productVersion: productVersion, agreementNumber: agreementNumber,
+            issuedAt: content.issuedAt
         )
+        try store.recordSale(sale, signed: pack.signedBytes, redeeming: packCode?.hash) { code in
+            if let mismatch = Self.orderMismatch(code, sale) { throw CALError.invalidArgument(mismatch) }
+        }
         return pack
     }
 
@@ -271,6 +275,13 @@ public struct Clearinghouse: Sendable {
     /// activated servers, and that its seat (key pack and seat number, which renewals and earlier
     /// transfers keep) is not in the ledger; records it and signs the grant in one transaction.
     public func authorizeTransfer(of license: Certificate) throws -> TransferGrant {
+        let seat = try transferableSeat(of: license)
+        return try grantTransfer(serverID: seat.serverID, keyPackID: seat.keyPackID, seat: seat.seat, oldSerial: Array(license.serialNumber.bytes))
+    }
+
+    /// The seat of a license that may move now: a standing, permanent per-device CAL signed by
+    /// one of this clearinghouse's activated servers (the ledger decides the rest).
+    func transferableSeat(of license: Certificate) throws -> (serverID: String, keyPackID: String, seat: Int) {
         let value: LicenseExtension
         switch ClientLicenseProfile.check(license) {
         case .failure(let rejection): throw CALError.notTransferable(rejection.detail)
@@ -291,11 +302,12 @@ public struct Clearinghouse: Sendable {
         guard let issuer, LicenseServerProfile.serverID(of: issuer) == value.licenseServerID else {
             throw CALError.notTransferable("the license was not issued by a license server this clearinghouse activated")
         }
-        return try grantTransfer(serverID: value.licenseServerID, keyPackID: packID, seat: seat, oldSerial: Array(license.serialNumber.bytes))
+        return (value.licenseServerID, packID, seat)
     }
 
     /// Records the once-only transfer of a seat and signs its grant, in one transaction.
-    func grantTransfer(serverID: String, keyPackID: String, seat: Int, oldSerial: [UInt8]) throws -> TransferGrant {
+    /// With `approving`, that transfer application is approved with the grant in the same transaction.
+    func grantTransfer(serverID: String, keyPackID: String, seat: Int, oldSerial: [UInt8], approving applicationID: String? = nil) throws -> TransferGrant {
         let content = TransferGrantContent(
             grantID: CALIdentifier.random(),
             licenseServerID: serverID,
@@ -311,7 +323,7 @@ public struct Clearinghouse: Sendable {
         // Signed under the root of the server's current certificate, the root the server trusts.
         let current = try records { try $0.activation(serverID: serverID) }
         let generation = try current.map { try self.generation(issuing: try PEMBundle.certificateFromDER($0.certificate)) } ?? active
-        return try store.recordTransfer(record) {
+        return try store.recordTransfer(record, approving: applicationID) {
             try TransferGrant.sign(content, signer: generation.signer, signerKey: generation.signerKey)
         }
     }

@@ -28,8 +28,19 @@ public protocol ClearinghouseStore: Sendable {
     /// Every license-server certificate ever issued (first activations and reactivations), oldest first.
     func serverCertificates() throws -> [ActivationRecord]
 
-    /// Records a sold pack.
-    func recordSale(_ pack: SoldPack) throws
+    /// Records a sold pack and its signed bytes. With `redeeming`, spends that key pack code in
+    /// the same transaction, after `check` accepts what the code allows
+    /// (``CALError/packCodeInvalid`` if it is unknown, used or expired).
+    func recordSale(_ pack: SoldPack, signed: [UInt8], redeeming codeHash: String?, check: (PackCodeRecord) throws -> Void) throws
+
+    /// The signed bytes of a sold pack (nil for an unknown pack, or one sold before they were kept).
+    func signedPack(packID: String) throws -> [UInt8]?
+
+    /// Records a new one-time key pack code (its hash) and audits it.
+    func recordPackCode(_ code: PackCodeRecord) throws
+
+    /// The key pack code with this hash, if it was issued.
+    func packCode(hash: String) throws -> PackCodeRecord?
 
     /// Every pack sold, oldest first.
     func soldPacks() throws -> [SoldPack]
@@ -65,7 +76,20 @@ public protocol ClearinghouseStore: Sendable {
 
     /// Records a transfer in the ledger, signing the grant inside the same transaction; refuses
     /// a seat that is in the ledger already with ``CALError/seatAlreadyTransferred(keyPackID:seat:)``.
-    func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result
+    /// With `approving`, that pending transfer application is approved with the grant in the same transaction.
+    func recordTransfer(_ record: TransferRecord, approving applicationID: String?, sign: () throws -> TransferGrant) throws -> TransferGrant
+
+    /// Records a transfer application, or returns the one already made for the same CAL.
+    func submitTransferApplication(_ application: TransferApplicationRecord) throws -> TransferApplicationRecord
+
+    /// The transfer application with this id, if any.
+    func transferApplication(id: String) throws -> TransferApplicationRecord?
+
+    /// Every transfer application, oldest first.
+    func transferApplications() throws -> [TransferApplicationRecord]
+
+    /// Refuses a pending application with a reason; an application decided before is returned as it is.
+    func refuseTransferApplication(id: String, reason: String, at now: Date) throws -> TransferApplicationRecord
 
     /// The ledger, oldest first.
     func transfers() throws -> [TransferRecord]

@@ -20,6 +20,7 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
                 ("clearinghouse-v7-activation-codes", Self.addActivationCodes),
                 ("clearinghouse-v8-audit-time", AuditLog.indexTime),
                 ("clearinghouse-v9-pack-reissues", Self.addPackReissues),
+                ("clearinghouse-v10-web-method", Self.addWebMethod),
             ]
         )
     }
@@ -272,26 +273,6 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         )
     }
 
-    public func recordSale(_ pack: SoldPack) throws {
-        try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO sold_packs (pack_id, server_id, license_type, count, product, product_version,
-                                            agreement_number, issued_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    pack.packID, pack.serverID, pack.licenseType, pack.count, pack.product, pack.productVersion,
-                    pack.agreementNumber, pack.issuedAt.timeIntervalSince1970,
-                ]
-            )
-            try AuditLog.append(
-                db, at: pack.issuedAt, event: "pack-sold", subject: pack.packID,
-                detail: "\(pack.count) \(pack.licenseType) \(pack.product) \(pack.productVersion) to \(pack.serverID), agreement \(pack.agreementNumber)"
-            )
-        }
-    }
-
     public func soldPacks() throws -> [SoldPack] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sold_packs ORDER BY issued_at, rowid").map(Self.soldPack(row:))
@@ -346,42 +327,5 @@ public final class SQLiteClearinghouseStore: ClearinghouseStore {
         try database.publishRevocations(
             table: "server_certificates", serialColumn: "certificate_serial", scope: ("root_key_id", rootKeyID), now: now, sign: sign
         )
-    }
-
-    public func recordTransfer<Result>(_ record: TransferRecord, sign: () throws -> Result) throws -> Result {
-        try database.write { db in
-            let exists = try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM transfers WHERE server_id = ? AND key_pack_id = ? AND seat = ?",
-                arguments: [record.serverID, record.keyPackID, record.seat]
-            )
-            guard exists != true else { throw CALError.seatAlreadyTransferred(keyPackID: record.keyPackID, seat: record.seat) }
-            try db.execute(
-                sql: """
-                    INSERT INTO transfers (server_id, key_pack_id, seat, old_serial, grant_id, granted_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.serverID, record.keyPackID, record.seat, record.oldSerial, record.grantID,
-                    record.grantedAt.timeIntervalSince1970,
-                ]
-            )
-            try AuditLog.append(
-                db, at: record.grantedAt, event: "transfer-authorized", subject: record.grantID,
-                detail: "\(record.oldSerial) on \(record.serverID), pack \(record.keyPackID) seat \(record.seat)"
-            )
-            return try sign()
-        }
-    }
-
-    public func transfers() throws -> [TransferRecord] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM transfers ORDER BY granted_at, rowid").map { row in
-                TransferRecord(
-                    serverID: try row.value("server_id"), keyPackID: try row.value("key_pack_id"), seat: try row.value("seat"), oldSerial: try row.value("old_serial"),
-                    grantID: try row.value("grant_id"), grantedAt: Date(timeIntervalSince1970: try row.value("granted_at"))
-                )
-            }
-        }
     }
 }

@@ -14,7 +14,7 @@ public enum ErrorStatus {
             return 400
         case .unauthorized:
             return 401
-        case .chainDoesNotVerify, .noProofOfPossession, .activationCodeRequired, .activationCodeInvalid, .revoked, .untrustedLicense,
+        case .chainDoesNotVerify, .noProofOfPossession, .activationCodeRequired, .activationCodeInvalid, .packCodeInvalid, .revoked, .untrustedLicense,
             .forbidden, .adminDisabled:
             return 403
         case .unknownSerial, .noPackForProduct, .notFound:

@@ -81,6 +81,8 @@ extension CALError {
         public static let activationCodeRequired = Code(.activationCodeRequired)
         /// The activation code is unknown, was used before, or has expired.
         public static let activationCodeInvalid = Code(.activationCodeInvalid)
+        /// A key pack code is unknown, was used before, or has expired.
+        public static let packCodeInvalid = Code(.packCodeInvalid)
         /// A code read out by telephone does not check: a group was mistyped, left out, or is of another exchange.
         public static let telephoneCodeInvalid = Code(.telephoneCodeInvalid)
 
@@ -220,7 +222,7 @@ extension CALError {
             case reactivationRefused = "reactivation-refused", issuerCompromised = "issuer-compromised"
             case issuerNotActive = "issuer-not-active", rotationPending = "rotation-pending"
             case activationCodeRequired = "activation-code-required", activationCodeInvalid = "activation-code-invalid"
-            case telephoneCodeInvalid = "telephone-code-invalid"
+            case packCodeInvalid = "pack-code-invalid", telephoneCodeInvalid = "telephone-code-invalid"
             case packSignatureInvalid = "bad-pack-signature", packNotForThisServer = "pack-not-for-this-server"
             case packAlreadyInstalled = "pack-already-installed", noSeatAvailable = "no-seat-available"
             case packPredatesLedger = "pack-predates-ledger", packReissueLimitReached = "pack-reissue-limit-reached"

@@ -122,6 +122,11 @@ extension CALError {
         CALError(.activationCodeInvalid, "the activation code is unknown, was used before, or has expired")
     }
 
+    /// The key pack code is unknown, was used before, or has expired.
+    public static var packCodeInvalid: CALError {
+        CALError(.packCodeInvalid, "the key pack code is unknown, was used before, or has expired")
+    }
+
     /// A code read out by telephone does not check; `text` says which group or what is wrong.
     public static func telephoneCodeInvalid(_ text: String) -> CALError { CALError(.telephoneCodeInvalid, text) }
 
