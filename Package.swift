@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -64,7 +65,8 @@ let package = Package(
         .target(name: "CALHost", dependencies: ["CALCore", "CALLicensing", "CALClient", "CALStore", x509]),
         // The messages of the HTTP API and the error-code <-> status table, shared by both sides.
         .target(name: "CALWire", dependencies: ["CALCore", x509]),
-        // The services (Hummingbird): one controller per resource, failures mapped in one middleware.
+        // The services (Hummingbird): one controller per resource, failures mapped in one middleware; the
+        // web pages (swift-mustache templates, no JavaScript) for customers, the operator and the administrator.
         .target(
             name: "CALService",
             dependencies: [
@@ -80,6 +82,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // What hosts, clients and the CLI use to reach the services (AsyncHTTPClient, one shared client).

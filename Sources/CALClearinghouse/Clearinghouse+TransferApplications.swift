@@ -5,18 +5,22 @@ import X509
 
 /// Transfer applications: a customer asks on the web pages to move a CAL's seat, and the
 /// operator approves (the grant is signed and the seat enters the transfer ledger in one
-/// transaction) or refuses. One application per CAL: asking again shows the first.
+/// transaction) or refuses. One application per CAL: asking again (a form sent twice) answers the first.
 extension Clearinghouse {
     /// Applies for the transfer of `license`'s seat; checks now what can be checked without the
     /// operator (a standing permanent per-device CAL of a server activated here, whose seat has
     /// not moved), so that an application that cannot succeed is refused at once.
     public func applyForTransfer(of license: Certificate) throws -> TransferApplication {
+        let serial = SerialNumbers.hex(license.serialNumber)
+        if let existing = try records({ try $0.transferApplications() }).first(where: { $0.oldSerial == serial }) {
+            return TransferApplication(existing)
+        }
         let seat = try transferableSeat(of: license)
         if try records({ try $0.transfers() }).contains(where: { $0.keyPackID == seat.keyPackID && $0.seat == seat.seat }) {
             throw CALError.seatAlreadyTransferred(keyPackID: seat.keyPackID, seat: seat.seat)
         }
         let application = TransferApplicationRecord(
-            id: CALIdentifier.random(), oldSerial: SerialNumbers.hex(license.serialNumber), serverID: seat.serverID, keyPackID: seat.keyPackID,
+            id: CALIdentifier.random(), oldSerial: serial, serverID: seat.serverID, keyPackID: seat.keyPackID,
             seat: seat.seat, license: try license.derBytes(), submittedAt: time.now
         )
         return TransferApplication(try records { try $0.submitTransferApplication(application) })

@@ -37,6 +37,20 @@ extension InMemoryLicenseServerStore {
         }
     }
 
+    public func revocationQuotas(now: Date) throws -> [RevocationQuotaUsage] {
+        read { state in
+            let versions = Set(state.packs.filter { $0.licenseType == LicenseType.perDevice }.map { [$0.product, $0.productVersion] })
+            return versions.sorted { $0.lexicographicallyPrecedes($1) }.map { version in
+                let installed = state.packs.filter { $0.licenseType == LicenseType.perDevice && [$0.product, $0.productVersion] == version }.map(\.count).reduce(0, +)
+                let outstanding = state.licenses.filter {
+                    $0.revokedAt != nil && !state.revokedForTransfer.contains($0.serial) && $0.licenseType == LicenseType.perDevice
+                        && $0.status == LicenseStatus.permanent && [$0.product, $0.productVersion] == version && $0.notAfter > now
+                }.count
+                return RevocationQuotaUsage(product: version[0], productVersion: version[1], installed: installed, outstanding: outstanding)
+            }
+        }
+    }
+
     public func publishRevocations<Result>(
         issuerKeyID: String,
         now: Date,

@@ -76,6 +76,10 @@ public protocol LicenseServerStore: Sendable {
     /// administrative quota to permanent per-device CALs, records the revocation and frees the seat.
     func revoke(_ request: RevocationRequest, now: Date) throws -> IssuedLicense
 
+    /// The revocation quota of every product version with per-device CALs installed: installed
+    /// and outstanding, counted as ``revoke(_:now:)`` counts them at `now`.
+    func revocationQuotas(now: Date) throws -> [RevocationQuotaUsage]
+
     /// Takes the next CRL number and the current entries (revoked licenses not yet expired at
     /// `now`) of one issuer in one transaction, and hands them to `sign`; nothing is consumed if it
     /// throws. Licenses recorded without an issuer count as the first issuer's. A complete CRL

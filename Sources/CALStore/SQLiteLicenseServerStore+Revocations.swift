@@ -57,6 +57,28 @@ extension SQLiteLicenseServerStore {
         }
     }
 
+    public func revocationQuotas(now: Date) throws -> [RevocationQuotaUsage] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.product, p.product_version, SUM(p.count) AS installed,
+                        (SELECT COUNT(*) FROM licenses l
+                         WHERE l.revoked_at IS NOT NULL AND l.revoked_for_transfer = 0 AND l.license_type = 'per-device'
+                           AND l.status = 'permanent' AND l.product = p.product AND l.product_version = p.product_version AND l.not_after > ?) AS outstanding
+                    FROM packs p WHERE p.license_type = 'per-device'
+                    GROUP BY p.product, p.product_version ORDER BY p.product, p.product_version
+                    """,
+                arguments: [now.timeIntervalSince1970]
+            ).map { row in
+                RevocationQuotaUsage(
+                    product: try row.value("product"), productVersion: try row.value("product_version"), installed: try row.value("installed"),
+                    outstanding: try row.value("outstanding")
+                )
+            }
+        }
+    }
+
     public func publishRevocations<Result>(
         issuerKeyID: String,
         now: Date,

@@ -39,7 +39,7 @@ struct ServiceTesting {
 
     /// One request per element of `requests`, in order, on one application.
     func run(_ body: @Sendable (Client) async throws -> Void) async throws {
-        let application = Application(router: service.router())
+        let application = Application(router: try service.router())
         try await application.test(.router) { client in try await body(Client(client: client)) }
     }
 

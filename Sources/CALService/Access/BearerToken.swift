@@ -25,6 +25,11 @@ public struct BearerToken: Sendable {
         return digest.matches(String(header.dropFirst("Bearer ".count)))
     }
 
+    /// Whether `typed` (from a login form) is this token, compared in constant time.
+    func matches(_ typed: String) -> Bool {
+        digest.matches(typed)
+    }
+
     /// Throws 401 without a token, 403 with a wrong one, and 403 when no token was configured.
     static func authorize(_ request: Request, with token: BearerToken?) throws {
         guard let token else {

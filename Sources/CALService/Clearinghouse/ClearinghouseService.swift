@@ -6,7 +6,8 @@ import Metrics
 
 /// The clearinghouse's HTTP service: automatic activation (an activation request and a one-time
 /// activation code in, the chain out), key packs and transfer grants for the operator, and the
-/// root's CRL, one controller per resource (docs/openapi-clearinghouse.yaml describes every route).
+/// root's CRL, one controller per resource (docs/openapi-clearinghouse.yaml describes every route);
+/// and the web browser method's pages under `/` (``ClearinghousePages``).
 public struct ClearinghouseService: Sendable {
     /// The clearinghouse served.
     public let clearinghouse: Clearinghouse
@@ -36,8 +37,12 @@ public struct ClearinghouseService: Sendable {
     }
 
     /// The routes, for an application or a test.
-    public func router() -> Router<ServiceRequestContext> {
+    public func router() throws -> Router<ServiceRequestContext> {
         let routes = ServiceRoutes(bodyLimit: bodyLimit)
+        try ClearinghousePages(
+            clearinghouse: clearinghouse, operatorToken: operatorToken, limit: activationLimit, openActivation: openActivation, bodyLimit: bodyLimit,
+            secureCookies: true
+        ).add(to: routes)
         ActivationController(clearinghouse: clearinghouse, limit: activationLimit, openActivation: openActivation, bodyLimit: bodyLimit)
             .add(to: routes)
         PackSaleController(clearinghouse: clearinghouse, operatorToken: operatorToken, bodyLimit: bodyLimit).add(to: routes)

@@ -7,7 +7,8 @@ import Metrics
 
 /// The license server's HTTP service: licenses for session hosts, status and chain, packs,
 /// revocations with the CRL and the OCSP responder (RFC 6960), and the operator's report, one
-/// controller per resource (docs/openapi.yaml describes every route).
+/// controller per resource (docs/openapi.yaml describes every route); and the administrator's
+/// page at `/admin` (``AdminPages``).
 public struct LicenseServerService: Sendable {
     /// The largest request body accepted, in bytes.
     public static let defaultBodyLimit = 64 * 1024
@@ -44,8 +45,9 @@ public struct LicenseServerService: Sendable {
     }
 
     /// The routes, for an application or a test.
-    public func router() -> Router<ServiceRequestContext> {
+    public func router() throws -> Router<ServiceRequestContext> {
         let routes = ServiceRoutes(bodyLimit: bodyLimit)
+        try AdminPages(server: server, adminToken: adminToken, bodyLimit: bodyLimit, secureCookies: true).add(to: routes)
         LicenseController(
             server: server, adminToken: adminToken, hostLimit: licenseRequestLimit, subjectLimit: subjectRequestLimit,
             openRequests: openRequests, bodyLimit: bodyLimit

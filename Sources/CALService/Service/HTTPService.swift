@@ -45,7 +45,7 @@ public enum HTTPService {
         )
         let server: HTTPServerBuilder = try tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1
         let application = Application(
-            router: service.router(),
+            router: try service.router(),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: name),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? address.port) },
