@@ -23,20 +23,22 @@ build: deps
 	$(SWIFT) build --product calkit
 
 ## deps: Debian packages the build and the tests need (SQLite headers for GRDB, the OpenSSL 3 CLI,
-## Python with venv, curl for the HTTP tests, strace for the durability test); quick when they are already there
+## Python with venv, curl for the HTTP tests, strace for the durability test, Chromium and its driver
+## for the web pages); quick when they are already there
 deps:
 	@dpkg -s libsqlite3-dev >/dev/null 2>&1 && command -v openssl >/dev/null && command -v python3 >/dev/null \
-		&& command -v curl >/dev/null && command -v strace >/dev/null \
-		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl strace; }
+		&& command -v curl >/dev/null && command -v strace >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq libsqlite3-dev openssl python3 python3-venv curl strace chromium chromium-driver; }
 
-## venv: Python cryptography and pkilint, the independent verifiers, and schemathesis, which checks
-## the services against docs/openapi*.yaml, in .build/venv (the stamp names what it holds)
-VENV_STAMP := $(VENV)/.installed-cryptography-pkilint-schemathesis
+## venv: Python cryptography and pkilint, the independent verifiers, schemathesis, which checks
+## the services against docs/openapi*.yaml, and selenium, which drives Chromium through the web
+## pages, in .build/venv (the stamp names what it holds)
+VENV_STAMP := $(VENV)/.installed-cryptography-pkilint-schemathesis-selenium
 venv: $(VENV_STAMP)
 
 $(VENV_STAMP):
 	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10" "pyyaml>=6" "schemathesis>=4.32,<5"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cryptography>=42" "pkilint>=0.10" "pyyaml>=6" "schemathesis>=4.32,<5" "selenium>=4.20"
 	touch $@
 
 ## certs: regenerate the sample PKI in certs/ with calkit itself
