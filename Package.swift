@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "CALLicensingTests", dependencies: ["CALLicensing", "CALCore"]),
         .testTarget(name: "CALCoreTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
-        .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALCore", "CALTestSupport"]),
+        .testTarget(name: "CALStoreTests", dependencies: ["CALStore", "CALCore", "CALLicensing", "CALTestSupport"]),
         .testTarget(name: "CALClientTests", dependencies: ["CALClient", "CALCore", "CALLicenseServer", "CALTestSupport", x509]),
         .testTarget(
             name: "CALClearinghouseTests",

@@ -63,9 +63,11 @@ enum AuditConsistency {
         var revoked: Bool
     }
 
-    /// The disagreements between a clearinghouse's log and its activations, sold packs and transfers.
+    /// The disagreements between a clearinghouse's log and its activations, sold packs, transfers,
+    /// transfer applications and spent key pack codes.
     static func clearinghouse(
-        _ entries: [AuditEntry], certificates: [ServerCertificate], packs: [String], transfers: [String], reissues: [String]
+        _ entries: [AuditEntry], certificates: [ServerCertificate], packs: [String], transfers: [String], reissues: [String],
+        applications: [String] = [], spentCodes: [String] = []
     ) -> [String] {
         var findings: [String] = []
         var activations: [String: Int] = [:]
@@ -73,8 +75,12 @@ enum AuditConsistency {
         var sold: Set<String> = []
         var granted: Set<String> = []
         var reissuedByEvent: [String: Int] = [:]
+        var applied: Set<String> = []
+        var spent: Set<String> = []
         for entry in entries {
             switch entry.event {
+            case "transfer-applied": applied.insert(entry.subject)
+            case "pack-code-used": spent.insert(entry.subject)
             case "pack-reissued": reissuedByEvent[entry.subject, default: 0] += 1
             case "server-activated", "server-reactivated": activations[entry.subject, default: 0] += 1
             case "server-revoked": revoked.insert(entry.subject)
@@ -102,6 +108,8 @@ enum AuditConsistency {
         }
         findings += difference(of: Set(packs), and: sold, noun: "sold key pack", verb: "sold")
         findings += difference(of: Set(transfers), and: granted, noun: "transfer grant", verb: "authorized")
+        findings += difference(of: Set(applications), and: applied, noun: "transfer application", verb: "recorded")
+        findings += difference(of: Set(spentCodes.map { String($0.prefix(16)) }), and: spent, noun: "key pack code", verb: "spent")
         let reissuedByRow = Dictionary(reissues.map { ($0, 1) }, uniquingKeysWith: +)
         for pack in Set(reissuedByRow.keys).union(reissuedByEvent.keys).sorted() where reissuedByRow[pack] != reissuedByEvent[pack] {
             findings.append("key pack \(pack) was reissued \(reissuedByRow[pack] ?? 0) times by the ledger but \(reissuedByEvent[pack] ?? 0) by the log")

@@ -19,9 +19,14 @@ extension SQLiteClearinghouseStore {
             let packs = try String.fetchAll(db, sql: "SELECT pack_id FROM sold_packs")
             let transfers = try String.fetchAll(db, sql: "SELECT grant_id FROM transfers")
             let reissues = try String.fetchAll(db, sql: "SELECT pack_id FROM pack_reissues")
+            let applications = try String.fetchAll(db, sql: "SELECT id FROM transfer_applications")
+            let spentCodes = try String.fetchAll(db, sql: "SELECT code_hash FROM pack_codes WHERE used_at IS NOT NULL")
             return AuditSnapshot(
                 entries: entries,
-                findings: AuditConsistency.clearinghouse(entries, certificates: certificates, packs: packs, transfers: transfers, reissues: reissues)
+                findings: AuditConsistency.clearinghouse(
+                    entries, certificates: certificates, packs: packs, transfers: transfers, reissues: reissues, applications: applications,
+                    spentCodes: spentCodes
+                )
             )
         }
     }

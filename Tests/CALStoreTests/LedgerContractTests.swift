@@ -1,4 +1,5 @@
 import CALCore
+import CALLicensing
 import CALStore
 import CALTestSupport
 import Foundation
@@ -126,6 +127,11 @@ struct LedgerContractTests {
         #expect(throws: CALError.revocationQuotaExceeded(product: "P", productVersion: "1", limit: 2)) {
             try store.revoke(RevocationRequest(serial: issued[3].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
+        // The quota as the administrator's page reads it, counted as the revoke counts it; once the
+        // revoked licenses would have expired, they count no more.
+        #expect(try store.revocationQuotas(now: now) == [RevocationQuotaUsage(product: "P", productVersion: "1", installed: 10, outstanding: 2)])
+        #expect(try store.revocationQuotas(now: now).first?.remaining == 0)
+        #expect(try store.revocationQuotas(now: now.addingTimeInterval(2 * 86_400)).first?.remaining == 2)
         #expect(throws: CALError.alreadyRevoked(issued[0].serial)) {
             try store.revoke(RevocationRequest(serial: issued[0].serial, reason: .keyCompromise, revokedAt: now), now: now)
         }
