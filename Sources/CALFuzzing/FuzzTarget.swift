@@ -39,6 +39,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case auditHead = "audit-head"
     /// Every other JSON body a service or a client reads (CALWire's messages and the error body).
     case wireMessage = "wire-message"
+    /// A form body the web pages read, URL-encoded and multipart.
+    case form
+    /// Groups typed in by telephone, read as each kind of exchange.
+    case telephone
 
     /// Runs the parsers of this target on `bytes`; returns normally whatever they make of them.
     public func run(_ bytes: [UInt8]) {
@@ -102,6 +106,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? WireJSON.decode(InstalledPackMessage.self, from: bytes, what: "fuzz")
             _ = try? WireJSON.decode(RevocationMessage.self, from: bytes, what: "fuzz")
             _ = ErrorMessage.error(in: bytes, what: "fuzz")
+        case .form:
+            _ = try? FormFields(body: bytes, contentType: "application/x-www-form-urlencoded")
+            _ = try? FormFields(body: bytes, contentType: "multipart/form-data; boundary=b")
+            _ = try? FormFields(body: bytes, contentType: "multipart/form-data; boundary=\"----x\"")
+        case .telephone:
+            let text = String(decoding: bytes, as: UTF8.self)
+            for kind in TelephoneMessage.Kind.allCases {
+                _ = try? TelephoneMessage.read(text, expecting: kind)
+                _ = try? TelephoneMessage.groupCount(startingWith: String(text.prefix(6)), expecting: kind)
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ extension ClearinghousePages {
     func addOperator(to routes: ServiceRoutes) {
         site.addSignIn(
             to: routes, path: "/operator/login", logout: "/operator/logout", home: "/operator",
-            hint: "The operator token: the first line of the file given to calkit clearinghouse serve --operator-token-file."
+            hint: "The operator token this service was started with."
         )
         routes.add(.get, "/operator") { request, _ in
             guard site.sessions.isSignedIn(request) else { return PageRenderer.redirect("/operator/login") }

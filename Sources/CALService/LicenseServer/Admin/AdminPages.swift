@@ -25,13 +25,13 @@ struct AdminPages: Sendable {
     func add(to routes: ServiceRoutes) {
         site.addSignIn(
             to: routes, path: "/admin/login", logout: "/admin/logout", home: "/admin",
-            hint: "The admin token: the first line of the file given to calkit server serve --admin-token-file."
+            hint: "The admin token this service was started with."
         )
         routes.add(.get, "/admin") { request, _ in
             guard site.sessions.isSignedIn(request) else { return PageRenderer.redirect("/admin/login") }
             let query = request.uri.queryParameters.get("q") ?? ""
             var notice: String?
-            if let serial = request.uri.queryParameters.get("revoked") { notice = "License \(serial) is revoked; its seat, if it held one, is free again. Publish the CRL (calkit server crl) for verifiers that do not ask this service." }
+            if let serial = request.uri.queryParameters.get("revoked") { notice = "License \(serial) is revoked; its seat, if it held one, is free again. Publish a new CRL for verifiers that do not ask this service." }
             return site.form("admin", request, try await overview(query: query, notice: notice))
         }
         routes.add(.get, "/admin/licenses/{serial}/revoke") { request, context in
