@@ -10,6 +10,13 @@ cd "$state"
 
 step() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 show() { printf '$ calkit'; printf ' %q' "$@"; printf '\n'; "$calkit" "$@"; }
+# Runs like show, and keeps the telephone groups the command printed in $groups.
+show_groups() {
+    local out
+    out=$(show "$@")
+    printf '%s\n' "$out"
+    groups=$(printf '%s\n' "$out" | grep -oE '[0-9]+: [0-9A-Z]{6}' | awk '{print $2}' | paste -sd' ')
+}
 
 step "1. The vendor creates its clearinghouse (root CA)"
 show clearinghouse init --home clearinghouse --name "Contoso Clearinghouse"
@@ -26,6 +33,27 @@ show clearinghouse issue-pack --home clearinghouse --server-certificate license-
     --type per-user --count 25 --product "Remote Desktop" --product-version 2026 --agreement 4711-0002 --out per-user.keypack
 show server install-pack --home license-server per-device.keypack
 show server install-pack --home license-server per-user.keypack
+
+step "3b. A branch office with only a telephone: activation and a key pack, read out in checked groups"
+show server init --home branch --name "Branch Office"
+echo "(the branch administrator reads these groups to the clearinghouse operator)"
+show_groups server activate --home branch --telephone
+echo "(the operator types them in; a group that does not check is named by its number; the answer is read back)"
+show_groups clearinghouse activate --home clearinghouse --telephone --code "$groups"
+cat clearinghouse/root.pem clearinghouse/signer.pem > vendor-certificates.pem
+echo "(the branch rebuilds its certificate from the groups and the vendor's certificates that came with the product)"
+show server activate --home branch --telephone-response "$groups" --vendor-certificates vendor-certificates.pem
+branch_id=$("$calkit" server status --home branch --json | sed -n 's/.*"serverID" : "\([^"]*\)".*/\1/p')
+show_groups clearinghouse issue-pack --home clearinghouse --telephone --server-id "$branch_id" \
+    --type per-device --count 5 --product "Remote Desktop" --product-version 2026 --agreement 4711-0003
+echo "(a larger count than was sold does not verify: the groups carry the clearinghouse's signature over the order)"
+if show server install-pack --home branch --telephone-response "$groups" --type per-device --count 50 \
+    --product "Remote Desktop" --product-version 2026 --agreement 4711-0003; then
+    echo "unexpected: a pack installed with more seats than were sold" >&2
+    exit 1
+fi
+show server install-pack --home branch --telephone-response "$groups" --type per-device --count 5 \
+    --product "Remote Desktop" --product-version 2026 --agreement 4711-0003
 
 step "4. Two clients create their keys: a kiosk PC and Alice's laptop"
 show client init --home kiosk --device-id KIOSK-0001

@@ -69,7 +69,7 @@ extension LicenseServer {
             return try await installPack(bytes)
         } catch let error as CALError where error.code == .packSignatureInvalid {
             throw CALError.packSignatureInvalid(
-                "the key pack read out does not verify with this order: check the type, count, product, version and agreement, and read the groups again"
+                "it does not verify with this order: check the type, count, product, version and agreement, and read the groups again"
             )
         }
     }
@@ -107,7 +107,7 @@ extension LicenseServer {
             return try await transfer(grant: bytes, request: request)
         } catch let error as CALError where error.code == .grantSignatureInvalid {
             throw CALError.grantSignatureInvalid(
-                "the grant read out does not verify for license \(serial): check that it answers this license's request, and read the groups again"
+                "it does not verify for license \(serial): check that it answers this license's request, and read the groups again"
             )
         }
     }

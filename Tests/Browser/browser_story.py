@@ -316,6 +316,7 @@ driver = browser()
 try:
     driver.get(ls_url + "/admin")
     check("/admin/login" in driver.current_url, "the admin page asks for a sign-in")
+    shot(driver, "admin-login")
     fill(driver, {"token": ADMIN_TOKEN})
     submit(driver)
     check(driver.find_element(By.ID, "server-id").text == server_id, "the admin page shows the server")

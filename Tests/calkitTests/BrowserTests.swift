@@ -18,7 +18,7 @@ struct BrowserTests {
         #expect(story.output.hasSuffix("all steps held\n"), "\(story.output)")
         for page in ["clearinghouse-home", "clearinghouse-activate", "clearinghouse-activated", "clearinghouse-buy", "clearinghouse-pack",
             "clearinghouse-transfer", "clearinghouse-application-pending", "clearinghouse-operator-login", "clearinghouse-operator",
-            "clearinghouse-application-approved", "admin", "admin-search", "admin-revoke-confirm", "admin-revoked"]
+            "clearinghouse-application-approved", "admin-login", "admin", "admin-search", "admin-revoke-confirm", "admin-revoked"]
         {
             let path = "\(screenshots)/\(page).png"
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()

@@ -8,7 +8,7 @@ struct ClearinghouseCommand: AsyncParsableCommand {
         subcommands: [
             ClearinghouseInitCommand.self, ActivateCommand.self, ActivationCodeCommand.self, PackCodeCommand.self, IssuePackCommand.self, RevokeServerCommand.self,
             ClearinghouseCRLCommand.self, AuthorizeTransferCommand.self, ClearinghouseAuditCommand.self, ClearinghouseRotateCommand.self, ClearinghouseServeCommand.self,
-            ClearinghouseBackupCommand.self, ClearinghouseRestoreCommand.self, ReissuePackCommand.self,
+            ClearinghouseBackupCommand.self, ClearinghouseRestoreCommand.self, ReissuePackCommand.self, TransferApplicationsCommand.self,
         ]
     )
 }
