@@ -55,6 +55,26 @@ struct PageSite: Sendable {
         return fields
     }
 
+    /// Adds the POST route of the form page `page` at `path`: the form is read, checked against
+    /// forgery and the rate limit, and handed to `act`, whose answer (a redirect) is returned;
+    /// a failure shows the form again with what was wrong and the values `keep` takes back.
+    func addFormPost(
+        to routes: ServiceRoutes, _ path: String, page: String, keep: @escaping @Sendable (FormFields) -> [String: Any],
+        act: @escaping @Sendable (FormFields) async throws -> Response
+    ) {
+        routes.add(.post, path) { request, context in
+            var request = request
+            let fields = try await PageRenderer.form(&request, limit: bodyLimit)
+            do {
+                try forms.check(request, fields)
+                try takeRateLimit(context)
+                return try await act(fields)
+            } catch let error as CALError {
+                return form(page, request, keep(fields), error: error)
+            }
+        }
+    }
+
     /// The sign-in routes at `path` (GET shows the form, POST opens a session and goes to
     /// `home`) and the sign-out route at `path`/../logout; `who` names the token in the hint.
     func addSignIn(to routes: ServiceRoutes, path: String, logout: String, home: String, hint: String) {

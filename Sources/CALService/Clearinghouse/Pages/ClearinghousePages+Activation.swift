@@ -9,18 +9,10 @@ import X509
 extension ClearinghousePages {
     func addActivation(to routes: ServiceRoutes) {
         routes.add(.get, "/activate") { request, _ in site.form("activate", request) }
-        routes.add(.post, "/activate") { request, context in
-            var request = request
-            let fields = try await PageRenderer.form(&request, limit: site.bodyLimit)
-            do {
-                try site.forms.check(request, fields)
-                try site.takeRateLimit(context)
-                return try await activate(fields)
-            } catch let error as CALError {
-                let values: [String: Any] = ["request": fields.text("request") ?? "", "activationCode": fields.text("activationCode") ?? ""]
-                return site.form("activate", request, values, error: error)
-            }
-        }
+        site.addFormPost(
+            to: routes, "/activate", page: "activate",
+            keep: { ["request": $0.text("request") ?? "", "activationCode": $0.text("activationCode") ?? ""] }
+        ) { fields in try await activate(fields) }
         routes.add(.get, "/activations/{serverID}") { _, context in
             guard let chain = try chain(context) else { return notActivated() }
             let certificate = chain[0]

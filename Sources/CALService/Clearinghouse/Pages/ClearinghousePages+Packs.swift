@@ -8,20 +8,7 @@ import Hummingbird
 extension ClearinghousePages {
     func addPacks(to routes: ServiceRoutes) {
         routes.add(.get, "/buy") { request, _ in site.form("buy", request, ["productVersion": "1.0", "perDevice": true]) }
-        routes.add(.post, "/buy") { request, context in
-            var request = request
-            let fields = try await PageRenderer.form(&request, limit: site.bodyLimit)
-            do {
-                try site.forms.check(request, fields)
-                try site.takeRateLimit(context)
-                return try await buy(fields)
-            } catch let error as CALError {
-                var values: [String: Any] = [:]
-                for name in ["serverID", "packCode", "agreement", "product", "productVersion", "count"] { values[name] = fields.text(name) ?? "" }
-                values[fields.text("licenseType") == "per-user" ? "perUser" : "perDevice"] = true
-                return site.form("buy", request, values, error: error)
-            }
-        }
+        site.addFormPost(to: routes, "/buy", page: "buy", keep: Self.orderValues) { fields in try await buy(fields) }
         routes.add(.get, "/packs/{packID}") { _, context in
             guard let pack = try pack(context) else { return noPack() }
             let content = pack.content
@@ -52,6 +39,14 @@ extension ClearinghousePages {
             )
         }
         return PageRenderer.redirect("/packs/\(pack.content.keyPackID)")
+    }
+
+    /// The order as typed, to show again with what was wrong.
+    private static func orderValues(_ fields: FormFields) -> [String: Any] {
+        var values: [String: Any] = [:]
+        for name in ["serverID", "packCode", "agreement", "product", "productVersion", "count"] { values[name] = fields.text(name) ?? "" }
+        values[fields.text("licenseType") == "per-user" ? "perUser" : "perDevice"] = true
+        return values
     }
 
     private func pack(_ context: ServiceRequestContext) throws -> KeyPack? {

@@ -8,21 +8,13 @@ import Hummingbird
 extension ClearinghousePages {
     func addTransfers(to routes: ServiceRoutes) {
         routes.add(.get, "/transfer") { request, _ in site.form("transfer", request) }
-        routes.add(.post, "/transfer") { request, context in
-            var request = request
-            let fields = try await PageRenderer.form(&request, limit: site.bodyLimit)
-            do {
-                try site.forms.check(request, fields)
-                try site.takeRateLimit(context)
-                guard let pem = fields.text("licenseFile", "license") else { throw CALError.invalidArgument("paste the license file, or choose it") }
-                let certificates = try PEMBundle.certificates(in: pem, path: "the license")
-                guard let license = certificates.first else { throw CALError.malformed(what: "the license", reason: "it holds no certificate") }
-                let clearinghouse = clearinghouse
-                let application = try await LedgerWork.run { try clearinghouse.applyForTransfer(of: license) }
-                return PageRenderer.redirect("/transfers/\(application.id)")
-            } catch let error as CALError {
-                return site.form("transfer", request, ["license": fields.text("license") ?? ""], error: error)
-            }
+        site.addFormPost(to: routes, "/transfer", page: "transfer", keep: { ["license": $0.text("license") ?? ""] }) { fields in
+            guard let pem = fields.text("licenseFile", "license") else { throw CALError.invalidArgument("paste the license file, or choose it") }
+            let certificates = try PEMBundle.certificates(in: pem, path: "the license")
+            guard let license = certificates.first else { throw CALError.malformed(what: "the license", reason: "it holds no certificate") }
+            let clearinghouse = clearinghouse
+            let application = try await LedgerWork.run { try clearinghouse.applyForTransfer(of: license) }
+            return PageRenderer.redirect("/transfers/\(application.id)")
         }
         routes.add(.get, "/transfers/{id}") { _, context in
             guard let application = try application(context) else { return noApplication() }
