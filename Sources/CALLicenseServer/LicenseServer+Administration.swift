@@ -6,6 +6,9 @@ import Foundation
 /// What the administrator's page shows beyond `status` and `report`: the revocation quota
 /// still free, per-user use over time, and licenses found by device, user or serial.
 extension LicenseServer {
+    /// The server's clock now: the system's, or a simulation's (pages judge "expired" by it).
+    public var currentTime: Date { time.now }
+
     /// The revocation quota of each product version with per-device CALs: what may still be revoked.
     public func revocationQuotas() throws -> [RevocationQuotaUsage] {
         try records { try $0.revocationQuotas(now: time.now) }

@@ -73,7 +73,7 @@ struct AdminPages: Sendable {
         }
         let licenses = try server.findLicenses(matching: query)
         let all = try server.issuedLicenses()
-        let now = Date()
+        let now = server.currentTime
         var values: [String: Any] = [:]
         values["title"] = "\(status.name) — administration"
         values["name"] = status.name
