@@ -22,6 +22,15 @@ struct ClearinghouseServeCommand: AsyncParsableCommand {
             answers the signed pack, DER) and POST /v1/transfers (a license, PEM; answers the \
             grant, DER).
 
+            The web browser method's pages are under / (no JavaScript needed): /activate (the \
+            activation request pasted or uploaded, with an activation code; the chain to \
+            download), /buy (the license-server id, a code from `calkit clearinghouse pack-code` \
+            and the order; the key pack to download) and /transfer (a license; the grant to \
+            download once approved). The operator decides transfers at /operator, signed in with \
+            the operator token (or with `calkit clearinghouse transfer-applications`). Form posts \
+            count against --rate-limit like activations. Session cookies are Secure: browse over \
+            https, or on this machine (loopback).
+
             With --tls-certificate and --tls-key it serves https only (TLS 1.2 or later); clients \
             trusting a private CA name it with --tls-trust.
             """

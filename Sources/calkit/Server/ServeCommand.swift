@@ -24,7 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
 
             With --admin-token-file, the operator routes take `Authorization: Bearer TOKEN`: \
             POST /v1/packs (a signed key pack, DER), POST /v1/revocations ({"serial", "reason"}), \
-            GET /v1/report, GET /v1/licenses.
+            GET /v1/report, GET /v1/licenses; and the administrator's page opens at /admin (sign \
+            in with the token): seat use and per-user use as charts, the revocation quota, \
+            license search and revocation after a confirmation, hosts, the verified audit trail. \
+            Its session cookie is Secure: browse it over https, or on this machine (loopback).
 
             With --tls-certificate and --tls-key it serves https only (TLS 1.2 or later); hosts \
             trusting a private CA name it with `host init --tls-trust`.
