@@ -1,4 +1,4 @@
-import CALCore
+@testable import CALCore
 import CALTestSupport
 import Foundation
 import Testing
@@ -48,31 +48,40 @@ struct TelephoneCodeTests {
         #expect(thrownCode { _ = try TelephoneMessage.activationRequest(serverID: Self.serverID, publicKey: rsa.publicKey).groups() } == "unsupported-key")
     }
 
-    @Test("Every wrong character and every swap of neighbours is caught, and named by its group's number")
-    func singleErrors() throws {
-        let message = try Self.messages(.p256)[2]
+    @Test("Every wrong character and every swap of two different characters in a group is caught, and named by its group's number", arguments: TelephoneMessage.Kind.allCases)
+    func singleErrors(_ kind: TelephoneMessage.Kind) throws {
+        let message = try #require(try Self.messages(.p256).first { $0.kind == kind })
         let groups = try message.groups()
         for (index, group) in groups.enumerated() {
             let characters = Array(group)
+            let refusal = { (typed: [Character]) in
+                CALError.telephoneCodeInvalid("group \(index + 1) (\(String(typed))) does not check: read it again")
+            }
             for position in characters.indices {
                 for replacement in TelephoneCode.alphabet where replacement != characters[position] {
                     var typed = characters
                     typed[position] = replacement
-                    var all = groups
-                    all[index] = String(typed)
-                    #expect(throws: CALError.telephoneCodeInvalid("group \(index + 1) (\(String(typed))) does not check: read it again")) {
-                        try TelephoneMessage.read(all.joined(separator: " "), expecting: .packResponse)
-                    }
+                    #expect(throws: refusal(typed)) { try TelephoneCode.read(group: String(typed), number: index + 1) }
                 }
-                if position + 1 < characters.count, characters[position] != characters[position + 1] {
+                for other in (position + 1)..<characters.count where characters[position] != characters[other] {
                     var typed = characters
-                    typed.swapAt(position, position + 1)
-                    var all = groups
-                    all[index] = String(typed)
-                    #expect(thrownCode { _ = try TelephoneMessage.read(all.joined(separator: " "), expecting: .packResponse) } == "telephone-code-invalid")
+                    typed.swapAt(position, other)
+                    #expect(throws: refusal(typed)) { try TelephoneCode.read(group: String(typed), number: index + 1) }
                 }
             }
+            // The same group typed in any other place fewer than 32 groups away does not check there.
+            for number in 1...32 where number != index + 1 {
+                #expect(throws: CALError.self) { try TelephoneCode.read(group: group, number: number) }
+            }
         }
+    }
+
+    @Test("Luhn mod 32 would miss a swap of 0 and Z; this check does not")
+    func swapOfZeroAndZ() throws {
+        let data = [0, 31, 7, 7, 7]
+        let check = TelephoneCode.checkValue(group: 3, data: data)
+        let typed = String(([31, 0, 7, 7, 7] + [check]).map { TelephoneCode.alphabet[$0] })
+        #expect(throws: CALError.self) { try TelephoneCode.read(group: typed, number: 3) }
     }
 
     @Test("Groups left out, repeated, swapped, added, cut short, or of another exchange are refused")

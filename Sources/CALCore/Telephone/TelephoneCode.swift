@@ -3,9 +3,14 @@
 ///
 /// The alphabet is Crockford's Base32 (`0-9`, `A-Z` without `I L O U`): 5 bits a character, and
 /// `O` is read as `0`, `I` and `L` as `1`, so what a person hears or types by mistake still reads.
-/// Each group's check character is a Luhn mod 32 check over the group's number and its five
-/// characters: it catches every single wrong character and every swap of two neighbours, and a
-/// group typed in the wrong place. A group that does not check is named by its number.
+///
+/// Each group's check character makes the weighted sum of the group's number (mod 32), its five
+/// characters and the check itself zero in GF(32), the weights being distinct powers of a
+/// primitive element. A code like that catches, with certainty, every single wrong character
+/// (the check character's included), every swap of two different characters of a group (not
+/// only neighbours), and a group typed in the place of another fewer than 32 groups away. (Luhn's
+/// mod 32 check, tried first, misses a swap of `0` and `Z`.) A group that does not check is named
+/// by its number; what a group check cannot see, the check over the whole code does.
 public enum TelephoneCode {
     /// The 32 characters, in value order.
     public static let alphabet: [Character] = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
@@ -90,17 +95,40 @@ public enum TelephoneCode {
         }
     }
 
-    /// Luhn mod 32 over the group number (two characters) and the group's data values.
+    /// The check value: what makes Σ αᵏ·xₖ = 0 in GF(32) over x = (number mod 32, the five data
+    /// values, the check), α a primitive element; so check = α⁻⁶ · Σₖ₌₀₋₅ αᵏ·xₖ. (The number
+    /// enters as one symbol: a second, for numbers above 31, would let group 18 pass as group 32.)
     static func checkValue(group number: Int, data: [Int]) -> Int {
-        let codePoints = [(number / 32) % 32, number % 32] + data
-        var factor = 2
+        let symbols = [number % 32] + data
         var sum = 0
-        for codePoint in codePoints.reversed() {
-            var addend = factor * codePoint
-            factor = factor == 2 ? 1 : 2
-            addend = addend / 32 + addend % 32
-            sum += addend
+        var weight = 1
+        for symbol in symbols {
+            sum ^= Field.multiply(weight, symbol)
+            weight = Field.multiply(weight, 2)
         }
-        return (32 - sum % 32) % 32
+        // weight is now α⁶; α⁻⁶ = α²⁵, since α³¹ = 1.
+        return Field.multiply(sum, Field.power(2, 25))
+    }
+
+    /// Arithmetic in GF(2⁵) modulo the primitive polynomial x⁵ + x² + 1, for the group check.
+    enum Field {
+        /// The product of two field elements (0...31).
+        static func multiply(_ left: Int, _ right: Int) -> Int {
+            var product = 0
+            var a = left
+            var b = right
+            while b > 0 {
+                if b & 1 == 1 { product ^= a }
+                b >>= 1
+                a <<= 1
+                if a & 0x20 != 0 { a ^= 0x25 }
+            }
+            return product
+        }
+
+        /// `base` to the power `exponent`.
+        static func power(_ base: Int, _ exponent: Int) -> Int {
+            (0..<exponent).reduce(1) { product, _ in multiply(product, base) }
+        }
     }
 }
