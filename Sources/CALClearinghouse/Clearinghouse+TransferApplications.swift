@@ -13,17 +13,17 @@ extension Clearinghouse {
     public func applyForTransfer(of license: Certificate) throws -> TransferApplication {
         let serial = SerialNumbers.hex(license.serialNumber)
         if let existing = try records({ try $0.transferApplications() }).first(where: { $0.oldSerial == serial }) {
-            return TransferApplication(existing)
+            return existing
         }
         let seat = try transferableSeat(of: license)
         if try records({ try $0.transfers() }).contains(where: { $0.keyPackID == seat.keyPackID && $0.seat == seat.seat }) {
             throw CALError.seatAlreadyTransferred(keyPackID: seat.keyPackID, seat: seat.seat)
         }
-        let application = TransferApplicationRecord(
+        let application = TransferApplication(
             id: CALIdentifier.random(), oldSerial: serial, serverID: seat.serverID, keyPackID: seat.keyPackID,
             seat: seat.seat, license: try license.derBytes(), submittedAt: time.now
         )
-        return TransferApplication(try records { try $0.submitTransferApplication(application) })
+        return try records { try $0.submitTransferApplication(application) }
     }
 
     /// The application with this id.
@@ -31,12 +31,12 @@ extension Clearinghouse {
         guard let application = try records({ try $0.transferApplication(id: id) }) else {
             throw CALError(.notFound, "there is no transfer application \(id)")
         }
-        return TransferApplication(application)
+        return application
     }
 
     /// Every application, oldest first.
     public func transferApplications() throws -> [TransferApplication] {
-        try records { try $0.transferApplications() }.map(TransferApplication.init)
+        try records { try $0.transferApplications() }
     }
 
     /// Approves a pending application: the license is checked again, and the grant is signed
@@ -57,6 +57,6 @@ extension Clearinghouse {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else { throw CALError.invalidArgument("say why in 1 to 200 characters") }
         _ = try transferApplication(id: id)
-        return TransferApplication(try records { try $0.refuseTransferApplication(id: id, reason: reason, at: time.now) })
+        return try records { try $0.refuseTransferApplication(id: id, reason: reason, at: time.now) }
     }
 }

@@ -80,16 +80,16 @@ public protocol ClearinghouseStore: Sendable {
     func recordTransfer(_ record: TransferRecord, approving applicationID: String?, sign: () throws -> TransferGrant) throws -> TransferGrant
 
     /// Records a transfer application, or returns the one already made for the same CAL.
-    func submitTransferApplication(_ application: TransferApplicationRecord) throws -> TransferApplicationRecord
+    func submitTransferApplication(_ application: TransferApplication) throws -> TransferApplication
 
     /// The transfer application with this id, if any.
-    func transferApplication(id: String) throws -> TransferApplicationRecord?
+    func transferApplication(id: String) throws -> TransferApplication?
 
     /// Every transfer application, oldest first.
-    func transferApplications() throws -> [TransferApplicationRecord]
+    func transferApplications() throws -> [TransferApplication]
 
     /// Refuses a pending application with a reason; an application decided before is returned as it is.
-    func refuseTransferApplication(id: String, reason: String, at now: Date) throws -> TransferApplicationRecord
+    func refuseTransferApplication(id: String, reason: String, at now: Date) throws -> TransferApplication
 
     /// The ledger, oldest first.
     func transfers() throws -> [TransferRecord]

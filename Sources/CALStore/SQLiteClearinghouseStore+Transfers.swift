@@ -50,7 +50,7 @@ extension SQLiteClearinghouseStore {
         }
     }
 
-    public func submitTransferApplication(_ application: TransferApplicationRecord) throws -> TransferApplicationRecord {
+    public func submitTransferApplication(_ application: TransferApplication) throws -> TransferApplication {
         try database.write { db in
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM transfer_applications WHERE old_serial = ?", arguments: [application.oldSerial]) {
                 return try Self.transferApplication(row: existing)
@@ -73,19 +73,19 @@ extension SQLiteClearinghouseStore {
         }
     }
 
-    public func transferApplication(id: String) throws -> TransferApplicationRecord? {
+    public func transferApplication(id: String) throws -> TransferApplication? {
         try database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM transfer_applications WHERE id = ?", arguments: [id]).map(Self.transferApplication(row:))
         }
     }
 
-    public func transferApplications() throws -> [TransferApplicationRecord] {
+    public func transferApplications() throws -> [TransferApplication] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM transfer_applications ORDER BY submitted_at, rowid").map(Self.transferApplication(row:))
         }
     }
 
-    public func refuseTransferApplication(id: String, reason: String, at now: Date) throws -> TransferApplicationRecord {
+    public func refuseTransferApplication(id: String, reason: String, at now: Date) throws -> TransferApplication {
         try database.write { db in
             try db.execute(
                 sql: "UPDATE transfer_applications SET status = 'refused', decided_at = ?, refusal = ? WHERE id = ? AND status = 'pending'",
@@ -99,11 +99,11 @@ extension SQLiteClearinghouseStore {
         }
     }
 
-    static func transferApplication(row: Row) throws -> TransferApplicationRecord {
-        TransferApplicationRecord(
+    static func transferApplication(row: Row) throws -> TransferApplication {
+        TransferApplication(
             id: try row.value("id"), oldSerial: try row.value("old_serial"), serverID: try row.value("server_id"), keyPackID: try row.value("key_pack_id"),
             seat: try row.value("seat"), license: Array(try row.value("license") as Data), submittedAt: Date(timeIntervalSince1970: try row.value("submitted_at")),
-            status: TransferApplicationRecord.Status(rawValue: try row.value("status")) ?? .pending,
+            status: TransferApplication.Status(rawValue: try row.value("status")) ?? .pending,
             decidedAt: (try row.value("decided_at") as Double?).map(Date.init(timeIntervalSince1970:)),
             grant: (try row.value("grant_bytes") as Data?).map(Array.init), refusal: try row.value("refusal")
         )

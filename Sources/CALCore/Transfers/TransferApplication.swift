@@ -3,7 +3,7 @@ import Foundation
 /// A customer's application, made on the clearinghouse's web pages, to move a CAL's seat to
 /// another device: the license it names waits for the operator, who approves (a grant is signed
 /// and recorded in the transfer ledger) or refuses it.
-public struct TransferApplicationRecord: Hashable, Sendable {
+public struct TransferApplication: Hashable, Sendable {
     /// Whether the operator has decided.
     public enum Status: String, Sendable, Codable {
         /// Waiting for the operator.
