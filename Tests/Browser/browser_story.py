@@ -22,9 +22,9 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CALKIT, WORK, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -106,11 +106,25 @@ def download(driver, element_id, name):
     check(False, f"{name} was not downloaded")
 
 
+def gone(element):
+    """Whether the page `element` belongs to has been replaced. Chromedriver reports a node of a
+    page that is gone either as stale or, while the next page loads, as not belonging to the
+    document: both mean the same here."""
+    def replaced(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return replaced
+
+
 def click(driver, by, selector):
     """Clicks what sends a form or follows a link, and waits for the next page."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 20).until(gone(page))
+    WebDriverWait(driver, 20).until(lambda current: current.execute_script("return document.readyState") == "complete")
 
 
 def submit(driver):
