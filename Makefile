@@ -7,7 +7,7 @@ PYTHON := $(VENV)/bin/python3
 CALKIT := $(BUILD)/debug/calkit
 STATE ?= .state/demo
 
-.PHONY: bench-deps run test build deps venv certs bench fuzz clean
+.PHONY: bench-deps run test build deps venv certs bench fuzz clean postgres postgres-stop
 
 ## run: the main job end to end on a fresh state folder (SQLite, embedded), printing each step
 run: build
@@ -70,6 +70,16 @@ FUZZ_FLAGS := -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline
 fuzz: deps
 	cd Fuzz && $(SWIFT) build --build-path ../$(FUZZ_BUILD) --product calkit-fuzz $(FUZZ_FLAGS)
 	scripts/fuzz.sh "$(abspath $(FUZZ_BUILD))/debug/calkit-fuzz" "$(FUZZ_SECONDS)" "$(abspath $(FUZZ_BUILD))/corpus"
+
+## postgres: a throwaway PostgreSQL cluster under .build/postgres on a free loopback port, run as
+## an unprivileged user (scripts/postgres.sh); prints its URL. postgres-stop stops it.
+POSTGRES_DIR := $(BUILD)/postgres
+postgres:
+	@command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql; }
+	@scripts/postgres.sh start $(POSTGRES_DIR)
+
+postgres-stop:
+	@scripts/postgres.sh stop $(POSTGRES_DIR)
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD) .state
