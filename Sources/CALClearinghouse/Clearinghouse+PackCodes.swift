@@ -17,12 +17,7 @@ extension Clearinghouse {
         count: Int,
         validDays: Int = 30
     ) throws -> (code: ActivationCode, expiresAt: Date) {
-        guard !agreement.isEmpty, agreement.count <= 64 else { throw CALError.invalidArgument("the agreement number must be 1 to 64 characters") }
-        try ProductName.validate(product)
-        guard productVersion.count <= 32 else { throw CALError.invalidArgument("the product version is at most 32 characters") }
-        guard (1...KeyPackContent.maximumCount).contains(count) else {
-            throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
-        }
+        try Self.checkOrder(count: count, product: product, productVersion: productVersion, agreementNumber: agreement)
         guard (1...Self.activationCodeMaximumDays).contains(validDays) else {
             throw CALError.invalidArgument("a key pack code is valid for 1 to \(Self.activationCodeMaximumDays) days")
         }
@@ -53,21 +48,20 @@ extension Clearinghouse {
         agreementNumber: String
     ) throws -> KeyPack {
         guard let id = CALIdentifier.normalized(serverID) else {
-            throw CALError.invalidArgument("\(serverID) is not a license-server id: it has 35 letters and digits, as `server init` printed it")
+            throw CALError.invalidArgument("\(serverID) is not a license-server id: it has 35 letters and digits, as the license server printed it")
         }
         let order = SoldPack(
             packID: "", serverID: id, licenseType: licenseType.rawValue, count: count, product: product, productVersion: productVersion,
             agreementNumber: agreementNumber, issuedAt: time.now
         )
-        if let used = try records({ try $0.packCode(hash: code.hash) }), let packID = used.packID {
-            guard let sale = try records({ try $0.soldPacks() }).first(where: { $0.packID == packID }), Self.sameOrder(sale, order),
-                let signed = try records({ try $0.signedPack(packID: packID) })
-            else { throw CALError.packCodeInvalid }
-            return try KeyPack.unverified(signed)
+        let known = try records { try $0.packCode(hash: code.hash) }
+        if let packID = known?.packID {
+            guard let signed = try records({ try $0.signedPack(packID: packID) }) else { throw CALError.packCodeInvalid }
+            let sold = try KeyPack.unverified(signed)
+            guard Self.sameOrder(sold.content, order) else { throw CALError.packCodeInvalid }
+            return sold
         }
-        if let known = try records({ try $0.packCode(hash: code.hash) }), let mismatch = Self.orderMismatch(known, order) {
-            throw CALError.invalidArgument(mismatch)
-        }
+        if let known, let mismatch = Self.orderMismatch(known, order) { throw CALError.invalidArgument(mismatch) }
         guard let activation = try records({ try $0.activation(serverID: id) }), activation.revokedAt == nil else {
             throw CALError.invalidArgument("no license server with id \(CALIdentifier.grouped(id)) is activated here: activate it first")
         }
@@ -94,8 +88,8 @@ extension Clearinghouse {
         return "the order is not what the code allows: " + differences.joined(separator: "; ")
     }
 
-    private static func sameOrder(_ sale: SoldPack, _ order: SoldPack) -> Bool {
-        sale.serverID == order.serverID && sale.licenseType == order.licenseType && sale.count == order.count && sale.product == order.product
-            && sale.productVersion == order.productVersion && sale.agreementNumber == order.agreementNumber
+    private static func sameOrder(_ sold: KeyPackContent, _ order: SoldPack) -> Bool {
+        sold.licenseServerID == order.serverID && sold.licenseType.rawValue == order.licenseType && sold.count == order.count
+            && sold.product == order.product && sold.productVersion == order.productVersion && sold.agreementNumber == order.agreementNumber
     }
 }

@@ -190,14 +190,7 @@ public struct Clearinghouse: Sendable {
         agreementNumber: String,
         packCode: ActivationCode? = nil
     ) throws -> KeyPack {
-        guard (1...KeyPackContent.maximumCount).contains(count) else {
-            throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
-        }
-        try ProductName.validate(product)
-        guard productVersion.count <= 32 else { throw CALError.invalidArgument("the product version is at most 32 characters") }
-        guard !agreementNumber.isEmpty, agreementNumber.count <= 64 else {
-            throw CALError.invalidArgument("the agreement number must be 1 to 64 characters")
-        }
+        try Self.checkOrder(count: count, product: product, productVersion: productVersion, agreementNumber: agreementNumber)
         let serverID = try activatedServerID(of: serverCertificate)
         // Signed under the root the server's certificate chains to: the root it trusts.
         let generation = try self.generation(issuing: serverCertificate)
@@ -221,6 +214,19 @@ public struct Clearinghouse: Sendable {
             if let mismatch = Self.orderMismatch(code, sale) { throw CALError.invalidArgument(mismatch) }
         }
         return pack
+    }
+
+    /// Refuses an order a key pack cannot carry: a seat count out of range, a product name or
+    /// version it cannot hold, an agreement number empty or too long.
+    static func checkOrder(count: Int, product: String, productVersion: String, agreementNumber: String) throws {
+        guard (1...KeyPackContent.maximumCount).contains(count) else {
+            throw CALError.invalidArgument("the seat count must be 1 to \(KeyPackContent.maximumCount)")
+        }
+        try ProductName.validate(product)
+        guard productVersion.count <= 32 else { throw CALError.invalidArgument("the product version is at most 32 characters") }
+        guard !agreementNumber.isEmpty, agreementNumber.count <= 64 else {
+            throw CALError.invalidArgument("the agreement number must be 1 to 64 characters")
+        }
     }
 
     /// The license-server id of a license-server certificate this clearinghouse signed.

@@ -19,7 +19,7 @@ extension LicenseServer {
     public func perUserUse(dayCount: Int = 30) throws -> [PerUserUse] {
         let now = time.now
         let purchased = Dictionary(
-            try status().packs.filter { $0.licenseType == .perUser }.map { ($0.product, $0.total) }, uniquingKeysWith: +
+            try records { try $0.packUsage(at: now) }.filter { $0.licenseType == .perUser }.map { ($0.product, $0.total) }, uniquingKeysWith: +
         )
         let licenses = try issuedLicenses().filter { $0.licenseType == .perUser && $0.status == .permanent }
         return purchased.keys.sorted().map { product in
@@ -37,5 +37,10 @@ extension LicenseServer {
         let all = try issuedLicenses().reversed()
         let found = needle.isEmpty ? Array(all) : all.filter { $0.subject.lowercased().contains(needle) || $0.serial.contains(needle) }
         return Array(found.prefix(limit))
+    }
+
+    /// The license with this serial (hex, either case), as recorded; nil if this server never issued it.
+    public func license(serial: String) throws -> LicenseRecord? {
+        try records { try $0.licenses(serial: serial.lowercased()) }.map(LicenseRecord.init)
     }
 }

@@ -76,8 +76,8 @@ extension LicenseServer {
 
     /// The transfer request to read out for the CAL `serial`: its key pack, seat and serial.
     public func telephoneTransferRequest(serial: String) throws -> TelephoneMessage {
-        guard let license = try records({ try $0.licenses(serial: serial.lowercased()) }) else { throw CALError.unknownSerial(serial) }
-        guard let packID = license.packID, let seat = license.seat else {
+        guard let license = try license(serial: serial) else { throw CALError.unknownSerial(serial) }
+        guard let packID = license.keyPackID, let seat = license.seat else {
             throw CALError.notTransferable("license \(serial) holds no seat of a key pack")
         }
         return .transferRequest(keyPackID: packID, seat: seat, oldSerial: try SerialNumbers.bytes(fromHex: license.serial))

@@ -142,4 +142,29 @@ struct WebMethodTests {
         try SQLiteEditor.execute("DELETE FROM transfer_applications", in: database)
         #expect(await finding().contains("recorded transfer application"))
     }
+
+    @Test("One code raced from many tabs for two servers at once: exactly one pack is sold")
+    func racedCode() async throws {
+        let deployment = try await Deployment.make(packs: [])
+        let other = try await deployment.anotherServer("other")
+        let (code, _) = try deployment.clearinghouse.issuePackCode(
+            agreement: "4711", licenseType: .perDevice, product: Deployment.product, productVersion: "1.0", count: 10
+        )
+        let servers = (0..<16).map { $0 % 2 == 0 ? deployment.server.serverID : other.serverID }
+        let clearinghouse = deployment.clearinghouse
+        let packs = await withTaskGroup(of: String?.self) { group in
+            for serverID in servers {
+                group.addTask {
+                    try? clearinghouse.buyPack(
+                        code: code, serverID: serverID, licenseType: .perDevice, count: 10, product: Deployment.product, productVersion: "1.0",
+                        agreementNumber: "4711"
+                    ).content.licenseServerID
+                }
+            }
+            return await group.reduce(into: [String]()) { if let id = $1 { $0.append(id) } }
+        }
+        // Every success is the one sale, answered again to its own server; the other server gets nothing.
+        #expect(Set(packs).count == 1)
+        #expect(try deployment.clearinghouse.auditLog().filter { $0.event == "pack-sold" }.count == 1)
+    }
 }

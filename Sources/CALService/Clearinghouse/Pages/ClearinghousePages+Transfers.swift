@@ -40,7 +40,11 @@ extension ClearinghousePages {
 
     private func application(_ context: ServiceRequestContext) throws -> TransferApplication? {
         guard let id = context.parameters.get("id").flatMap(CALIdentifier.normalized) else { return nil }
-        return try clearinghouse.transferApplications().first { $0.id == id }
+        do {
+            return try clearinghouse.transferApplication(id: id)
+        } catch let error as CALError where error.code == .notFound {
+            return nil
+        }
     }
 
     private func noApplication() -> Response {

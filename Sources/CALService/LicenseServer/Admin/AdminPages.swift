@@ -72,7 +72,6 @@ struct AdminPages: Sendable {
             return (label: key, used: used, total: total)
         }
         let licenses = try server.findLicenses(matching: query)
-        let all = try server.issuedLicenses()
         let now = server.currentTime
         var values: [String: Any] = [:]
         values["title"] = "\(status.name) — administration"
@@ -86,10 +85,10 @@ struct AdminPages: Sendable {
         values["quotas"] = try server.revocationQuotas().map(Self.row(_:))
         values["perUser"] = try server.perUserUse().map(Self.row(_:))
         values["licenses"] = licenses.map { Self.row($0, now: now) }
-        values["more"] = licenses.count < all.count && query.isEmpty
+        values["more"] = licenses.count < status.licensesIssued.total && query.isEmpty
         values["shown"] = licenses.count
         values["hosts"] = try server.enrolledHosts().map(Self.row(_:))
-        let revoked = all.filter { $0.revokedAt != nil }.suffix(50).reversed()
+        let revoked = try server.issuedLicenses().filter { $0.revokedAt != nil }.suffix(50).reversed()
         values["hasRevoked"] = !revoked.isEmpty
         values["revoked"] = revoked.map {
             ["serial": $0.serial, "subject": $0.subject, "revokedAt": $0.revokedAt?.iso8601 ?? "", "reason": $0.revocationReason?.name ?? ""]
@@ -151,8 +150,7 @@ struct AdminPages: Sendable {
     }
 
     private func confirmation(_ serial: String) throws -> [String: Any]? {
-        let normalized = serial.lowercased()
-        guard let license = try server.issuedLicenses().first(where: { $0.serial == normalized }) else { return nil }
+        guard let license = try server.license(serial: serial) else { return nil }
         var values: [String: Any] = [
             "title": "Revoke a license", "serial": license.serial, "subject": license.subject, "product": license.product,
             "productVersion": license.productVersion, "status": license.status.rawValue, "licenseType": license.licenseType.rawValue,
