@@ -104,6 +104,32 @@ struct TelephoneCodeTests {
         #expect(refused(["U0000A"]))
     }
 
+    @Test("A group of another code in the same place checks alone, and is refused by the whole-code check before any field is read", arguments: TelephoneMessage.keyTypes)
+    func foreignGroupCaughtByTheWholeCode(_ type: KeyType) throws {
+        for (mine, theirs) in zip(try Self.messages(type), try Self.messages(type)) {
+            let groups = try mine.groups()
+            let other = try theirs.groups()
+            // Every group after the first, taken from the other code: it checks where it stands.
+            for index in 1..<groups.count where groups[index] != other[index] {
+                var typed = groups
+                typed[index] = other[index]
+                // A 16-bit check lets one such code in 65,536 through; skip that case, it is the
+                // check's stated strength, not a fault.
+                let bits = try TelephoneCode.bits(of: typed.joined(separator: " "))
+                let checked = TelephoneMessage.kindBits + TelephoneMessage.bodyBits(mine.kind, keyType: type)
+                if try bits.peek(bits: TelephoneMessage.checkBits, at: checked)
+                    == TelephoneMessage.check(of: bits.prefixBytes(checked), bitCount: checked) { continue }
+                do {
+                    _ = try TelephoneMessage.read(typed.joined(separator: " "), expecting: mine.kind)
+                    Issue.record("group \(index + 1) of another \(mine.kind) was accepted")
+                } catch let error as CALError {
+                    #expect(error.code == .telephoneCodeInvalid)
+                    #expect("\(error)".contains("as a whole"), "group \(index + 1) of \(mine.kind): \(error)")
+                }
+            }
+        }
+    }
+
     @Test("A rebuilt license-server certificate is, byte for byte, the one the root signed", arguments: TelephoneMessage.keyTypes)
     func certificateRebuild(_ rootType: KeyType) throws {
         let rootKey = try rootType.generate()

@@ -70,6 +70,13 @@ public struct TelephoneBits: Sendable, Equatable {
     /// Where reading has come to.
     public var readPosition: Int { position }
 
+    /// The `count` bits starting at `start`, as a number, without moving the read position.
+    func peek(bits count: Int, at start: Int) throws -> UInt64 {
+        var copy = self
+        copy.position = start
+        return try copy.read(bits: count)
+    }
+
     /// Checks that every bit after the read position is zero padding, and that there is less
     /// than a group of it.
     public func checkPadding(groupBits: Int) throws {

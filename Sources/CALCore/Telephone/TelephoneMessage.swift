@@ -121,6 +121,7 @@ public enum TelephoneMessage: Sendable, Equatable {
             throw CALError.telephoneCodeInvalid("group 1 does not start a CALKit telephone code: read it again")
         }
         guard foundKind == kind else { throw CALError.telephoneCodeInvalid("this is \(foundKind), not \(kind)") }
+        try verifyCheck(of: bits, kind: kind)
         let message: TelephoneMessage
         switch kind {
         case .activationRequest:
@@ -150,29 +151,42 @@ public enum TelephoneMessage: Sendable, Equatable {
             let oldSerial = try bits.read(bits: 128, byteCount: 16)
             message = .transferRequest(keyPackID: keyPackID, seat: seat, oldSerial: oldSerial)
         }
-        let checked = bits.readPosition
-        let check = try bits.read(bits: checkBits)
-        guard check == Self.check(of: bits.prefixBytes(checked), bitCount: checked) else {
-            throw CALError.telephoneCodeInvalid(
-                "every group checks but the code as a whole does not: a group is missing, repeated or out of order"
-            )
-        }
+        _ = try bits.read(bits: checkBits)
         try bits.checkPadding(groupBits: TelephoneCode.bitsPerGroup)
         return message
     }
 
+    /// Checks the whole-code check before any field is read, so that groups which each check
+    /// but do not belong together are named as such, not as a field that makes no sense.
+    private static func verifyCheck(of bits: TelephoneBits, kind: Kind) throws {
+        var keyType = KeyType.p256
+        if kind != .transferRequest {
+            var afterKind = bits
+            keyType = try readKeyType(&afterKind)
+        }
+        let checked = kindBits + bodyBits(kind, keyType: keyType)
+        guard try bits.peek(bits: checkBits, at: checked) == check(of: bits.prefixBytes(checked), bitCount: checked) else {
+            throw CALError.telephoneCodeInvalid(
+                "every group checks but the code as a whole does not: a group is mistyped, missing, repeated or out of order"
+            )
+        }
+    }
+
     /// How many groups a message of `kind` has for a key (or signer) of `keyType`.
     public static func groupCount(_ kind: Kind, keyType: KeyType) -> Int {
-        let signature = TelephoneSignature.rawBytes(keyType) * 8
-        let body: Int
-        switch kind {
-        case .activationRequest: body = keyTypeBits + identifierBits + TelephoneSignature.compactKeyBits(keyType)
-        case .activationResponse: body = keyTypeBits + serialBits + timeBits + daysBits + signature
-        case .packResponse, .transferResponse: body = keyTypeBits + identifierBits + timeBits + signature
-        case .transferRequest: body = identifierBits + seatBits + 128
-        }
-        let total = kindBits + body + checkBits
+        let total = kindBits + bodyBits(kind, keyType: keyType) + checkBits
         return (total + TelephoneCode.bitsPerGroup - 1) / TelephoneCode.bitsPerGroup
+    }
+
+    /// The bits between the kind and the check, for a key (or signer) of `keyType`.
+    static func bodyBits(_ kind: Kind, keyType: KeyType) -> Int {
+        let signature = TelephoneSignature.rawBytes(keyType) * 8
+        switch kind {
+        case .activationRequest: return keyTypeBits + identifierBits + TelephoneSignature.compactKeyBits(keyType)
+        case .activationResponse: return keyTypeBits + serialBits + timeBits + daysBits + signature
+        case .packResponse, .transferResponse: return keyTypeBits + identifierBits + timeBits + signature
+        case .transferRequest: return identifierBits + seatBits + 128
+        }
     }
 
     /// How many groups the message whose first group is `firstGroup` has, so that a person
@@ -251,7 +265,7 @@ public enum TelephoneMessage: Sendable, Equatable {
         return String(characters.reversed())
     }
 
-    private static func check(of bytes: [UInt8], bitCount: Int) -> UInt64 {
+    static func check(of bytes: [UInt8], bitCount: Int) -> UInt64 {
         var hasher = SHA256()
         hasher.update(data: Array("CALKit telephone 1".utf8) + [UInt8(bitCount >> 8), UInt8(bitCount & 0xFF)])
         hasher.update(data: bytes)
