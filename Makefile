@@ -7,17 +7,20 @@ PYTHON := $(VENV)/bin/python3
 CALKIT := $(BUILD)/debug/calkit
 STATE ?= .state/demo
 
-.PHONY: bench-deps run test build deps venv certs bench fuzz clean postgres postgres-stop
+.PHONY: bench-deps run test build deps venv certs bench fuzz clean postgres postgres-stop postgres-deps
 
 ## run: the main job end to end on a fresh state folder (SQLite, embedded), printing each step
 run: build
 	@scripts/demo.sh "$(abspath $(CALKIT))" "$(abspath $(STATE))"
 
 ## test: build everything and run every test, interop with OpenSSL, Python cryptography and pkilint included
-test: deps venv
+## test: the whole suite, against a throwaway PostgreSQL cluster started for it (and stopped after,
+## whatever the outcome)
+test: deps venv postgres-deps
 	$(SWIFT) build --build-tests
-	CALKIT_BIN="$(abspath $(CALKIT))" CALKIT_PYTHON="$(abspath $(PYTHON))" CALKIT_VENV="$(abspath $(VENV))" \
-		$(SWIFT) test --skip-build
+	@url=$$(scripts/postgres.sh start $(POSTGRES_DIR)) && status=0 && \
+		CALKIT_TEST_POSTGRES_URL="$$url" CALKIT_BIN="$(abspath $(CALKIT))" CALKIT_PYTHON="$(abspath $(PYTHON))" CALKIT_VENV="$(abspath $(VENV))" \
+		$(SWIFT) test --skip-build || status=$$?; scripts/postgres.sh stop $(POSTGRES_DIR); exit $$status
 
 build: deps
 	$(SWIFT) build --product calkit
@@ -74,9 +77,11 @@ fuzz: deps
 ## postgres: a throwaway PostgreSQL cluster under .build/postgres on a free loopback port, run as
 ## an unprivileged user (scripts/postgres.sh); prints its URL. postgres-stop stops it.
 POSTGRES_DIR := $(BUILD)/postgres
-postgres:
-	@command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql; }
+postgres: postgres-deps
 	@scripts/postgres.sh start $(POSTGRES_DIR)
+
+postgres-deps:
+	@command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql; }
 
 postgres-stop:
 	@scripts/postgres.sh stop $(POSTGRES_DIR)

@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -51,12 +52,17 @@ let package = Package(
         ),
         // Every licensing rule, as pure functions over plain values: no files, no SQL, no clock.
         .target(name: "CALLicensing", dependencies: ["CALCore"]),
-        // swift-crypto only for the audit log's SHA-256 hash chain.
+        // swift-crypto only for the audit log's SHA-256 hash chain; postgres-nio (and its NIO) for the PostgreSQL ledger.
         .target(
             name: "CALStore",
             dependencies: [
                 "CALCore", "CALLicensing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), crypto,
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CALClient", dependencies: ["CALCore", "CALLicensing", x509, crypto, asn1]),

@@ -5,9 +5,10 @@ import CALTestSupport
 import Foundation
 import Testing
 
-/// The ledgers a license server can keep its state in. Every test of the contract runs against each.
+/// The ledgers a license server can keep its state in. Every test of the contract runs against
+/// each; PostgreSQL is the real server the tests start (``TestPostgres``), a schema per test.
 enum Ledger: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, memory
+    case sqlite, memory, postgresql
 
     var testDescription: String { rawValue }
 
@@ -17,11 +18,12 @@ enum Ledger: String, CaseIterable, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite: return (try SQLiteLicenseServerStore(path: folder.file("calkit.sqlite")), folder)
         case .memory: return (InMemoryLicenseServerStore(), folder)
+        case .postgresql: return (try PostgresLicenseServerStore(location: try TestPostgres.freshLocation("contract")), folder)
         }
     }
 }
 
-@Suite("The license-server ledger contract, SQLite and in memory alike")
+@Suite("The license-server ledger contract, SQLite, PostgreSQL and in memory alike")
 struct LedgerContractTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -310,7 +312,7 @@ struct LedgerContractTests {
         #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
-    @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections)", arguments: Ledger.allCases)
+    @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections; PostgreSQL: separate nodes)", arguments: Ledger.allCases)
     func concurrentIssuers(_ ledger: Ledger) async throws {
         let (first, folder) = try ledger.make()
         try first.install(pack("PACK", count: 10))
@@ -318,7 +320,12 @@ struct LedgerContractTests {
         let granted = await withTaskGroup(of: [Int].self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    let store: (any LicenseServerStore)? = ledger == .sqlite ? try? SQLiteLicenseServerStore(path: path) : first
+                    let store: (any LicenseServerStore)? =
+                        switch ledger {
+                        case .sqlite: try? SQLiteLicenseServerStore(path: path)
+                        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
+                        case .memory: first
+                        }
                     guard let store else { return [] }
                     var seats: [Int] = []
                     for _ in 0..<6 {
