@@ -147,7 +147,7 @@ let package = Package(
             name: "CALHostTests",
             dependencies: ["CALHost", "CALLicensing", "CALLicenseServer", "CALClearinghouse", "CALClient", "CALCore", "CALStore", "CALTestSupport", x509]
         ),
-        .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALTestSupport", x509, asn1]),
+        .testTarget(name: "calkitTests", dependencies: ["CALCore", "CALStore", "CALTestSupport", x509, asn1]),
         .testTarget(
             name: "CALServiceTests",
             dependencies: [

@@ -54,15 +54,17 @@ public struct LicenseServer: Sendable {
         keyType: KeyType = .p256,
         time: any TimeSource = SystemTimeSource(),
         passphrase: Passphrase? = nil,
-        simulatedClock: Bool = false
+        simulatedClock: Bool = false,
+        database: String? = nil
     ) throws -> LicenseServer {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
         let key = try keyType.generate()
         let serverID = CALIdentifier.random()
         let request = try LicenseServerProfile.makeActivationRequest(name: name, serverID: serverID, key: key)
+        let location = try database.map { try Self.unclaimedLedger(at: $0) }
         let home = try RoleHome.create(
             at: path,
-            manifest: .init(role: .server, name: name, id: serverID, keyType: keyType, simulatedClock: simulatedClock)
+            manifest: .init(role: .server, name: name, id: serverID, keyType: keyType, simulatedClock: simulatedClock, database: location)
         )
         try PrivateKeyFile.write(key, to: home.file(Files.key), passphrase: passphrase)
         try SecureFile.write(Array(request.serializeAsPEM().pemString.utf8) + [0x0A], to: home.file(Files.activationRequest))
@@ -73,12 +75,13 @@ public struct LicenseServer: Sendable {
     public init(home path: String, time: any TimeSource = SystemTimeSource(), passphrase: Passphrase? = nil) throws {
         home = try RoleHome.open(at: path, role: .server)
         self.passphrase = passphrase
-        let opened: any LicenseServerStore = try SQLiteLicenseServerStore(path: home.file(Files.store))
+        let opened = try Self.openStore(of: home)
         store = opened
         self.time = time
         let publicURL = try opened.setting(Self.publicURLSetting)
         revocationPointers = try publicURL.flatMap { $0.isEmpty ? nil : try RevocationPointers(publicURL: $0) }
         let key = try Self.acrossRotation { try currentKey() }
+        try claimLedger()
         try recordLedgerCreation()
         // A home activated before issuers were recorded: its one key is the active issuer.
         if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,

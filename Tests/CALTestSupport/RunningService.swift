@@ -84,6 +84,14 @@ public final class RunningService: @unchecked Sendable {
         if process.isRunning { process.terminate() }
     }
 
+    /// Kills the service with SIGKILL, as a crash or a pulled plug would, and waits.
+    public func kill() {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     /// Stops the service with SIGTERM and waits; returns its exit status.
     @discardableResult
     public func stop() -> Int32 {

@@ -99,10 +99,12 @@ struct CLIWorkspace {
     /// A clearinghouse `ch`, an activated server `ls` with a per-device pack of `seats` and a
     /// per-user pack, and a client `c1` (device `PC-1`) with its request `c1.csr`. With
     /// `simulatedClock`, the server's home is made for simulation, so it may be served on `--now`.
-    static func activated(seats: Int = 2, simulatedClock: Bool = false) throws -> CLIWorkspace {
+    static func activated(seats: Int = 2, simulatedClock: Bool = false, database: String? = nil) throws -> CLIWorkspace {
         let workspace = try CLIWorkspace()
         try workspace.ok("clearinghouse", "init", "--home", "ch")
-        try workspace.ok(["server", "init", "--home", "ls", "--name", "Server"] + (simulatedClock ? ["--simulated-clock"] : []))
+        try workspace.ok(
+            ["server", "init", "--home", "ls", "--name", "Server"] + (simulatedClock ? ["--simulated-clock"] : []) + (database.map { ["--database", $0] } ?? [])
+        )
         try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls/activation-request.pem", "--out", "chain.pem")
         try workspace.ok("server", "install-certificate", "--home", "ls", "chain.pem")
         try workspace.ok(

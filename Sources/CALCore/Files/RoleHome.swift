@@ -24,14 +24,21 @@ public struct RoleHome: Sendable {
         /// Whether the home was made for simulation, so that a service may run it on a clock
         /// other than the system's (tests, demonstrations). Absent means no.
         public var simulatedClock: Bool?
+        /// The URL of the PostgreSQL ledger the role keeps its state in (never with a
+        /// password); absent means the SQLite file in the home. Every node of one license
+        /// server names the same ledger.
+        public var database: String?
 
         /// Creates a manifest.
-        public init(role: Role, name: String? = nil, id: String? = nil, keyType: KeyType, simulatedClock: Bool = false) {
+        public init(
+            role: Role, name: String? = nil, id: String? = nil, keyType: KeyType, simulatedClock: Bool = false, database: String? = nil
+        ) {
             self.role = role
             self.name = name
             self.id = id
             self.keyType = keyType
             self.simulatedClock = simulatedClock ? true : nil
+            self.database = database
         }
 
         /// Whether the home was made for simulation.
@@ -54,7 +61,7 @@ public struct RoleHome: Sendable {
             throw CALError.alreadyInitialized(home: path)
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(manifest)
         try SecureFile.write(Array(data) + [0x0A], to: manifestPath, mode: 0o644, overwrite: false)
         return RoleHome(path: path, manifest: manifest)

@@ -9,7 +9,7 @@ struct ServerCommand: AsyncParsableCommand {
             ServerInitCommand.self, InstallCertificateCommand.self, InstallPackCommand.self, IssueCommand.self,
             ServerStatusCommand.self, RevokeCommand.self, CRLCommand.self, OCSPCommand.self, TransferCommand.self, RotateCommand.self, ServeCommand.self, ServerActivateCommand.self,
             ReclaimCommand.self, ReportCommand.self, PolicyCommand.self, ServerAuditCommand.self, AddHostCommand.self, RemoveHostCommand.self,
-            HostsCommand.self, ServerBackupCommand.self, ServerRestoreCommand.self,
+            HostsCommand.self, ServerBackupCommand.self, ServerRestoreCommand.self, AddNodeCommand.self,
         ]
     )
 }

@@ -11,10 +11,14 @@ struct ServerInitCommand: ParsableCommand {
             Writes DIR/activation-request.pem. Send it to the clearinghouse \
             (`calkit clearinghouse activate`) and install the chain it returns with \
             `calkit server install-certificate`.
+
+            With --database postgresql://..., the ledger lives in PostgreSQL and the server can \
+            run as several nodes (`calkit server add-node`).
             """
     )
 
     @OptionGroup var home: HomeOption
+    @OptionGroup var database: DatabaseOption
     @Option(help: "The server's name.") var name: String
     @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
     @Flag(help: "Stop issuing per-user licenses to new users at the purchased count (see `calkit server policy`).")
@@ -26,16 +30,19 @@ struct ServerInitCommand: ParsableCommand {
     func run() throws {
         let server = try LicenseServer.create(
             at: home.home, name: name, keyType: keyType, time: try home.time(), passphrase: try home.passphrase(),
-            simulatedClock: simulatedClock
+            simulatedClock: simulatedClock, database: database.url
         )
         if enforcePerUser { try server.setEnforcesPerUserLimit(true) }
         let requestPath = server.home.file(LicenseServer.Files.activationRequest)
         if json {
-            Output.json(["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue])
+            var fields = ["serverID": server.serverID, "activationRequest": requestPath, "keyType": keyType.rawValue]
+            if let database = server.database { fields["database"] = database }
+            Output.json(fields)
         } else {
             print("Created license server \"\(name)\"")
             print("license-server id: \(server.serverID)")
             print("read aloud as:     \(CALIdentifier.grouped(server.serverID))")
+            if let database = server.database { print("ledger:            \(database)") }
             print(requestPath)
         }
     }

@@ -1,0 +1,67 @@
+import CALCore
+internal import CALStore
+import Foundation
+
+/// Where a license server keeps its ledger, and the nodes that share one.
+///
+/// A license server on SQLite is one process on one machine. On PostgreSQL it may run as
+/// several nodes: homes that name the same ledger and hold the same signing key and chain, so
+/// that every node issues, revokes and answers CRL and OCSP requests for every license of the
+/// server, and clients see one license server whichever node answered. The ledger records
+/// which server it belongs to; a home pointed at another server's ledger does not open.
+extension LicenseServer {
+    /// The setting naming the license server a ledger belongs to.
+    static let serverIDSetting = "license-server-id"
+
+    /// The store a home names: its PostgreSQL ledger, else its SQLite file.
+    static func openStore(of home: RoleHome) throws -> any LicenseServerStore {
+        guard let database = home.manifest.database else { return try SQLiteLicenseServerStore(path: home.file(Files.store)) }
+        return try PostgresLicenseServerStore(location: try PostgresLocation(url: database))
+    }
+
+    /// Checks that the PostgreSQL ledger at `url` holds no license server yet, and returns its
+    /// URL with the schema named, as the home records it.
+    static func unclaimedLedger(at url: String) throws -> String {
+        let ledger = try PostgresLicenseServerStore(location: try PostgresLocation(url: url))
+        defer { ledger.close() }
+        if let owner = try ledger.setting(serverIDSetting) {
+            throw CALError.invalidArgument(
+                "the database's schema \(ledger.location.schema ?? "") holds license server \(owner) already; name another schema in the URL (?schema=NAME)"
+            )
+        }
+        return ledger.location.description
+    }
+
+    /// Records this server's id in its ledger the first time, and refuses a ledger that
+    /// belongs to another license server.
+    func claimLedger() throws {
+        let owner = try records { try $0.setting(Self.serverIDSetting) } ?? records { try $0.initializeSetting(Self.serverIDSetting, serverID) }
+        guard owner == serverID else {
+            throw CALError.invalidArgument("the ledger this home names belongs to license server \(owner), not to this home's \(serverID)")
+        }
+    }
+
+    /// The PostgreSQL ledger this server's nodes share, as its homes record it; nil on SQLite.
+    public var database: String? { home.manifest.database }
+
+    /// Makes `path` a new node of this license server: a home naming the same PostgreSQL
+    /// ledger, with copies of the signing key (0600, under the same passphrase), the chain,
+    /// the trust anchor and, from a telephone activation, the clearinghouse's signing
+    /// certificate. Refuses a server on SQLite (its ledger is a file one machine opens) and
+    /// one not activated yet (activate first: the chain is part of what a node serves with).
+    public func addNode(at path: String) throws -> LicenseServer {
+        guard home.manifest.database != nil else {
+            throw CALError.invalidArgument(
+                "a license server whose ledger is a SQLite file runs as one node; create it with a PostgreSQL ledger to run several"
+            )
+        }
+        _ = try activeIssuer()
+        _ = try RoleHome.create(at: path, manifest: home.manifest)
+        for file in [Files.key, Files.chain, Files.trustAnchor, Files.clearinghouseSigner] {
+            let source = home.file(file)
+            guard FileManager.default.fileExists(atPath: source) else { continue }
+            try SecureFile.write(try SecureFile.read(source), to: path + "/" + file, mode: file == Files.key ? 0o600 : 0o644)
+        }
+        return try LicenseServer(home: path, time: time, passphrase: passphrase)
+    }
+}

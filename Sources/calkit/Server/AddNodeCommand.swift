@@ -1,0 +1,38 @@
+import ArgumentParser
+import CALCore
+import CALLicenseServer
+
+/// `calkit server add-node`: another home serving the same license server from the same ledger.
+struct AddNodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-node",
+        abstract: "Make another node of a license server whose ledger is in PostgreSQL.",
+        discussion: """
+            Creates the home given with --home as a node of the license server in --of: it names \
+            the same PostgreSQL ledger and holds copies of the server's signing key (0600, under \
+            the same passphrase), its chain and its trust anchor. Every node issues, renews, \
+            revokes and transfers licenses and answers CRL and OCSP requests for every license \
+            of the server; seat counts, the revocation quota and the audit chain are one across \
+            nodes. Serve each node with `calkit server serve` behind a load balancer.
+
+            The server must be activated first. A license server on SQLite runs as one node.
+            After a key rotation on one node, make the other nodes again from it.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @Option(name: .long, help: ArgumentHelp("The home of an existing node of the license server.", valueName: "dir"))
+    var of: String
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let server = try LicenseServer(home: of, time: try home.time(), passphrase: try home.passphrase())
+        let node = try server.addNode(at: home.home)
+        if json {
+            Output.json(["serverID": node.serverID, "home": node.home.path, "database": node.database ?? ""])
+        } else {
+            print("Made \(node.home.path) a node of license server \(node.serverID)")
+            print("ledger: \(node.database ?? "")")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import CALCore
+import CALStore
+import CALTestSupport
+import Foundation
+import Testing
+import X509
+
+/// One license server run as three nodes (`calkit server add-node`) on one PostgreSQL ledger,
+/// each a real `calkit server serve` on loopback, with requests spread over them as a load
+/// balancer would.
+@Suite("Several nodes of one license server on PostgreSQL, under load")
+struct NodeScenarioTests {
+    /// The three homes: the first made with `server init`, the others with `add-node`.
+    static let homes = ["ls", "n2", "n3"]
+    /// 91 days on: every temporary license has expired, so only a permanent CAL is left to give.
+    static let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(91 * 86_400))
+
+    /// An activated license server with a per-device pack of `seats`, its ledger in a fresh
+    /// PostgreSQL schema, and its two further nodes.
+    static func cluster(seats: Int) throws -> (workspace: CLIWorkspace, location: PostgresLocation) {
+        let location = try TestPostgres.freshLocation("nodes")
+        let workspace = try CLIWorkspace.activated(seats: seats, simulatedClock: true, database: location.description)
+        for home in homes.dropFirst() { try workspace.ok("server", "add-node", "--home", home, "--of", "ls") }
+        return (workspace, location)
+    }
+
+    /// Serves every node, on the clock `now` (the system's when nil).
+    static func serve(_ workspace: CLIWorkspace, now: String? = nil, homes: [String] = homes) throws -> [RunningService] {
+        try homes.map { home in try serve(workspace, home, now: now) }
+    }
+
+    static func serve(_ workspace: CLIWorkspace, _ home: String, now: String? = nil) throws -> RunningService {
+        _ = try workspace.folder.write("token", "a-long-operator-token-0123456789\n")
+        return try RunningService(
+            ExternalTool.calkitPath,
+            ["server", "serve", "--home", home, "--open-requests", "--listen", "127.0.0.1:0", "--rate-limit", "100000/s", "--admin-token-file", "token"]
+                + (now.map { ["--now", $0] } ?? []),
+            in: workspace.folder.path
+        )
+    }
+
+    /// Every device of `devices` asks once, on the nodes in turn, and gets its one temporary
+    /// license; returns, per device, a request presenting it (with the same key).
+    static func temporaries(_ workspace: CLIWorkspace, devices: [String], on nodes: [RunningService]) async throws -> [String] {
+        var bodies: [String] = []
+        for (index, device) in devices.enumerated() {
+            let key = try KeyType.p256.generate()
+            let answer = try LicenseRequests.post(nodes[index % nodes.count], try LicenseRequests.body(workspace, device: device, key: key))
+            #expect(answer.status == 200 && answer.object["decision"] as? String == "issued", "\(device): \(answer.status) \(answer.body)")
+            let temporary = try #require(answer.object["license"] as? String)
+            bodies.append(try LicenseRequests.body(workspace, device: device, key: key, presenting: temporary))
+        }
+        return bodies
+    }
+
+    /// The ledger's own account, read straight from PostgreSQL: every license, and the seats held.
+    static func ledger(_ location: PostgresLocation, at now: Date) throws -> (licenses: [IssuedLicense], seatsHeld: Int) {
+        let store = try PostgresLicenseServerStore(location: location)
+        defer { store.close() }
+        return (try store.issuedLicenses(), try store.packUsage(at: now).filter { $0.licenseType == .perDevice }.reduce(0) { $0 + $1.issued })
+    }
+
+    @Test("Three nodes, 96 concurrent requests for a pack of 50: exactly 50 permanent CALs and 46 refusals, every serial distinct, the audit chain whole")
+    func exactAcrossNodes() async throws {
+        let (workspace, location) = try Self.cluster(seats: 50)
+        let devices = (0..<96).map { "PC-\($0)" }
+        var nodes = try Self.serve(workspace)
+        let bodies = try await Self.temporaries(workspace, devices: devices, on: nodes)
+        nodes.forEach { $0.stop() }
+        nodes = try Self.serve(workspace, now: Self.later)
+        defer { nodes.forEach { $0.stop() } }
+        let answers = await LicenseRequests.postAll(bodies, spreadOver: nodes)
+        let issued = answers.filter { $0.status == 200 }
+        let refused = answers.filter { $0.status == 409 }
+        #expect(issued.count == 50, "\(answers.map(\.status))")
+        #expect(refused.count == 46)
+        #expect(refused.allSatisfy { $0.object["error"] as? String == "no-license-available" })
+        let serials = issued.compactMap { $0.object["serial"] as? String }
+        #expect(Set(serials).count == 50)
+        for answer in issued {
+            let license = try Certificate(pemEncoded: try #require(answer.object["license"] as? String))
+            #expect(try LicenseExtension(of: license)?.status == .permanent)
+        }
+        let ledger = try Self.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
+        #expect(ledger.seatsHeld == 50)
+        #expect(Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial)) == Set(serials))
+        for home in Self.homes { try workspace.ok("server", "audit", "--home", home, "--verify", "--now", Self.later) }
+    }
+}
+
+/// License requests over HTTP, as a host would send them.
+enum LicenseRequests {
+    /// An HTTP answer: status (0: no answer) and JSON body.
+    struct Answer: Sendable {
+        let status: Int
+        let body: String
+        var object: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]) ?? [:] }
+    }
+
+    /// Writes a license-request body for a device's key, presenting `license` if given; returns its path.
+    static func body(_ workspace: CLIWorkspace, device: String, key: Certificate.PrivateKey, presenting license: String? = nil) throws -> String {
+        let csr = try ClientLicenseRequest.make(for: .device(device), key: key)
+        var object: [String: String] = ["csr": try csr.serializeAsPEM().pemString, "mode": "per-device", "product": "Desk"]
+        if let license { object["presented"] = license }
+        return try workspace.folder.write(
+            "\(device)\(license == nil ? "" : "-presenting")-\(UUID().uuidString.prefix(8)).json", Array(try JSONSerialization.data(withJSONObject: object))
+        )
+    }
+
+    /// Posts a request body to `/v1/licenses` of a node.
+    static func post(_ node: RunningService, _ file: String) throws -> Answer {
+        let result = try ExternalTool.run(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "60", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + file,
+             node.url + "/v1/licenses"]
+        )
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return Answer(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// Posts to node `first mod n`, and on to the next while no node answers or one says 503.
+    static func postRetrying(_ file: String, from first: Int, over nodes: [RunningService]) -> Answer {
+        var answer = Answer(status: 0, body: "")
+        for attempt in 0..<(nodes.count * 5) where answer.status == 0 || answer.status == 503 {
+            if attempt > 0 { Thread.sleep(forTimeInterval: 0.2) }
+            answer = (try? post(nodes[(first + attempt) % nodes.count], file)) ?? answer
+        }
+        return answer
+    }
+
+    /// Posts every body at once, body `i` to node `i mod n`; a request no node answered (a node
+    /// down) is sent to the next node, as a load balancer retries.
+    static func postAll(_ bodies: [String], spreadOver nodes: [RunningService]) async -> [Answer] {
+        await withTaskGroup(of: Answer.self) { group in
+            for (index, file) in bodies.enumerated() {
+                group.addTask { postRetrying(file, from: index, over: nodes) }
+            }
+            var all: [Answer] = []
+            for await answer in group { all.append(answer) }
+            return all
+        }
+    }
+}
