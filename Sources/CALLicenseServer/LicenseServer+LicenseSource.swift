@@ -28,7 +28,6 @@ extension LicenseServer: LicenseSource {
             do { try ProductName.validate(product) } catch let error as CALError { return .refused(CALError(.badRequest, error.detail)) }
         }
         guard (try? chain()) != nil else { return .refused(.notActivated) }
-        let now = time.now
 
         // Only a license naming this server is looked up; another server's is as good as none.
         let presentedValue = request.presented.flatMap { try? LicenseExtension(of: $0) }
@@ -41,6 +40,27 @@ extension LicenseServer: LicenseSource {
                 )
             }
         }
+        // Decided on one read of the ledger; decided again when another request (on this node or
+        // another) changed the subject's licenses before this one could act on it.
+        for _ in 0..<Self.decisionAttempts {
+            do {
+                return try decide(request, subject: subject, presented: presented, now: time.now, readSnapshot: readSnapshot)
+            } catch is SubjectHistory.Changed {
+                continue
+            }
+        }
+        throw CALError.storage("the licenses of \(subject.name) kept changing while this request was decided; ask again")
+    }
+
+    /// How many times a logon is decided before the license server gives up on a subject whose
+    /// licenses keep changing under it.
+    static let decisionAttempts = 16
+
+    /// Decides one logon on one read of the ledger and carries the plan out; throws
+    /// ``SubjectHistory/Changed`` when the subject's licenses changed after the read.
+    private func decide(
+        _ request: LicenseRequest, subject: LicenseSubject, presented: Certificate?, now: Date, readSnapshot: () throws -> LogonSnapshot
+    ) throws -> LicenseGrant {
         var snapshot = try readSnapshot()
         // A license of this server the ledger does not know: read again only if it was taken back.
         if let presented, snapshot.presented == nil, try adoptIfLost(presented) { snapshot = try readSnapshot() }
@@ -61,7 +81,8 @@ extension LicenseServer: LicenseSource {
             compromisedIssuers: Set(snapshot.issuers.filter(\.compromised).map(\.keyID)),
             now: now
         )
-        return try carryOut(LogonPolicy.decide(facts), for: request, subject: subject)
+        let history = SubjectHistory(subjectName: subject.name, licenseType: request.mode, history: snapshot.history)
+        return try carryOut(LogonPolicy.decide(facts), for: request, subject: subject, history: history)
     }
 
     /// A fresh CRL of the active issuer and of every retired issuer that still publishes.
@@ -115,29 +136,31 @@ extension LicenseServer: LicenseSource {
     }
 
     /// Carries out a plan; where the ledger finds it cannot be done, its fallback instead.
-    private func carryOut(_ plan: LogonPlan, for request: LicenseRequest, subject: LicenseSubject) throws -> LicenseGrant {
+    private func carryOut(_ plan: LogonPlan, for request: LicenseRequest, subject: LicenseSubject, history: SubjectHistory) throws -> LicenseGrant {
         switch plan {
         case .issueTemporary(let product):
-            return .issued(try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: true, product: product, superseding: nil))
+            return .issued(try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: true, product: product, superseding: nil, expecting: history))
         case .issuePermanent(let product, let superseding, let otherwise):
             do {
                 return .issued(
-                    try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: false, product: product, superseding: superseding)
+                    try issue(request: request.csr, subject: subject, licenseType: request.mode, temporary: false, product: product, superseding: superseding,
+                        expecting: history
+                    )
                 )
             } catch let error as CALError where [.noSeatAvailable, .noPackForProduct, .perUserLimitReached].contains(error.code) {
-                return try carryOut(otherwise, for: request, subject: subject)
+                return try carryOut(otherwise, for: request, subject: subject, history: history)
             }
         case .renew(let serial, let otherwise):
             do {
-                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .renewal))
+                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .renewal, expecting: history))
             } catch let error as CALError where error.code == .notRenewable {
-                return try carryOut(otherwise, for: request, subject: subject)
+                return try carryOut(otherwise, for: request, subject: subject, history: history)
             }
         case .replace(let serial, let reason, let otherwise):
             do {
-                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .replacement(revokingOldWith: reason)))
+                return .issued(try reissue(serial: serial, request: request.csr, subject: subject, as: .replacement(revokingOldWith: reason), expecting: history))
             } catch let error as CALError where error.code == .notRenewable {
-                return try carryOut(otherwise, for: request, subject: subject)
+                return try carryOut(otherwise, for: request, subject: subject, history: history)
             }
         case .handOut(let serial):
             guard let record = try records({ try $0.licenses(serial: serial) }) else { throw CALError.unknownSerial(serial) }

@@ -306,7 +306,8 @@ public struct LicenseServer: Sendable {
         licenseType: LicenseType,
         temporary: Bool,
         product: String?,
-        superseding: String?
+        superseding: String?,
+        expecting history: SubjectHistory? = nil
     ) throws -> IssuedCertificate {
         guard subject.licenseType == licenseType else {
             switch licenseType {
@@ -324,7 +325,7 @@ public struct LicenseServer: Sendable {
         return try commit(for: subject, request: request, now: now) { mint in
             try store.issue(
                 product: productName, licenseType: licenseType, permanent: !temporary, now: now, superseding: superseding,
-                userLimitFor: userLimit
+                userLimitFor: userLimit, expecting: history
             ) { grant in
                 let license = LicenseExtension(
                     licenseType: licenseType,
@@ -414,12 +415,14 @@ public struct LicenseServer: Sendable {
     /// active issuer: a renewal (in its renewal window, for a new permanent lifetime), or a replacement
     /// (any time, same expiry) when the key that signed it was compromised or the client re-keyed.
     /// `subject` is the one read from the request, whose signature was checked.
-    func reissue(serial: String, request: CertificateSigningRequest, subject: LicenseSubject, as kind: Reissue) throws -> IssuedCertificate {
+    func reissue(
+        serial: String, request: CertificateSigningRequest, subject: LicenseSubject, as kind: Reissue, expecting history: SubjectHistory? = nil
+    ) throws -> IssuedCertificate {
         let now = time.now
         let renewedUntil = LicenseLifetime.notAfter(of: .permanent, issuedAt: now)
         let continuity = (try? KeyContinuity(of: request)).flatMap { $0 }.flatMap { $0.isValid(for: request.publicKey) ? $0 : nil }
         return try commit(for: subject, request: request, now: now) { mint in
-            try store.reissue(serial: serial.lowercased(), as: kind, now: now) { old, seat in
+            try store.reissue(serial: serial.lowercased(), as: kind, now: now, expecting: history) { old, seat in
                 let standing = try old.ledgerLicense()
                 if let refusal = ReissueEligibility.refusal(
                     of: standing, for: subject.name, type: subject.licenseType, renewal: kind == .renewal, at: now

@@ -11,9 +11,11 @@ extension InMemoryLicenseServerStore {
         now: Date,
         superseding: String?,
         userLimitFor user: String?,
+        expecting: SubjectHistory?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try write { state in
+            try Self.check(expecting, in: state)
             let grant = try Self.grant(&state, product: product, licenseType: licenseType, permanent: permanent, now: now)
             if let user, permanent, licenseType == LicenseType.perUser {
                 try Self.checkUserLimit(state, product: product, user: user, now: now)
@@ -29,6 +31,13 @@ extension InMemoryLicenseServerStore {
             )
             return license
         }
+    }
+
+    /// Refuses when the subject's history is no longer what the decision saw.
+    static func check(_ expected: SubjectHistory?, in state: State) throws {
+        guard let expected else { return }
+        let history = state.licenses.filter { $0.subjectName == expected.subjectName && $0.licenseType == expected.licenseType }
+        try expected.check(against: SubjectHistory(subjectName: expected.subjectName, licenseType: expected.licenseType, history: history))
     }
 
     static func checkUserLimit(_ state: State, product: String, user: String, now: Date) throws {
@@ -59,9 +68,11 @@ extension InMemoryLicenseServerStore {
         serial: String,
         as kind: Reissue,
         now: Date,
+        expecting: SubjectHistory?,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try write { state in
+            try Self.check(expecting, in: state)
             guard let old = state.license(serial) else { throw CALError.unknownSerial(serial) }
             guard old.revokedAt == nil else { throw CALError.alreadyRevoked(serial) }
             if let newer = old.supersededBy { throw CALError.notRenewable("\(serial) was renewed before, by \(newer)") }

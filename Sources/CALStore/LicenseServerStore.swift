@@ -23,6 +23,8 @@ public protocol LicenseServerStore: Sendable {
     ///     superseded in the same transaction.
     ///   - userLimitFor: for strict per-user licensing, the user asking: a user who holds no
     ///     standing per-user license is refused once as many users hold one as were purchased.
+    ///   - expecting: the subject's history the decision to issue was made on; when the ledger
+    ///     holds another by now, nothing is issued and ``SubjectHistory/Changed`` is thrown.
     func issue(
         product: String,
         licenseType: LicenseType,
@@ -30,6 +32,7 @@ public protocol LicenseServerStore: Sendable {
         now: Date,
         superseding: String?,
         userLimitFor: String?,
+        expecting: SubjectHistory?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense
 
@@ -132,11 +135,13 @@ public protocol LicenseServerStore: Sendable {
 
     /// Reissues a license in one transaction: `mint`'s new license keeps the old one's seat (the
     /// seat must still be the old license's), and the old serial is marked superseded by it; a
-    /// replacement may also revoke the old license (outside the revocation quota).
+    /// replacement may also revoke the old license (outside the revocation quota). With
+    /// `expecting`, as for ``issue(product:licenseType:permanent:now:superseding:userLimitFor:expecting:mint:)``.
     func reissue(
         serial: String,
         as kind: Reissue,
         now: Date,
+        expecting: SubjectHistory?,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense
 
@@ -167,9 +172,27 @@ public enum Reissue: Sendable, Hashable {
 }
 
 extension LicenseServerStore {
-    /// Renews a license (see ``reissue(serial:as:now:mint:)``).
+    /// Renews a license (see ``reissue(serial:as:now:expecting:mint:)``).
     public func renew(serial: String, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense) throws -> IssuedLicense {
-        try reissue(serial: serial, as: .renewal, now: now, mint: mint)
+        try reissue(serial: serial, as: .renewal, now: now, expecting: nil, mint: mint)
+    }
+
+    /// Reissues a license whatever its subject's history (an operator's command, not a logon).
+    public func reissue(
+        serial: String, as kind: Reissue, now: Date, mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense {
+        try reissue(serial: serial, as: kind, now: now, expecting: nil, mint: mint)
+    }
+
+    /// Issues a license whatever its subject's history (an operator's command, not a logon).
+    public func issue(
+        product: String, licenseType: LicenseType, permanent: Bool, now: Date, superseding: String?, userLimitFor: String?,
+        mint: (SeatGrant) throws -> IssuedLicense
+    ) throws -> IssuedLicense {
+        try issue(
+            product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: superseding, userLimitFor: userLimitFor,
+            expecting: nil, mint: mint
+        )
     }
 
     /// Issues a license that replaces none.
@@ -181,7 +204,7 @@ extension LicenseServerStore {
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try issue(
-            product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: nil, userLimitFor: nil, mint: mint
+            product: product, licenseType: licenseType, permanent: permanent, now: now, superseding: nil, userLimitFor: nil, expecting: nil, mint: mint
         )
     }
 }

@@ -25,6 +25,24 @@ extension SQLiteLicenseServerStore {
         }
     }
 
+    /// Refuses when the subject's history is no longer what the decision saw; inside the
+    /// writing transaction, which no other writer shares.
+    static func check(_ expected: SubjectHistory?, in db: Database) throws {
+        guard let expected else { return }
+        let row = try Row.fetchOne(
+            try db.cachedStatement(
+                sql: "SELECT COUNT(*), COUNT(revoked_at), COUNT(superseded_by) FROM licenses WHERE subject_name = ? AND license_type = ?"
+            ),
+            arguments: [expected.subjectName, expected.licenseType]
+        )
+        try expected.check(
+            against: SubjectHistory(
+                subjectName: expected.subjectName, licenseType: expected.licenseType, licenses: row?[0] ?? 0, revoked: row?[1] ?? 0,
+                superseded: row?[2] ?? 0
+            )
+        )
+    }
+
     public func issue(
         product: String,
         licenseType: LicenseType,
@@ -32,9 +50,11 @@ extension SQLiteLicenseServerStore {
         now: Date,
         superseding: String?,
         userLimitFor user: String?,
+        expecting: SubjectHistory?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try database.write { db in
+            try Self.check(expecting, in: db)
             let grant = try Self.grant(db, product: product, licenseType: licenseType, permanent: permanent, now: now)
             if let user, permanent, licenseType == .perUser {
                 try Self.checkUserLimit(db, product: product, user: user, now: now)
@@ -171,9 +191,11 @@ extension SQLiteLicenseServerStore {
         serial: String,
         as kind: Reissue,
         now: Date,
+        expecting: SubjectHistory?,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try database.write { db in
+            try Self.check(expecting, in: db)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM licenses WHERE serial = ?", arguments: [serial]) else {
                 throw CALError.unknownSerial(serial)
             }

@@ -110,6 +110,39 @@ struct LicensingAttackTests {
         #expect(try deployment.server.status().products.first?.issued == 1)
     }
 
+    @Test("One device asking many times at once, with one key or eight, gets one temporary license and later takes one seat")
+    func oneDeviceAtOnce() async throws {
+        let clock = MovingTimeSource(Date())
+        let deployment = try await Deployment.make(packs: [(.perDevice, 5)], time: clock)
+        let clients = try (0..<8).map { try ClientIdentity.create(at: deployment.folder.file("key-\($0)"), deviceID: "PC-1") }
+        let first = Self.atOnce(try clients.map { try request($0) }) { try? deployment.server.grantLicense($0) }
+        let temporaries = first.compactMap { $0.flatMap(issued) }
+        #expect(temporaries.count == 1)
+        #expect(first.compactMap { $0.flatMap(refusal) }.allSatisfy { $0 == .temporaryAlreadyIssued })
+        let temporary = try #require(temporaries.first)
+        let holder = try #require(clients.first { $0.publicKey == temporary.publicKey })
+        clock.now = temporary.notValidAfter.addingTimeInterval(60)
+        let second = Self.atOnce(try (0..<8).map { _ in try request(holder, presenting: temporary) }) { try? deployment.server.grantLicense($0) }
+        let permanents = second.compactMap { $0.flatMap(issued) }
+        #expect(permanents.count == 8)
+        #expect(Set(permanents.map(hex)).count == 1, "every answer hands out the one CAL")
+        #expect(try deployment.server.status().products.first { $0.licenseType == .perDevice }?.issued == 1)
+    }
+
+    /// Runs `body` on every element at the same moment, each on a thread of its own.
+    static func atOnce<Element, Result>(_ elements: [Element], _ body: @Sendable (Element) -> Result?) -> [Result?] {
+        let results = NSLock()
+        nonisolated(unsafe) var collected = [Result?](repeating: nil, count: elements.count)
+        nonisolated(unsafe) let inputs = elements
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let result = body(inputs[index])
+            results.lock()
+            collected[index] = result
+            results.unlock()
+        }
+        return collected
+    }
+
     @Test("A revoked CAL presented at logon is refused as revoked, never kept")
     func revokedPresented() async throws {
         let deployment = try await Deployment.make(packs: [(.perDevice, 1)])

@@ -86,6 +86,34 @@ struct NodeScenarioTests {
         #expect(Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial)) == Set(serials))
         for home in Self.homes { try workspace.ok("server", "audit", "--home", home, "--verify", "--now", Self.later) }
     }
+
+    @Test("One device asking every node at once, with one key or several, gets one temporary license, and later takes one seat")
+    func oneDeviceOnEveryNode() async throws {
+        let (workspace, location) = try Self.cluster(seats: 5)
+        var nodes = try Self.serve(workspace)
+        // The admin's trick: the same device name asked for from every node at the same moment,
+        // hoping each node sees no license yet. Eight requests, each with its own key.
+        let keys = try (0..<8).map { _ in try KeyType.p256.generate() }
+        let first = await LicenseRequests.postAll(try keys.map { try LicenseRequests.body(workspace, device: "PC-1", key: $0) }, spreadOver: nodes)
+        let temporaries = first.filter { $0.object["decision"] as? String == "issued" }
+        #expect(temporaries.count == 1, "\(first.map { "\($0.status) \($0.object["error"] ?? "")" })")
+        #expect(first.filter { $0.status == 409 }.count == 7)
+        let now = Date()
+        #expect(try Self.ledger(location, at: now).licenses.count == 1)
+        // Later, the holder presents its expired temporary license on every node at once: one seat.
+        let holder = try #require(first.firstIndex { $0.object["decision"] as? String == "issued" })
+        let temporary = try #require(first[holder].object["license"] as? String)
+        nodes.forEach { $0.stop() }
+        nodes = try Self.serve(workspace, now: Self.later)
+        defer { nodes.forEach { $0.stop() } }
+        let presenting = try (0..<6).map { _ in try LicenseRequests.body(workspace, device: "PC-1", key: keys[holder], presenting: temporary) }
+        let second = await LicenseRequests.postAll(presenting, spreadOver: nodes)
+        #expect(second.allSatisfy { $0.status == 200 }, "\(second.map { "\($0.status) \($0.body)" })")
+        #expect(Set(second.compactMap { $0.object["serial"] as? String }).count == 1, "every node hands out the one CAL")
+        let ledger = try Self.ledger(location, at: now.addingTimeInterval(91 * 86_400))
+        #expect(ledger.seatsHeld == 1)
+        #expect(ledger.licenses.filter { $0.status == .permanent }.count == 1)
+    }
 }
 
 /// License requests over HTTP, as a host would send them.

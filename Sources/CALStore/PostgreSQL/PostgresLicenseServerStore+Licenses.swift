@@ -22,6 +22,31 @@ extension PostgresLicenseServerStore {
         }
     }
 
+    /// Refuses when the subject's history is no longer what the decision saw. The subject is
+    /// locked first (a transaction-scoped advisory lock on its name and mode), so requests for
+    /// one subject on any node are checked one after another, each seeing the one before.
+    static func check(_ expected: SubjectHistory?, in transaction: PostgresTransaction) throws {
+        guard let expected else { return }
+        try transaction.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", .text("subject:" + expected.licenseType.rawValue + ":" + expected.subjectName)
+        )
+        guard
+            let row = try transaction.row(
+                """
+                SELECT COUNT(*) AS licenses, COUNT(revoked_at) AS revoked, COUNT(superseded_by) AS superseded
+                FROM licenses WHERE subject_name = $1 AND license_type = $2
+                """,
+                .text(expected.subjectName), .text(expected.licenseType.rawValue)
+            )
+        else { throw CALError.storage("the subject's licenses did not count") }
+        try expected.check(
+            against: SubjectHistory(
+                subjectName: expected.subjectName, licenseType: expected.licenseType, licenses: try row.value("licenses"),
+                revoked: try row.value("revoked"), superseded: try row.value("superseded")
+            )
+        )
+    }
+
     public func issue(
         product: String,
         licenseType: LicenseType,
@@ -29,9 +54,11 @@ extension PostgresLicenseServerStore {
         now: Date,
         superseding: String?,
         userLimitFor user: String?,
+        expecting: SubjectHistory?,
         mint: (SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
         try ledger.write { transaction in
+            try Self.check(expecting, in: transaction)
             let grant = try Self.grant(transaction, product: product, licenseType: licenseType, permanent: permanent, now: now)
             if let user, permanent, licenseType == .perUser {
                 try Self.checkUserLimit(transaction, product: product, user: user, now: now)
@@ -170,9 +197,13 @@ extension PostgresLicenseServerStore {
         serial: String,
         as kind: Reissue,
         now: Date,
+        expecting: SubjectHistory?,
         mint: (_ old: IssuedLicense, _ grant: SeatGrant) throws -> IssuedLicense
     ) throws -> IssuedLicense {
-        try change { transaction in
+        try ledger.write { transaction in
+            // The subject before the chain's head, in the order issuing takes them.
+            try Self.check(expecting, in: transaction)
+            try PostgresAuditLog.lockHead(transaction)
             let old = try Self.lockedLicense(transaction, serial: serial)
             guard old.revokedAt == nil else { throw CALError.alreadyRevoked(serial) }
             if let newer = old.supersededBy { throw CALError.notRenewable("\(serial) was renewed before, by \(newer)") }
