@@ -114,6 +114,80 @@ struct NodeScenarioTests {
         #expect(ledger.seatsHeld == 1)
         #expect(ledger.licenses.filter { $0.status == .permanent }.count == 1)
     }
+
+    @Test("A revocation on node 1 is in the CRL and the OCSP answers of node 3 at once, and OpenSSL checks both")
+    func revocationSeenEverywhere() throws {
+        let (workspace, _) = try Self.cluster(seats: 3)
+        try workspace.ok("server", "issue", "--home", "n2", "--request", "c1.csr", "--type", "per-device", "--out", "cal.pem")
+        let serial = try workspace.serial(of: "cal.pem")
+        let server = try workspace.serverCertificate()
+        let nodes = try Self.serve(workspace)
+        defer { nodes.forEach { $0.stop() } }
+        func ocsp(_ node: RunningService) throws -> ProcessResult {
+            try ExternalTool.openssl([
+                "ocsp", "-url", node.url + "/ocsp", "-issuer", server, "-cert", workspace.file("cal.pem"), "-CAfile", workspace.file("ch/root.pem"),
+                "-verify_other", server,
+            ])
+        }
+        func crl(_ node: RunningService, _ name: String) throws -> String {
+            _ = try ExternalTool.run("/usr/bin/curl", ["-s", "--max-time", "20", "-o", workspace.file(name), node.url + "/crl"])
+            let text = try ExternalTool.openssl(["crl", "-inform", "DER", "-in", workspace.file(name), "-CAfile", workspace.file("ls/server-chain.pem"), "-text"])
+            #expect(text.error.contains("verify OK"), "\(text.error)")
+            return text.output
+        }
+        for node in nodes { #expect(try ocsp(node).output.contains("cal.pem: good")) }
+        #expect(!(try crl(nodes[2], "before.crl")).contains(serial.uppercased()))
+        let revoked = try ExternalTool.run(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "20", "-w", " %{http_code}", "-H", "Authorization: Bearer a-long-operator-token-0123456789", "-X", "POST",
+             "-H", "Content-Type: application/json", "--data", "{\"serial\":\"\(serial)\",\"reason\":\"keyCompromise\"}", nodes[0].url + "/v1/revocations"]
+        )
+        #expect(revoked.output.hasSuffix(" 200"), "\(revoked.output)")
+        let answer = try ocsp(nodes[2])
+        #expect(answer.output.contains("cal.pem: revoked") && answer.error.contains("Response verify OK"), "\(answer.output) \(answer.error)")
+        #expect(try ocsp(nodes[1]).output.contains("cal.pem: revoked"))
+        #expect(try crl(nodes[2], "after.crl").contains(serial.uppercased()))
+    }
+
+    @Test("Node 2 killed with SIGKILL in the middle of the load and started again: no acknowledged license lost, no seat without its license")
+    func nodeKilledMidLoad() async throws {
+        let (workspace, location) = try Self.cluster(seats: 50)
+        let devices = (0..<96).map { "PC-\($0)" }
+        var nodes = try Self.serve(workspace)
+        let bodies = try await Self.temporaries(workspace, devices: devices, on: nodes)
+        nodes.forEach { $0.stop() }
+        nodes = try Self.serve(workspace, now: Self.later)
+        defer { nodes.forEach { $0.stop() } }
+        let balancer = LicenseRequests.Balancer(nodes)
+        // The load comes in two waves. Once the first is under way (its first CALs are in the
+        // ledger), node 2 dies without a word, and the second wave arrives while it is down;
+        // a moment later node 2 is back.
+        async let firstWave = LicenseRequests.postAll(Array(bodies.prefix(48)), through: balancer)
+        let watcher = try PostgresLicenseServerStore(location: location)
+        defer { watcher.close() }
+        let deadline = Date().addingTimeInterval(30)
+        while try watcher.issuanceCounts().permanentPerDevice < 5 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        nodes[1].kill()
+        async let secondWave = LicenseRequests.postAll(Array(bodies.dropFirst(48)), through: balancer)
+        try await Task.sleep(for: .milliseconds(500))
+        let restarted = try Self.serve(workspace, "n2", now: Self.later)
+        defer { restarted.stop() }
+        balancer.replace(1, with: restarted)
+        let results = await firstWave + secondWave
+        #expect(results.contains { $0.attempts > 1 }, "no request found node 2 down")
+        // Every request got an answer from some node, as a load balancer retrying would see it.
+        #expect(results.allSatisfy { $0.status == 200 || $0.status == 409 }, "\(results.map(\.status))")
+        let acknowledged = Set(results.filter { $0.status == 200 }.compactMap { $0.object["serial"] as? String })
+        let ledger = try Self.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
+        let permanent = Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial))
+        #expect(acknowledged.isSubset(of: permanent), "an acknowledged license is missing from the ledger")
+        #expect(ledger.seatsHeld == permanent.count, "a seat is held without its license, or the reverse")
+        #expect(permanent.count == 50)
+        // A license committed just before the kill, whose answer was lost, is handed out when its
+        // device asks again: no device was left holding two seats.
+        #expect(Set(ledger.licenses.filter { $0.status == .permanent }.map(\.subjectName)).count == permanent.count)
+        try workspace.ok("server", "audit", "--home", "n2", "--verify", "--now", Self.later)
+    }
 }
 
 /// License requests over HTTP, as a host would send them.
@@ -122,6 +196,8 @@ enum LicenseRequests {
     struct Answer: Sendable {
         let status: Int
         let body: String
+        /// How many nodes were asked before one answered.
+        var attempts = 1
         var object: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]) ?? [:] }
     }
 
@@ -136,36 +212,68 @@ enum LicenseRequests {
     }
 
     /// Posts a request body to `/v1/licenses` of a node.
-    static func post(_ node: RunningService, _ file: String) throws -> Answer {
+    static func post(_ node: RunningService, _ file: String) throws -> Answer { try post(node.url, file) }
+
+    /// Posts a request body to `/v1/licenses` at `base`.
+    static func post(_ base: String, _ file: String) throws -> Answer {
         let result = try ExternalTool.run(
             "/usr/bin/curl",
             ["-s", "--max-time", "60", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + file,
-             node.url + "/v1/licenses"]
+             base + "/v1/licenses"]
         )
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         return Answer(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
     }
 
     /// Posts to node `first mod n`, and on to the next while no node answers or one says 503.
-    static func postRetrying(_ file: String, from first: Int, over nodes: [RunningService]) -> Answer {
+    static func postRetrying(_ file: String, from first: Int, over balancer: Balancer) -> Answer {
         var answer = Answer(status: 0, body: "")
-        for attempt in 0..<(nodes.count * 5) where answer.status == 0 || answer.status == 503 {
+        var attempts = 0
+        for attempt in 0..<(balancer.count * 10) where answer.status == 0 || answer.status == 503 {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.2) }
-            answer = (try? post(nodes[(first + attempt) % nodes.count], file)) ?? answer
+            answer = (try? post(balancer.url(first + attempt), file)) ?? answer
+            attempts += 1
         }
+        answer.attempts = attempts
         return answer
     }
 
     /// Posts every body at once, body `i` to node `i mod n`; a request no node answered (a node
     /// down) is sent to the next node, as a load balancer retries.
     static func postAll(_ bodies: [String], spreadOver nodes: [RunningService]) async -> [Answer] {
-        await withTaskGroup(of: Answer.self) { group in
+        await postAll(bodies, through: Balancer(nodes))
+    }
+
+    /// Posts every body at once through `balancer`, each from a thread of its own: the tasks of
+    /// a task group would share the two threads of the cooperative pool and send two at a time.
+    static func postAll(_ bodies: [String], through balancer: Balancer) async -> [Answer] {
+        await withCheckedContinuation { continuation in
+            let group = DispatchGroup()
+            let lock = NSLock()
+            nonisolated(unsafe) var answers: [Answer] = []
             for (index, file) in bodies.enumerated() {
-                group.addTask { postRetrying(file, from: index, over: nodes) }
+                group.enter()
+                Thread {
+                    let answer = postRetrying(file, from: index, over: balancer)
+                    lock.withLock { answers.append(answer) }
+                    group.leave()
+                }.start()
             }
-            var all: [Answer] = []
-            for await answer in group { all.append(answer) }
-            return all
+            group.notify(queue: .global()) { continuation.resume(returning: lock.withLock { answers }) }
         }
+    }
+
+    /// The nodes' addresses, in turn; a node started again takes its place.
+    final class Balancer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var urls: [String]
+
+        init(_ nodes: [RunningService]) { urls = nodes.map(\.url) }
+
+        var count: Int { lock.withLock { urls.count } }
+
+        func url(_ index: Int) -> String { lock.withLock { urls[index % urls.count] } }
+
+        func replace(_ index: Int, with node: RunningService) { lock.withLock { urls[index] = node.url } }
     }
 }
