@@ -73,6 +73,9 @@ public final class RunningService: @unchecked Sendable {
         return false
     }
 
+    /// Whether the service is still running (not crashed, not stopped).
+    public var isRunning: Bool { process.isRunning }
+
     /// The service's process id (to attach a tracer to it).
     public var processIdentifier: Int32 { process.processIdentifier }
 

@@ -17,8 +17,8 @@ struct NodeScenarioTests {
 
     /// An activated license server with a per-device pack of `seats`, its ledger in a fresh
     /// PostgreSQL schema, and its two further nodes.
-    static func cluster(seats: Int) throws -> (workspace: CLIWorkspace, location: PostgresLocation) {
-        let location = try TestPostgres.freshLocation("nodes")
+    static func cluster(seats: Int, on server: TestPostgresServer? = nil) throws -> (workspace: CLIWorkspace, location: PostgresLocation) {
+        let location = try server.map { try PostgresLocation(url: $0.url).with(schema: "nodes") } ?? TestPostgres.freshLocation("nodes")
         let workspace = try CLIWorkspace.activated(seats: seats, simulatedClock: true, database: location.description)
         for home in homes.dropFirst() { try workspace.ok("server", "add-node", "--home", home, "--of", "ls") }
         return (workspace, location)
@@ -188,6 +188,45 @@ struct NodeScenarioTests {
         #expect(Set(ledger.licenses.filter { $0.status == .permanent }.map(\.subjectName)).count == permanent.count)
         try workspace.ok("server", "audit", "--home", "n2", "--verify", "--now", Self.later)
     }
+
+    @Test("PostgreSQL restarted in the middle of the load: the nodes answer 503 storage at once, neither crash nor hang, and recover by themselves")
+    func databaseRestartedMidLoad() async throws {
+        let database = try TestPostgresServer()
+        let (workspace, location) = try Self.cluster(seats: 50, on: database)
+        let devices = (0..<96).map { "PC-\($0)" }
+        var nodes = try Self.serve(workspace)
+        let bodies = try await Self.temporaries(workspace, devices: devices, on: nodes)
+        nodes.forEach { $0.stop() }
+        nodes = try Self.serve(workspace, now: Self.later)
+        defer { nodes.forEach { $0.stop() } }
+        let balancer = LicenseRequests.Balancer(nodes)
+        async let firstWave = LicenseRequests.postAll(Array(bodies.prefix(48)), through: balancer)
+        let watcher = try PostgresLicenseServerStore(location: location)
+        defer { watcher.close() }
+        let deadline = Date().addingTimeInterval(30)
+        while try watcher.issuanceCounts().permanentPerDevice < 5 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        database.stop()
+        // While the database is down every node says so, quickly: 503 with the storage code.
+        for node in nodes {
+            let started = Date()
+            let answer = try LicenseRequests.post(node, try LicenseRequests.body(workspace, device: "PROBE", key: try KeyType.p256.generate()))
+            #expect(answer.status == 503 && answer.object["error"] as? String == "storage", "\(answer.status) \(answer.body)")
+            #expect(Date().timeIntervalSince(started) < 12, "a node took \(Date().timeIntervalSince(started)) s to say the database is down")
+        }
+        async let secondWave = LicenseRequests.postAll(Array(bodies.dropFirst(48)), through: balancer)
+        try await Task.sleep(for: .milliseconds(500))
+        try database.start()
+        let results = await firstWave + secondWave
+        for node in nodes where !node.isRunning { Issue.record("a node died with the database: \(node.log.suffix(3000))") }
+        #expect(results.contains { $0.attempts > 1 }, "no request met the outage")
+        #expect(results.allSatisfy { $0.status == 200 || $0.status == 409 }, "\(results.map(\.status))")
+        let acknowledged = Set(results.filter { $0.status == 200 }.compactMap { $0.object["serial"] as? String })
+        let ledger = try Self.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
+        let permanent = Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial))
+        #expect(permanent.count == 50 && acknowledged == permanent)
+        #expect(ledger.seatsHeld == 50)
+        try workspace.ok("server", "audit", "--home", "n3", "--verify", "--now", Self.later)
+    }
 }
 
 /// License requests over HTTP, as a host would send them.
@@ -229,8 +268,8 @@ enum LicenseRequests {
     static func postRetrying(_ file: String, from first: Int, over balancer: Balancer) -> Answer {
         var answer = Answer(status: 0, body: "")
         var attempts = 0
-        for attempt in 0..<(balancer.count * 10) where answer.status == 0 || answer.status == 503 {
-            if attempt > 0 { Thread.sleep(forTimeInterval: 0.2) }
+        for attempt in 0..<(balancer.count * 20) where answer.status == 0 || answer.status == 503 {
+            if attempt > 0 { Thread.sleep(forTimeInterval: 0.25) }
             answer = (try? post(balancer.url(first + attempt), file)) ?? answer
             attempts += 1
         }

@@ -79,7 +79,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
     func run(_ query: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
         let future = connection.query(query, logger: logger)
         let guardTask = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(statementTimeout * 1000) + 2000)) {
-            let _: EventLoopFuture<Void> = connection.close()
+            Self.discard(connection)
         }
         defer { guardTask.cancel() }
         return try future.wait()
@@ -141,7 +141,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
         condition.lock()
         if failed || closed {
             open -= 1
-            let _: EventLoopFuture<Void> = connection.close()
+            Self.discard(connection)
         } else {
             idle.append(connection)
         }
@@ -150,6 +150,13 @@ final class PostgresConnectionPool: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Closes a connection without waiting, keeping it alive until it is closed (a connection
+    /// released while still open is a programming error to PostgresNIO).
+    private static func discard(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
 
     /// Closes every idle connection; callers still running finish and close theirs.
     func close() {
