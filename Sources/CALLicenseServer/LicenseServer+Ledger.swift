@@ -35,6 +35,9 @@ extension LicenseServer {
             // Retired between the signature and the commit: sign again with the issuer now active.
             // Declared compromised: sign nothing.
             if let keyID = error.context["keyID"], retiredMeanwhile(keyID) {
+                // Unless the rotation was completed on another node: this node's files still
+                // hold the retired key, and signing again would only sign with it again.
+                guard (try? activeIssuer())?.keyID != keyID else { throw CALError.nodeKeyRetired(keyID: keyID) }
                 return try commit(for: subject, request: request, now: now, operation)
             }
             throw CALError.issuerCompromised

@@ -56,12 +56,37 @@ extension LicenseServer {
             )
         }
         _ = try activeIssuer()
-        _ = try RoleHome.create(at: path, manifest: home.manifest)
-        for file in [Files.key, Files.chain, Files.trustAnchor, Files.clearinghouseSigner] {
+        let node = try RoleHome.create(at: path, manifest: home.manifest)
+        try copyIdentity(to: node)
+        return try LicenseServer(home: path, time: time, passphrase: passphrase)
+    }
+
+    /// Brings the node at `path` up to this node's key and chain after a rotation completed
+    /// here: the new key, chain and trust anchor, and the retired keys that keep signing CRLs
+    /// and OCSP answers for the licenses they signed. A service running on that node picks the
+    /// files up as they are replaced. Refuses a home that is not a node of this server.
+    public func refreshNode(at path: String) throws -> LicenseServer {
+        let node = try RoleHome.open(at: path, role: .server)
+        guard home.manifest.database != nil, node.manifest.id == serverID, node.manifest.database == home.manifest.database else {
+            throw CALError.invalidArgument("\(path) is not a node of license server \(serverID) on its ledger")
+        }
+        _ = try activeIssuer()
+        try copyIdentity(to: node)
+        return try LicenseServer(home: path, time: time, passphrase: passphrase)
+    }
+
+    /// Copies what a node signs with into `node`: the key (0600, as encrypted as it is here),
+    /// the chain, the trust anchor, the clearinghouse's signing certificate if kept, and every
+    /// retired key and chain.
+    private func copyIdentity(to node: RoleHome) throws {
+        var files = [Files.key, Files.chain, Files.trustAnchor, Files.clearinghouseSigner]
+        let retired = (try? FileManager.default.contentsOfDirectory(atPath: home.file(Files.retired))) ?? []
+        if !retired.isEmpty { try SecureFile.makeFolder(node.file(Files.retired)) }
+        files += retired.filter { !$0.hasPrefix(".") }.map { Files.retired + "/" + $0 }
+        for file in files {
             let source = home.file(file)
             guard FileManager.default.fileExists(atPath: source) else { continue }
-            try SecureFile.write(try SecureFile.read(source), to: path + "/" + file, mode: file == Files.key ? 0o600 : 0o644)
+            try SecureFile.write(try SecureFile.read(source), to: node.file(file), mode: file.hasSuffix(Files.key) ? 0o600 : 0o644)
         }
-        return try LicenseServer(home: path, time: time, passphrase: passphrase)
     }
 }

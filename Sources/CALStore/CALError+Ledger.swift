@@ -8,6 +8,16 @@ extension CALError {
         CALError(.issuerNotActive, "issuer \(keyID) is no longer the active issuer", context: ["keyID": keyID])
     }
 
+    /// A node of a license server still holds the key that a rotation, completed on another
+    /// node, retired: it must not sign with it, and has no other until the new key is copied to it.
+    public static func nodeKeyRetired(keyID: String) -> CALError {
+        CALError(
+            .issuerNotActive,
+            "this node signs with key \(keyID), which a rotation completed on another node retired; copy the new key and chain to this node from the node that rotated",
+            context: ["keyID": keyID]
+        )
+    }
+
     /// A delta CRL lists what changed since a complete CRL of the same issuer, and that issuer
     /// has published none yet.
     public static func noCompleteCRL(issuerKeyID: String) -> CALError {

@@ -189,6 +189,30 @@ struct NodeScenarioTests {
         try workspace.ok("server", "audit", "--home", "n2", "--verify", "--now", Self.later)
     }
 
+    @Test("A key rotated on node 1: node 2 refuses to sign with the retired key (issuer-not-active) until refreshed, then signs with the new one and still publishes the retired issuer's CRL")
+    func rotationAcrossNodes() throws {
+        let (workspace, _) = try Self.cluster(seats: 5)
+        try workspace.ok("server", "issue", "--home", "n2", "--request", "c1.csr", "--type", "per-device", "--out", "old.pem")
+        let oldKey = try workspace.json(try workspace.ok("server", "status", "--home", "ls", "--json"))
+        let oldIssuer = try #require((oldKey["issuers"] as? [[String: Any]])?.first?["keyID"] as? String)
+        try workspace.ok("server", "rotate", "--home", "ls")
+        try workspace.ok("clearinghouse", "activate", "--home", "ch", "--request", "ls/activation-request.pem", "--out", "rotated.pem")
+        try workspace.ok("server", "install-certificate", "--home", "ls", "rotated.pem")
+        try workspace.ok("client", "init", "--home", "c2", "--device-id", "PC-2")
+        try workspace.ok("client", "request", "--home", "c2", "--out", "c2.csr")
+        let refused = try workspace.refused("issuer-not-active", "server", "issue", "--home", "n2", "--request", "c2.csr", "--type", "per-device", "--out", "c2.pem")
+        #expect(refused.error.contains("another node"))
+        try workspace.refused("invalid-argument", "server", "add-node", "--home", "ch", "--of", "ls", "--refresh")
+        try workspace.ok("server", "add-node", "--home", "n2", "--of", "ls", "--refresh")
+        #expect(try FileManager.default.attributesOfItem(atPath: workspace.file("n2/server-key.pem"))[.posixPermissions] as? Int == 0o600)
+        try workspace.ok("server", "issue", "--home", "n2", "--request", "c2.csr", "--type", "per-device", "--out", "c2.pem")
+        let verified = try ExternalTool.openssl(["verify", "-CAfile", workspace.file("ch/root.pem"), "-untrusted", workspace.file("rotated.pem"), workspace.file("c2.pem")])
+        #expect(verified.status == 0, "\(verified.output) \(verified.error)")
+        // The retired key's licenses are still answered for, from the refreshed node.
+        try workspace.ok("server", "crl", "--home", "n2", "--issuer", String(oldIssuer.prefix(12)), "--out", "old.crl")
+        try workspace.ok("server", "crl", "--home", "n3", "--out", "n3.crl")
+    }
+
     @Test("PostgreSQL restarted in the middle of the load: the nodes answer 503 storage at once, neither crash nor hang, and recover by themselves")
     func databaseRestartedMidLoad() async throws {
         let database = try TestPostgresServer()

@@ -16,22 +16,27 @@ struct AddNodeCommand: ParsableCommand {
             nodes. Serve each node with `calkit server serve` behind a load balancer.
 
             The server must be activated first. A license server on SQLite runs as one node.
-            After a key rotation on one node, make the other nodes again from it.
+
+            After a key rotation completes on one node, the others refuse to sign \
+            (issuer-not-active) until they hold the new key: run `add-node --refresh` for each, \
+            from the node that rotated.
             """
     )
 
     @OptionGroup var home: HomeOption
     @Option(name: .long, help: ArgumentHelp("The home of an existing node of the license server.", valueName: "dir"))
     var of: String
+    @Flag(help: "Bring an existing node up to --of's key and chain after a rotation (the retired keys too).")
+    var refresh = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         let server = try LicenseServer(home: of, time: try home.time(), passphrase: try home.passphrase())
-        let node = try server.addNode(at: home.home)
+        let node = refresh ? try server.refreshNode(at: home.home) : try server.addNode(at: home.home)
         if json {
             Output.json(["serverID": node.serverID, "home": node.home.path, "database": node.database ?? ""])
         } else {
-            print("Made \(node.home.path) a node of license server \(node.serverID)")
+            print(refresh ? "Refreshed node \(node.home.path) of license server \(node.serverID)" : "Made \(node.home.path) a node of license server \(node.serverID)")
             print("ledger: \(node.database ?? "")")
         }
     }
