@@ -49,8 +49,9 @@ certs: build
 	scripts/make-certs.sh "$(abspath $(CALKIT))" certs
 
 ## bench: release-build benchmark of signing, minting, verifying, CRLs, and the license server over HTTP,
-## beside Python cryptography and openssl ca -gencrl; figures in .build/bench/results.json (CALBENCH_QUICK=1: a few minutes)
-bench: deps venv bench-deps
+## beside Python cryptography and openssl ca -gencrl, and durable issuance on PostgreSQL with 1 to 3 nodes beside
+## SQLite; figures in .build/bench/results.json (CALBENCH_QUICK=1: a few minutes; CALBENCH_ONLY=nodes: the node rows)
+bench: deps venv bench-deps postgres-deps
 	$(SWIFT) build -c release --product calkit
 	$(SWIFT) build -c release --product CALBench
 	$(BUILD)/release/CALBench

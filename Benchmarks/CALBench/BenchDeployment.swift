@@ -17,11 +17,12 @@ struct BenchDeployment {
     let client: ClientIdentity
     let request: CertificateSigningRequest
 
-    /// Builds it in a fresh temporary folder; `remove()` throws it away.
-    static func make(seats: Int) async throws -> BenchDeployment {
+    /// Builds it in a fresh temporary folder, its ledger in SQLite or at the PostgreSQL URL
+    /// `database`; `remove()` throws it away.
+    static func make(seats: Int, database: String? = nil) async throws -> BenchDeployment {
         let folder = NSTemporaryDirectory() + "/calbench-\(UUID().uuidString.prefix(8))"
         let clearinghouse = try Clearinghouse.create(at: folder + "/ch")
-        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench")
+        let server = try LicenseServer.create(at: folder + "/ls", name: "Bench", database: database)
         let chain = try clearinghouse.activate(try PEMBundle.request(at: server.home.file(LicenseServer.Files.activationRequest)))
         _ = try await server.installCertificate(chain: chain)
         let pack = try clearinghouse.issuePack(

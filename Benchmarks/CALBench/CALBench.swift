@@ -50,6 +50,14 @@ struct CALBench {
             try await HTTPBench.report(rawSign: rawSign.perSecond, levels: levels, requestsPerLevel: devicesPerLevel, ocspRequests: ocspRequests)
             return
         }
+        // CALBENCH_ONLY=nodes runs the PostgreSQL rows: SQLite beside one, two and three nodes.
+        let nodeDevices = Int(environment["CALBENCH_NODES_DEVICES"] ?? "") ?? (quick ? 300 : 1_000)
+        if environment["CALBENCH_ONLY"] == "nodes" {
+            var results = Self.readResults()
+            results.merge(try await NodesBench.report(levels: levels, devices: nodeDevices)) { $1 }
+            try write(results)
+            return
+        }
         // CALBENCH_ONLY=store or =verify runs just that row, for a profiler.
         if let only = environment["CALBENCH_ONLY"], only != "ratios" {
             try await profile(only, duration: duration)
@@ -171,6 +179,7 @@ struct CALBench {
             print("metrics per request (Hummingbird's MetricsMiddleware updates, swift-prometheus): \(String(format: "%.0f", metrics)) ns, "
                 + "\(String(format: "%.3f", share * 100)) % of a permanent CAL's server time")
         }
+        results.merge(try await NodesBench.report(levels: levels, devices: nodeDevices)) { $1 }
         let crl = try CRLScale.report(sizes: crlSizes)
         results.merge(crl) { $1 }
         try write(results)

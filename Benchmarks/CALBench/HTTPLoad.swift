@@ -11,6 +11,9 @@ import NIOPosix
 struct HTTPLoad {
     /// The service's port on 127.0.0.1.
     let port: Int
+    /// Several services' ports (nodes of one license server): connection `i` goes to port
+    /// `i mod n`, as a load balancer spreading connections would send it. Just `port` when empty.
+    var ports: [Int] = []
     /// The path every request is sent to.
     let path: String
     /// The `Content-Type` of the bodies.
@@ -58,7 +61,7 @@ struct HTTPLoad {
     func run(bodies: [[UInt8]], concurrency: Int) async throws -> Result {
         var connections: [NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>] = []
         if !connectionPerRequest {
-            for _ in 0..<concurrency { connections.append(try await connect()) }
+            for number in 0..<concurrency { connections.append(try await connect(number)) }
         }
         let clock = ContinuousClock()
         let start = clock.now
@@ -73,7 +76,7 @@ struct HTTPLoad {
                         let clock = ContinuousClock()
                         for request in share {
                             let start = clock.now
-                            var answered = try await send([request], over: try await connect())
+                            var answered = try await send([request], over: try await connect(request.0))
                             answered[0].2 = Self.seconds(clock.now - start)
                             answers += answered
                         }
@@ -101,11 +104,11 @@ struct HTTPLoad {
         )
     }
 
-    /// A connection to the service, with Nagle off.
-    private func connect() async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+    /// Connection `number` to the service (to one of the nodes, in turn), with Nagle off.
+    private func connect(_ number: Int) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: "127.0.0.1", port: port) { channel in
+            .connect(host: "127.0.0.1", port: ports.isEmpty ? port : ports[number % ports.count]) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)

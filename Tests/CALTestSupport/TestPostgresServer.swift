@@ -12,16 +12,21 @@ public final class TestPostgresServer: @unchecked Sendable {
     private let bin: String
     private var server: Process?
 
-    /// Makes a new cluster (initdb) and starts it, with a database `calkit`.
-    public init() throws {
+    /// Makes a new cluster (initdb) under `.build/postgres-LABEL/` and starts it, with a database `calkit`.
+    public init(label: String = "faults") throws {
         guard let bin = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).last.map({ "/usr/lib/postgresql/\($0)/bin" })
         else { throw TestPostgresServerError("no PostgreSQL server is installed (make postgres installs it)") }
         self.bin = bin
-        folder = ExternalTool.repositoryRoot + "/.build/postgres-faults/" + UUID().uuidString.prefix(8)
+        folder = ExternalTool.repositoryRoot + "/.build/postgres-\(label)/" + UUID().uuidString.prefix(8)
         port = try Self.freePort()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if getuid() == 0 { _ = try ExternalTool.run("/usr/bin/chown", ["calkit-postgres", folder]) }
+        if getuid() == 0 {
+            if try ExternalTool.run("/usr/bin/id", ["calkit-postgres"]).status != 0 {
+                _ = try ExternalTool.run("/usr/sbin/useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "calkit-postgres"])
+            }
+            _ = try ExternalTool.run("/usr/bin/chown", ["calkit-postgres", folder])
+        }
         let initdb = try ExternalTool.run(
             "/usr/bin/setpriv", Self.asOwner + [bin + "/initdb", "-D", folder + "/data", "-U", "calkit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
         )
@@ -30,6 +35,9 @@ public final class TestPostgresServer: @unchecked Sendable {
         let created = try ExternalTool.run(bin + "/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "calkit", "calkit"])
         guard created.status == 0 else { throw TestPostgresServerError("createdb failed: \(created.error)") }
     }
+
+    /// The server's major version, as its folder names it (`15`).
+    public var version: String { URL(fileURLWithPath: bin).deletingLastPathComponent().lastPathComponent }
 
     /// The URL of database `calkit`.
     public var url: String { "postgresql://calkit@127.0.0.1:\(port)/calkit" }
