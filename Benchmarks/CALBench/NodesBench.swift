@@ -14,13 +14,18 @@ import X509
 /// generator share the same cores: more nodes add processes competing for them, not capacity.
 /// Connections are spread over the nodes in turn, so one client uses one node.
 enum NodesBench {
-    /// One measured row: backend, nodes, clients, and the permanent CALs' rate and latencies.
+    /// One measured row: what was asked, of which backend and how many nodes, by how many clients.
     struct Row {
+        let work: String
         let backend: String
         let nodes: Int
         let clients: Int
         let result: HTTPLoad.Result
     }
+
+    /// The work of the rows: durable issuance, and OCSP answers (a read on every node).
+    static let issuance = "permanent CAL"
+    static let ocsp = "OCSP (no nonce)"
 
     /// Runs the rows and prints their table with the ratios to SQLite; returns the figures
     /// `results.json` keeps (`nodes_<backend>_<nodes>_<clients>_per_s`).
@@ -48,16 +53,29 @@ enum NodesBench {
         print("PostgreSQL \(postgres.version): a local server (fsync on), one to three nodes of one license server; the nodes,")
         print("PostgreSQL and the load share this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores, so more nodes compete for them.")
         print("")
-        print("backend      nodes  clients     req/s   p50 ms   p99 ms   / SQLite same clients")
+        print("work             backend      nodes  clients     req/s   p50 ms   p99 ms   / SQLite same clients")
         var figures: [String: Double] = [:]
         for row in rows {
-            let baseline = rows.first { $0.backend == "SQLite" && $0.clients == row.clients }?.result.perSecond ?? row.result.perSecond
+            let baseline = rows.first { $0.work == row.work && $0.backend == "SQLite" && $0.clients == row.clients }?.result.perSecond ?? row.result.perSecond
             print(
-                row.backend.padding(toLength: 11, withPad: " ", startingAt: 0) + pad(String(row.nodes), 6) + pad(String(row.clients), 9)
+                row.work.padding(toLength: 17, withPad: " ", startingAt: 0)
+                    + row.backend.padding(toLength: 11, withPad: " ", startingAt: 0) + pad(String(row.nodes), 6) + pad(String(row.clients), 9)
                     + pad(String(format: "%.0f", row.result.perSecond), 10) + pad(String(format: "%.2f", row.result.percentile(0.5) * 1000), 9)
                     + pad(String(format: "%.2f", row.result.percentile(0.99) * 1000), 9) + pad(String(format: "%.2f", row.result.perSecond / baseline), 24)
             )
-            figures["nodes_\(row.backend.lowercased())_\(row.nodes)_\(row.clients)_per_s"] = row.result.perSecond
+            let work = row.work == issuance ? "issue" : "ocsp"
+            figures["nodes_\(work)_\(row.backend.lowercased())_\(row.nodes)_\(row.clients)_per_s"] = row.result.perSecond
+        }
+        // What a license costs PostgreSQL to keep: its row with every index, and its seat.
+        let sizes = try ExternalTool.run(
+            "/usr/bin/psql",
+            [postgres.url, "-Atc", "SELECT pg_total_relation_size('bench.licenses') / GREATEST(COUNT(*), 1), COUNT(*) FROM bench.licenses"]
+        )
+        let parts = sizes.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
+        if parts.count == 2, let bytes = Double(parts[0]) {
+            print("")
+            print("PostgreSQL keeps \(String(format: "%.0f", bytes)) bytes per license (row, certificate and indexes; \(parts[1]) licenses)")
+            figures["postgres_bytes_per_license"] = bytes
         }
         return figures
     }
@@ -78,13 +96,23 @@ enum NodesBench {
         var load = HTTPLoad(port: services[0].port, path: "/v1/licenses", contentType: "application/json", authorization: credential)
         load.ports = services.map(\.port)
         var rows: [Row] = []
+        var license: Certificate?
         for clients in levels {
             let batch = try (0..<devices).map { index in try BenchDevice(name: "\(backend)-\(homes.count)-\(clients)-\(index)") }
             let first = try await load.run(bodies: try batch.map { try $0.body(presenting: nil) }, concurrency: clients)
             let temporaries = try first.answers.map { try HTTPBench.issuedLicense(in: $0, expecting: .temporary) }
             let second = try await load.run(bodies: try zip(batch, temporaries).map { try $0.body(presenting: $1) }, concurrency: clients)
-            _ = try second.answers.map { try HTTPBench.issuedLicense(in: $0, expecting: .permanent) }
-            rows.append(Row(backend: backend, nodes: homes.count, clients: clients, result: second))
+            license = try second.answers.map { try HTTPBench.issuedLicense(in: $0, expecting: .permanent) }.first
+            rows.append(Row(work: issuance, backend: backend, nodes: homes.count, clients: clients, result: second))
+        }
+        // OCSP for one of them at 64 connections: parse, a read of the ledger, the kept response.
+        if let license {
+            let request = try OCSPRequest(certificateIDs: [try OCSPCertificateID(certificate: license, issuer: deployment.serverCertificate)]).derBytes()
+            var ocsp = HTTPLoad(port: services[0].port, path: "/ocsp", contentType: "application/ocsp-request")
+            ocsp.ports = services.map(\.port)
+            let answered = try await ocsp.run(bodies: Array(repeating: request, count: devices * 4), concurrency: 64)
+            guard answered.statusCounts == [200: devices * 4] else { throw BenchFailure("OCSP answered \(answered.statusCounts)") }
+            rows.append(Row(work: Self.ocsp, backend: backend, nodes: homes.count, clients: 64, result: answered))
         }
         return rows
     }

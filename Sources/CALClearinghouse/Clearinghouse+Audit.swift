@@ -35,7 +35,9 @@ extension Clearinghouse {
     /// running service keeps serving meanwhile. The copy's audit chain is checked.
     public func backup(to path: String) throws -> StoreBackup {
         guard let ledger = store as? SQLiteClearinghouseStore else {
-            throw CALError.invalidArgument("this clearinghouse's ledger is not a file that can be backed up")
+            throw CALError.invalidArgument(
+                "this clearinghouse's ledger is in PostgreSQL: back it up with PostgreSQL's own tools (pg_dump, or continuous archiving)"
+            )
         }
         return try ledger.backup(to: path, now: time.now)
     }
@@ -46,7 +48,9 @@ extension Clearinghouse {
     /// served (``HomeLock``).
     public func restore(from path: String) throws -> StoreRestore {
         guard let ledger = store as? SQLiteClearinghouseStore else {
-            throw CALError.invalidArgument("this clearinghouse's ledger is not a file that can be restored")
+            throw CALError.invalidArgument(
+                "this clearinghouse's ledger is in PostgreSQL: restore it with PostgreSQL's own tools (pg_restore, or point-in-time recovery)"
+            )
         }
         let lock = try HomeLock(home: home.path, exclusive: true)
         return try withExtendedLifetime(lock) { try ledger.restore(from: path) }

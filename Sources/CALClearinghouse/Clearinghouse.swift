@@ -44,7 +44,8 @@ public struct Clearinghouse: Sendable {
         years: Int = RootProfile.defaultYears,
         time: any TimeSource = SystemTimeSource(),
         passphrase: Passphrase? = nil,
-        simulatedClock: Bool = false
+        simulatedClock: Bool = false,
+        database: String? = nil
     ) throws -> Clearinghouse {
         guard !name.isEmpty, name.count <= 64 else { throw CALError.invalidArgument("the name must be 1 to 64 characters") }
         guard (1...50).contains(years) else { throw CALError.invalidArgument("the validity must be 1 to 50 years") }
@@ -58,7 +59,10 @@ public struct Clearinghouse: Sendable {
             rootKey: key,
             notBefore: time.now
         )
-        let home = try RoleHome.create(at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType, simulatedClock: simulatedClock))
+        let location = try database.map { try Self.unclaimedStore(at: $0) }
+        let home = try RoleHome.create(
+            at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType, simulatedClock: simulatedClock, database: location)
+        )
         try PrivateKeyFile.write(key, to: home.file(Files.rootKey), passphrase: passphrase)
         try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey), passphrase: passphrase)
         try SecureFile.write(Array(try PEMBundle.pem(of: [root]).utf8), to: home.file(Files.root), overwrite: false)
@@ -73,6 +77,7 @@ public struct Clearinghouse: Sendable {
         self.passphrase = passphrase
         store = try Self.openStore(home)
         self.time = time
+        try claimStore()
         // A home made before roots were recorded: its one root is the active root.
         let keyID = active.keyID
         if try !records({ try $0.roots() }).contains(where: { $0.keyID == keyID }) {
@@ -86,9 +91,6 @@ public struct Clearinghouse: Sendable {
         try body(store)
     }
 
-    private static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
-        return try SQLiteClearinghouseStore(path: home.file(Files.store))
-    }
 
     /// Activates a license server: checks its request and issues its certificate.
     ///

@@ -49,10 +49,12 @@ public struct SessionHost: Sendable {
         at path: String,
         mode: LicenseType,
         product: String?,
-        time: any TimeSource = SystemTimeSource()
+        time: any TimeSource = SystemTimeSource(),
+        database: String? = nil
     ) throws -> SessionHost {
         if let product { try ProductName.validate(product) }
-        let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256))
+        let location = try database.map { try Self.unclaimedStore(at: $0) }
+        let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256, database: location))
         let host = try SessionHost(home: home.path, time: time)
         try host.update {
             try $0.setSetting(Setting.mode, mode.rawValue)
@@ -67,10 +69,11 @@ public struct SessionHost: Sendable {
         mode: LicenseType,
         product: String?,
         binding: LicenseServerBinding,
-        time: any TimeSource = SystemTimeSource()
+        time: any TimeSource = SystemTimeSource(),
+        database: String? = nil
     ) throws -> SessionHost {
         try validate(binding)
-        var host = try create(at: path, mode: mode, product: product, time: time)
+        var host = try create(at: path, mode: mode, product: product, time: time, database: database)
         try host.bind(binding)
         host = try SessionHost(home: path, time: time)
         return host
@@ -116,8 +119,9 @@ public struct SessionHost: Sendable {
         home = try RoleHome.open(at: path, role: .host)
         let rootPath = home.file(Files.trustRoot)
         roots = FileManager.default.fileExists(atPath: rootPath) ? try PEMBundle.certificates(at: rootPath) : []
-        store = try SQLiteHostStore(path: home.file(Files.store))
+        store = try Self.openStore(of: home)
         self.time = time
+        try claimStore()
     }
 
     func update(_ body: (any HostStore) throws -> Void) throws {

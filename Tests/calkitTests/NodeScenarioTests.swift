@@ -213,6 +213,37 @@ struct NodeScenarioTests {
         try workspace.ok("server", "crl", "--home", "n3", "--out", "n3.crl")
     }
 
+    @Test("A database too slow to answer: a node with every connection waiting refuses with 503 storage within its timeouts, piles nothing up, and takes up again")
+    func slowDatabase() async throws {
+        let (workspace, location) = try Self.cluster(seats: 50)
+        let nodes = try Self.serve(workspace, homes: ["ls"])
+        defer { nodes.forEach { $0.stop() } }
+        // Another session holds the audit chain's head, which every change waits for.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        holder.arguments = [
+            try TestPostgres.url(), "-q", "-c",
+            "BEGIN; SELECT 1 FROM \(location.schema ?? "").audit_head FOR UPDATE; SELECT pg_sleep(60); COMMIT;",
+        ]
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))
+        // Twice as many requests as the node has connections, all at once.
+        let bodies = try (0..<16).map { try LicenseRequests.body(workspace, device: "SLOW-\($0)", key: try KeyType.p256.generate()) }
+        let started = Date()
+        let waited = await LicenseRequests.postAll(bodies, through: LicenseRequests.Balancer(nodes), retrying: false)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(waited.allSatisfy { $0.status == 503 && $0.object["error"] as? String == "storage" }, "\(waited.map { "\($0.status) \($0.body)" })")
+        #expect(elapsed < 30, "the node took \(elapsed) s to refuse: statement and pool timeouts are 10 s and 5 s")
+        #expect(nodes[0].isRunning)
+        holder.terminate()
+        holder.waitUntilExit()
+        let after = await LicenseRequests.postAll(bodies, through: LicenseRequests.Balancer(nodes), retrying: false)
+        #expect(after.allSatisfy { $0.status == 200 }, "\(after.map(\.status))")
+    }
+
     @Test("PostgreSQL restarted in the middle of the load: the nodes answer 503 storage at once, neither crash nor hang, and recover by themselves")
     func databaseRestartedMidLoad() async throws {
         let database = try TestPostgresServer()
@@ -289,10 +320,10 @@ enum LicenseRequests {
     }
 
     /// Posts to node `first mod n`, and on to the next while no node answers or one says 503.
-    static func postRetrying(_ file: String, from first: Int, over balancer: Balancer) -> Answer {
+    static func postRetrying(_ file: String, from first: Int, over balancer: Balancer, retrying: Bool = true) -> Answer {
         var answer = Answer(status: 0, body: "")
         var attempts = 0
-        for attempt in 0..<(balancer.count * 20) where answer.status == 0 || answer.status == 503 {
+        for attempt in 0..<(retrying ? balancer.count * 20 : 1) where answer.status == 0 || answer.status == 503 {
             if attempt > 0 { Thread.sleep(forTimeInterval: 0.25) }
             answer = (try? post(balancer.url(first + attempt), file)) ?? answer
             attempts += 1
@@ -309,7 +340,7 @@ enum LicenseRequests {
 
     /// Posts every body at once through `balancer`, each from a thread of its own: the tasks of
     /// a task group would share the two threads of the cooperative pool and send two at a time.
-    static func postAll(_ bodies: [String], through balancer: Balancer) async -> [Answer] {
+    static func postAll(_ bodies: [String], through balancer: Balancer, retrying: Bool = true) async -> [Answer] {
         await withCheckedContinuation { continuation in
             let group = DispatchGroup()
             let lock = NSLock()
@@ -317,7 +348,7 @@ enum LicenseRequests {
             for (index, file) in bodies.enumerated() {
                 group.enter()
                 Thread {
-                    let answer = postRetrying(file, from: index, over: balancer)
+                    let answer = postRetrying(file, from: index, over: balancer, retrying: retrying)
                     lock.withLock { answers.append(answer) }
                     group.leave()
                 }.start()

@@ -61,6 +61,15 @@ public final class PostgresLedger: Sendable {
         try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", body)
     }
 
+    /// Runs a change that must see every change before it: the audit chain's head is locked
+    /// first (``PostgresAuditLog/lockHead(_:)``), so changes made this way commit one at a time.
+    func change<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        try write { transaction in
+            try PostgresAuditLog.lockHead(transaction)
+            return try body(transaction)
+        }
+    }
+
     /// Runs `body` on one snapshot of the ledger.
     func read<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)

@@ -28,13 +28,8 @@ public final class PostgresLicenseServerStore: LicenseServerStore {
     /// Where the ledger is, with its schema.
     public var location: PostgresLocation { ledger.location }
 
-    /// Runs a change that must see every change before it: the audit chain's head is locked first.
-    func change<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
-        try ledger.write { transaction in
-            try PostgresAuditLog.lockHead(transaction)
-            return try body(transaction)
-        }
-    }
+    /// Runs a change that must see every change before it (``PostgresLedger/change(_:)``).
+    func change<T>(_ body: (PostgresTransaction) throws -> T) throws -> T { try ledger.change(body) }
 
     public func setting(_ name: String) throws -> String? {
         try ledger.read { try $0.value(String.self, "SELECT value FROM settings WHERE name = $1", .text(name)) }

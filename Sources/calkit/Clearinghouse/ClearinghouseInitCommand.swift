@@ -11,6 +11,7 @@ struct ClearinghouseInitCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOption
+    @OptionGroup var database: DatabaseOption
     @Option(help: "The root's common name.") var name = "CALKit Clearinghouse"
     @Option(help: "Key type: p256, p384, ed25519 or rsa3072.") var keyType: KeyType = .p256
     @Option(help: "Lifetime of the root certificate in years.") var years = RootProfile.defaultYears
@@ -21,7 +22,7 @@ struct ClearinghouseInitCommand: ParsableCommand {
     func run() throws {
         let clearinghouse = try Clearinghouse.create(
             at: home.home, name: name, keyType: keyType, years: years, time: try home.time(), passphrase: try home.passphrase(),
-            simulatedClock: simulatedClock
+            simulatedClock: simulatedClock, database: database.url
         )
         let rootPath = clearinghouse.home.file(Clearinghouse.Files.root)
         if json {

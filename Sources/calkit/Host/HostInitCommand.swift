@@ -21,6 +21,7 @@ struct HostInitCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var home: HomeOption
+    @OptionGroup var database: DatabaseOption
     @Option(help: "per-device or per-user.") var mode: LicenseType
     @Option(help: "The product the host serves; the only installed one when left out.") var product: String?
     @OptionGroup var server: LicenseServerOptions
@@ -29,10 +30,10 @@ struct HostInitCommand: AsyncParsableCommand {
         if let product { try ProductName.validate(product) }
         let binding = try await server.binding(home: home)
         if let binding {
-            _ = try SessionHost.create(at: home.home, mode: mode, product: product, binding: binding, time: try home.time())
+            _ = try SessionHost.create(at: home.home, mode: mode, product: product, binding: binding, time: try home.time(), database: database.url)
             print("Created a \(mode.rawValue) session host bound to license server \(binding.serverIDs.joined(separator: ", "))")
         } else {
-            _ = try SessionHost.create(at: home.home, mode: mode, product: product, time: try home.time())
+            _ = try SessionHost.create(at: home.home, mode: mode, product: product, time: try home.time(), database: database.url)
             print(
                 "Created a \(mode.rawValue) session host with no license server: the grace period decides logons until "
                     + "`calkit host set-license-server` binds one"
