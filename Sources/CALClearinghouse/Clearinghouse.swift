@@ -59,9 +59,14 @@ public struct Clearinghouse: Sendable {
             rootKey: key,
             notBefore: time.now
         )
-        let location = try database.map { try Self.unclaimedStore(at: $0) }
+        let location = try database.map { try PostgresClearinghouseStore.unclaimed($0) }
+        // A clearinghouse on PostgreSQL has an id: what its ledger records it belongs to.
         let home = try RoleHome.create(
-            at: path, manifest: .init(role: .clearinghouse, name: name, keyType: keyType, simulatedClock: simulatedClock, database: location)
+            at: path,
+            manifest: .init(
+                role: .clearinghouse, name: name, id: location.map { _ in CALIdentifier.random() }, keyType: keyType, simulatedClock: simulatedClock,
+                database: location
+            )
         )
         try PrivateKeyFile.write(key, to: home.file(Files.rootKey), passphrase: passphrase)
         try PrivateKeyFile.write(signerKey, to: home.file(Files.signerKey), passphrase: passphrase)
@@ -77,7 +82,6 @@ public struct Clearinghouse: Sendable {
         self.passphrase = passphrase
         store = try Self.openStore(home)
         self.time = time
-        try claimStore()
         // A home made before roots were recorded: its one root is the active root.
         let keyID = active.keyID
         if try !records({ try $0.roots() }).contains(where: { $0.keyID == keyID }) {

@@ -53,7 +53,7 @@ public struct SessionHost: Sendable {
         database: String? = nil
     ) throws -> SessionHost {
         if let product { try ProductName.validate(product) }
-        let location = try database.map { try Self.unclaimedStore(at: $0) }
+        let location = try database.map { try PostgresHostStore.unclaimed($0) }
         let home = try RoleHome.create(at: path, manifest: .init(role: .host, id: CALIdentifier.random(), keyType: .p256, database: location))
         let host = try SessionHost(home: home.path, time: time)
         try host.update {
@@ -121,7 +121,6 @@ public struct SessionHost: Sendable {
         roots = FileManager.default.fileExists(atPath: rootPath) ? try PEMBundle.certificates(at: rootPath) : []
         store = try Self.openStore(of: home)
         self.time = time
-        try claimStore()
     }
 
     func update(_ body: (any HostStore) throws -> Void) throws {

@@ -10,35 +10,13 @@ import Foundation
 /// server, and clients see one license server whichever node answered. The ledger records
 /// which server it belongs to; a home pointed at another server's ledger does not open.
 extension LicenseServer {
-    /// The setting naming the license server a ledger belongs to.
-    static let serverIDSetting = "license-server-id"
-
-    /// The store a home names: its PostgreSQL ledger, else its SQLite file.
+    /// The store a home names: its PostgreSQL ledger (which must belong to this server), else
+    /// its SQLite file.
     static func openStore(of home: RoleHome) throws -> any LicenseServerStore {
         guard let database = home.manifest.database else { return try SQLiteLicenseServerStore(path: home.file(Files.store)) }
-        return try PostgresLicenseServerStore(location: try PostgresLocation(url: database))
-    }
-
-    /// Checks that the PostgreSQL ledger at `url` holds no license server yet, and returns its
-    /// URL with the schema named, as the home records it.
-    static func unclaimedLedger(at url: String) throws -> String {
-        let ledger = try PostgresLicenseServerStore(location: try PostgresLocation(url: url))
-        defer { ledger.close() }
-        if let owner = try ledger.setting(serverIDSetting) {
-            throw CALError.invalidArgument(
-                "the database's schema \(ledger.location.schema ?? "") holds license server \(owner) already; name another schema in the URL (?schema=NAME)"
-            )
-        }
-        return ledger.location.description
-    }
-
-    /// Records this server's id in its ledger the first time, and refuses a ledger that
-    /// belongs to another license server.
-    func claimLedger() throws {
-        let owner = try records { try $0.setting(Self.serverIDSetting) } ?? records { try $0.initializeSetting(Self.serverIDSetting, serverID) }
-        guard owner == serverID else {
-            throw CALError.invalidArgument("the ledger this home names belongs to license server \(owner), not to this home's \(serverID)")
-        }
+        let store = try PostgresLicenseServerStore(location: try PostgresLocation(url: database))
+        try store.claim(for: "license server \(home.manifest.id ?? "")")
+        return store
     }
 
     /// The PostgreSQL ledger this server's nodes share, as its homes record it; nil on SQLite.

@@ -61,7 +61,7 @@ public struct LicenseServer: Sendable {
         let key = try keyType.generate()
         let serverID = CALIdentifier.random()
         let request = try LicenseServerProfile.makeActivationRequest(name: name, serverID: serverID, key: key)
-        let location = try database.map { try Self.unclaimedLedger(at: $0) }
+        let location = try database.map { try PostgresLicenseServerStore.unclaimed($0) }
         let home = try RoleHome.create(
             at: path,
             manifest: .init(role: .server, name: name, id: serverID, keyType: keyType, simulatedClock: simulatedClock, database: location)
@@ -81,7 +81,6 @@ public struct LicenseServer: Sendable {
         let publicURL = try opened.setting(Self.publicURLSetting)
         revocationPointers = try publicURL.flatMap { $0.isEmpty ? nil : try RevocationPointers(publicURL: $0) }
         let key = try Self.acrossRotation { try currentKey() }
-        try claimLedger()
         try recordLedgerCreation()
         // A home activated before issuers were recorded: its one key is the active issuer.
         if FileManager.default.fileExists(atPath: home.file(Files.chain)), let certificate = try chain().first,

@@ -50,7 +50,7 @@ struct DatabaseCommandTests {
         try workspace.refused("invalid-argument", "server", "init", "--home", "a", "--name", "A", "--database", "postgresql://calkit@127.0.0.1:1/calkit?color=blue")
         try workspace.ok("server", "init", "--home", "first", "--name", "First", "--database", schema)
         let taken = try workspace.refused("invalid-argument", "server", "init", "--home", "second", "--name", "Second", "--database", schema)
-        #expect(taken.error.contains("holds license server"))
+        #expect(taken.error.contains("holds the ledger of license server"))
         // A home edited to name another server's ledger does not open.
         try workspace.ok("server", "init", "--home", "other", "--name", "Other", "--database", try url("other"))
         let manifest = try String(contentsOfFile: workspace.file("other/role.json"), encoding: .utf8)

@@ -35,6 +35,16 @@ public final class PostgresHostStore: HostStore {
         ledger = try PostgresLedger(location: location, defaultSchema: Self.defaultSchema, migrations: Self.migrations, poolSize: 2)
     }
 
+    /// Checks that the schema at `url` holds no host yet; returns the URL with the schema
+    /// named, as a new home records it.
+    public static func unclaimed(_ url: String) throws -> String {
+        try PostgresLedger.unclaimed(url, defaultSchema: defaultSchema)
+    }
+
+    /// Records that this ledger belongs to `owner` (the role and its id), or refuses it when it
+    /// belongs to another.
+    public func claim(for owner: String) throws { try ledger.claim(for: owner) }
+
     /// Where the store is, with its schema.
     public var location: PostgresLocation { ledger.location }
 

@@ -41,6 +41,7 @@ public final class PostgresLedger: Sendable {
             try transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1))", .text("calkit-migrations:" + schema))
             try transaction.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
             try transaction.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)")
+            try transaction.execute("CREATE TABLE IF NOT EXISTS ledger_owner (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), owner TEXT NOT NULL)")
             let applied = Set(try transaction.values(String.self, "SELECT name FROM schema_migrations"))
             for migration in migrations where !applied.contains(migration.name) {
                 for statement in migration.statements { try transaction.execute(statement) }
@@ -73,6 +74,29 @@ public final class PostgresLedger: Sendable {
     /// Runs `body` on one snapshot of the ledger.
     func read<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// Checks that the schema at `url` (or `defaultSchema`) belongs to no role's home yet, and
+    /// returns the URL with the schema named, as a new home records it.
+    static func unclaimed(_ url: String, defaultSchema: String) throws -> String {
+        let ledger = try PostgresLedger(location: try PostgresLocation(url: url), defaultSchema: defaultSchema, migrations: [], poolSize: 1)
+        defer { ledger.close() }
+        if let owner = try ledger.read({ try $0.value(String.self, "SELECT owner FROM ledger_owner") }) {
+            throw CALError.invalidArgument(
+                "the database's schema \(ledger.location.schema ?? "") holds the ledger of \(owner) already; name another schema in the URL (?schema=NAME)"
+            )
+        }
+        return ledger.location.description
+    }
+
+    /// Records `owner` (a role and its id) as the one this ledger belongs to the first time, and
+    /// refuses a ledger that belongs to another: a home pointed at another's schema does not open.
+    func claim(for owner: String) throws {
+        let recorded = try write { transaction in
+            try transaction.execute("INSERT INTO ledger_owner (owner) VALUES ($1) ON CONFLICT (only_row) DO NOTHING", .text(owner))
+            return try transaction.value(String.self, "SELECT owner FROM ledger_owner") ?? owner
+        }
+        guard recorded == owner else { throw CALError.invalidArgument("the ledger this home names belongs to \(recorded), not to this home's \(owner)") }
     }
 
     /// Closes the connections (a node shutting down).
