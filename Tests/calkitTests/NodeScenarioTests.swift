@@ -151,42 +151,20 @@ struct NodeScenarioTests {
 
     @Test("Node 2 killed with SIGKILL in the middle of the load and started again: no acknowledged license lost, no seat without its license")
     func nodeKilledMidLoad() async throws {
-        let (workspace, location) = try Self.cluster(seats: 50)
-        let devices = (0..<96).map { "PC-\($0)" }
-        var nodes = try Self.serve(workspace)
-        let bodies = try await Self.temporaries(workspace, devices: devices, on: nodes)
-        nodes.forEach { $0.stop() }
-        nodes = try Self.serve(workspace, now: Self.later)
-        defer { nodes.forEach { $0.stop() } }
-        let balancer = LicenseRequests.Balancer(nodes)
-        // The load comes in two waves. Once the first is under way (its first CALs are in the
-        // ledger), node 2 dies without a word, and the second wave arrives while it is down;
-        // a moment later node 2 is back.
-        async let firstWave = LicenseRequests.postAll(Array(bodies.prefix(48)), through: balancer)
-        let watcher = try PostgresLicenseServerStore(location: location)
-        defer { watcher.close() }
-        let deadline = Date().addingTimeInterval(30)
-        while try watcher.issuanceCounts().permanentPerDevice < 5 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        nodes[1].kill()
-        async let secondWave = LicenseRequests.postAll(Array(bodies.dropFirst(48)), through: balancer)
-        try await Task.sleep(for: .milliseconds(500))
-        let restarted = try Self.serve(workspace, "n2", now: Self.later)
-        defer { restarted.stop() }
-        balancer.replace(1, with: restarted)
-        let results = await firstWave + secondWave
-        #expect(results.contains { $0.attempts > 1 }, "no request found node 2 down")
-        // Every request got an answer from some node, as a load balancer retrying would see it.
-        #expect(results.allSatisfy { $0.status == 200 || $0.status == 409 }, "\(results.map(\.status))")
-        let acknowledged = Set(results.filter { $0.status == 200 }.compactMap { $0.object["serial"] as? String })
-        let ledger = try Self.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
-        let permanent = Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial))
-        #expect(acknowledged.isSubset(of: permanent), "an acknowledged license is missing from the ledger")
-        #expect(ledger.seatsHeld == permanent.count, "a seat is held without its license, or the reverse")
-        #expect(permanent.count == 50)
-        // A license committed just before the kill, whose answer was lost, is handed out when its
-        // device asks again: no device was left holding two seats.
-        #expect(Set(ledger.licenses.filter { $0.status == .permanent }.map(\.subjectName)).count == permanent.count)
-        try workspace.ok("server", "audit", "--home", "n2", "--verify", "--now", Self.later)
+        let scenario = try await FaultScenario()
+        defer { scenario.stop() }
+        var restarted: RunningService?
+        defer { restarted?.stop() }
+        // Node 2 dies without a word; a moment later it is back.
+        try await scenario.run(
+            fault: { scenario.nodes[1].kill() },
+            recover: {
+                let node = try NodeScenarioTests.serve(scenario.workspace, "n2", now: NodeScenarioTests.later)
+                scenario.balancer.replace(1, with: node)
+                restarted = node
+            }
+        )
+        try scenario.workspace.ok("server", "audit", "--home", "n2", "--verify", "--now", Self.later)
     }
 
     @Test("A key rotated on node 1: node 2 refuses to sign with the retired key (issuer-not-active) until refreshed, then signs with the new one and still publishes the retired issuer's CRL")
@@ -247,41 +225,78 @@ struct NodeScenarioTests {
     @Test("PostgreSQL restarted in the middle of the load: the nodes answer 503 storage at once, neither crash nor hang, and recover by themselves")
     func databaseRestartedMidLoad() async throws {
         let database = try TestPostgresServer()
-        let (workspace, location) = try Self.cluster(seats: 50, on: database)
-        let devices = (0..<96).map { "PC-\($0)" }
-        var nodes = try Self.serve(workspace)
-        let bodies = try await Self.temporaries(workspace, devices: devices, on: nodes)
-        nodes.forEach { $0.stop() }
-        nodes = try Self.serve(workspace, now: Self.later)
-        defer { nodes.forEach { $0.stop() } }
-        let balancer = LicenseRequests.Balancer(nodes)
+        let scenario = try await FaultScenario(on: database)
+        defer { scenario.stop() }
+        try await scenario.run(
+            fault: {
+                database.stop()
+                // While the database is down every node says so, quickly: 503 with the storage code.
+                for node in scenario.nodes {
+                    let started = Date()
+                    let body = try LicenseRequests.body(scenario.workspace, device: "PROBE", key: try KeyType.p256.generate())
+                    let answer = try LicenseRequests.post(node, body)
+                    #expect(answer.status == 503 && answer.object["error"] as? String == "storage", "\(answer.status) \(answer.body)")
+                    #expect(Date().timeIntervalSince(started) < 12, "a node took \(Date().timeIntervalSince(started)) s to say the database is down")
+                }
+            },
+            recover: { try database.start() }
+        )
+        for node in scenario.nodes where !node.isRunning { Issue.record("a node died with the database: \(node.log.suffix(3000))") }
+        try scenario.workspace.ok("server", "audit", "--home", "n3", "--verify", "--now", Self.later)
+    }
+}
+
+/// Three nodes under the load of 96 devices presenting expired temporary licenses for a pack of
+/// 50, sent in two waves: once the first wave's first CALs are in the ledger a fault strikes,
+/// the second wave follows at once, and the fault is repaired half a second later. Whatever
+/// the fault, the same must hold afterwards.
+struct FaultScenario {
+    let workspace: CLIWorkspace
+    let location: PostgresLocation
+    let nodes: [RunningService]
+    let balancer: LicenseRequests.Balancer
+    let bodies: [String]
+
+    /// The cluster (on `server`, else the shared one), its devices given their temporary
+    /// licenses, and the nodes served again 91 days later.
+    init(on server: TestPostgresServer? = nil) async throws {
+        (workspace, location) = try NodeScenarioTests.cluster(seats: 50, on: server)
+        let first = try NodeScenarioTests.serve(workspace)
+        bodies = try await NodeScenarioTests.temporaries(workspace, devices: (0..<96).map { "PC-\($0)" }, on: first)
+        first.forEach { $0.stop() }
+        nodes = try NodeScenarioTests.serve(workspace, now: NodeScenarioTests.later)
+        balancer = LicenseRequests.Balancer(nodes)
+    }
+
+    /// Runs the two waves around `fault` and `recover`, then checks: every request answered
+    /// 200 or 409 (a client retrying through the balancer), at least one met the fault, exactly
+    /// 50 permanent CALs, each acknowledged one in the ledger, every seat held by its license,
+    /// and no device holding two.
+    func run(fault: () async throws -> Void, recover: () async throws -> Void) async throws {
         async let firstWave = LicenseRequests.postAll(Array(bodies.prefix(48)), through: balancer)
         let watcher = try PostgresLicenseServerStore(location: location)
         defer { watcher.close() }
         let deadline = Date().addingTimeInterval(30)
         while try watcher.issuanceCounts().permanentPerDevice < 5 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        database.stop()
-        // While the database is down every node says so, quickly: 503 with the storage code.
-        for node in nodes {
-            let started = Date()
-            let answer = try LicenseRequests.post(node, try LicenseRequests.body(workspace, device: "PROBE", key: try KeyType.p256.generate()))
-            #expect(answer.status == 503 && answer.object["error"] as? String == "storage", "\(answer.status) \(answer.body)")
-            #expect(Date().timeIntervalSince(started) < 12, "a node took \(Date().timeIntervalSince(started)) s to say the database is down")
-        }
+        try await fault()
         async let secondWave = LicenseRequests.postAll(Array(bodies.dropFirst(48)), through: balancer)
         try await Task.sleep(for: .milliseconds(500))
-        try database.start()
+        try await recover()
         let results = await firstWave + secondWave
-        for node in nodes where !node.isRunning { Issue.record("a node died with the database: \(node.log.suffix(3000))") }
-        #expect(results.contains { $0.attempts > 1 }, "no request met the outage")
+        #expect(results.contains { $0.attempts > 1 }, "no request met the fault")
         #expect(results.allSatisfy { $0.status == 200 || $0.status == 409 }, "\(results.map(\.status))")
         let acknowledged = Set(results.filter { $0.status == 200 }.compactMap { $0.object["serial"] as? String })
-        let ledger = try Self.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
-        let permanent = Set(ledger.licenses.filter { $0.status == .permanent }.map(\.serial))
-        #expect(permanent.count == 50 && acknowledged == permanent)
-        #expect(ledger.seatsHeld == 50)
-        try workspace.ok("server", "audit", "--home", "n3", "--verify", "--now", Self.later)
+        let ledger = try NodeScenarioTests.ledger(location, at: Date().addingTimeInterval(91 * 86_400))
+        let permanent = ledger.licenses.filter { $0.status == .permanent }
+        #expect(acknowledged.isSubset(of: Set(permanent.map(\.serial))), "an acknowledged license is missing from the ledger")
+        #expect(permanent.count == 50 && ledger.seatsHeld == 50, "\(permanent.count) CALs, \(ledger.seatsHeld) seats held")
+        // A CAL committed just before the fault, whose answer was lost, is handed out when its
+        // device asks again: no device holds two seats.
+        #expect(Set(permanent.map(\.subjectName)).count == permanent.count)
     }
+
+    /// Stops the nodes.
+    func stop() { nodes.forEach { $0.stop() } }
 }
 
 /// License requests over HTTP, as a host would send them.

@@ -46,24 +46,36 @@ enum PostgresAuditLog {
         return (try row.value("sequence"), try row.value("hash"), try row.optionalTime("at"))
     }
 
-    /// Appends an entry inside the caller's transaction, after the head is locked; a change
-    /// dated before the ledger's latest one is refused, rolling the whole change back.
+    /// Appends an entry inside the caller's transaction, in one statement: the head is locked,
+    /// the entry chained to it and inserted, and the head moved on. A change dated before the
+    /// ledger's latest one is refused afterwards, which rolls the whole change back. The hash
+    /// is PostgreSQL's SHA-256 over the same text ``AuditEntry/hash(sequence:at:event:subject:detail:previousHash:)``
+    /// hashes, so that verifying the chain in Swift finds the same.
     static func append(_ transaction: PostgresTransaction, at: Date, event: String, subject: String, detail: String = "") throws {
-        let head = try lockHead(transaction)
-        try ForwardClock.check(at, after: head.latest)
-        let sequence = head.sequence + 1
         // Whole milliseconds, so the stored time hashes the same when read back.
-        let time = (at.timeIntervalSince1970 * 1000).rounded() / 1000
-        let hash = AuditEntry.hash(
-            sequence: sequence, at: Date(timeIntervalSince1970: time), event: event, subject: subject, detail: detail, previousHash: head.hash
-        )
-        try transaction.execute(
-            "INSERT INTO audit_log (sequence, at, event, subject, detail, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            .integer(Int(sequence)), .real(time), .text(event), .text(subject), .text(detail), .text(head.hash), .text(hash)
-        )
-        try transaction.execute(
-            "UPDATE audit_head SET sequence = $1, hash = $2, at = GREATEST(COALESCE(at, $3), $3)", .integer(Int(sequence)), .text(hash), .real(time)
-        )
+        let milliseconds = Int((at.timeIntervalSince1970 * 1000).rounded())
+        guard
+            let row = try transaction.row(
+                """
+                WITH head AS (SELECT sequence, hash, at FROM audit_head FOR UPDATE),
+                entry AS (
+                    SELECT sequence + 1 AS sequence, hash AS previous_hash,
+                        encode(sha256(convert_to(concat_ws(chr(31), (sequence + 1)::text, $2::text, $3::text, $4::text, $5::text, hash), 'UTF8')), 'hex') AS hash
+                    FROM head
+                ),
+                appended AS (
+                    INSERT INTO audit_log (sequence, at, event, subject, detail, previous_hash, hash)
+                    SELECT sequence, $1, $3, $4, $5, previous_hash, hash FROM entry
+                ),
+                moved AS (
+                    UPDATE audit_head SET sequence = entry.sequence, hash = entry.hash, at = GREATEST(COALESCE(audit_head.at, $1), $1) FROM entry
+                )
+                SELECT head.at AS latest FROM head
+                """,
+                .real(Double(milliseconds) / 1000), .integer(milliseconds), .text(event), .text(subject), .text(detail)
+            )
+        else { throw CALError.storage("the audit log has no head row") }
+        try ForwardClock.check(at, after: try row.optionalTime("latest"))
     }
 
     /// Every entry, in order.

@@ -71,6 +71,22 @@ public final class PostgresLedger: Sendable {
         }
     }
 
+    /// Runs `body` outside an explicit transaction, each statement on its own snapshot: for
+    /// reads of one statement, or of several that need not agree (two round trips fewer than
+    /// ``read(_:)``). A connection lost before any answer is tried again once on a fresh one.
+    func query<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try pool.withConnection { try body(PostgresTransaction(connection: $0, pool: pool)) }
+            } catch {
+                if attempt < 2 && PostgresConnectionPool.isConnectionFailure(error) { continue }
+                throw Self.storageError(error, committing: false)
+            }
+        }
+    }
+
     /// Runs `body` on one snapshot of the ledger.
     func read<T>(_ body: (PostgresTransaction) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)

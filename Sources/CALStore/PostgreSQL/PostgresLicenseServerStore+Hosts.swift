@@ -31,7 +31,7 @@ extension PostgresLicenseServerStore {
     }
 
     public func host(id: String) throws -> EnrolledHost? {
-        try ledger.read { try $0.row("SELECT * FROM hosts WHERE host_id = $1", .text(id)).map(Self.host(row:)) }
+        try ledger.query { try $0.row("SELECT * FROM hosts WHERE host_id = $1", .text(id)).map(Self.host(row:)) }
     }
 
     public func hosts() throws -> [EnrolledHost] {

@@ -18,7 +18,7 @@ extension PostgresLicenseServerStore {
     }
 
     public func issuer(keyID: String) throws -> IssuerRecord? {
-        try ledger.read { transaction in
+        try ledger.query { transaction in
             try transaction.row("SELECT *, 0::bigint AS issued, NULL::double precision AS last_expiry FROM issuers WHERE key_id = $1", .text(keyID))
                 .map(Self.issuer(row:))
         }

@@ -253,24 +253,46 @@ extension PostgresLicenseServerStore {
     }
 
     public func logonSnapshot(subjectName: String, licenseType: LicenseType, presentedSerial: String?) throws -> LogonSnapshot {
-        try ledger.read { transaction in
-            let history = try transaction.rows(
-                "SELECT * FROM licenses WHERE subject_name = $1 AND license_type = $2 ORDER BY id", .text(subjectName), .text(licenseType.rawValue)
-            ).map(Self.license(row:))
-            let presented = try presentedSerial.flatMap { serial in
-                try history.first { $0.serial == serial }
-                    ?? transaction.row("SELECT * FROM licenses WHERE serial = $1", .text(serial)).map(Self.license(row:))
+        // Two statements, no transaction: the subject's licenses with the presented one, then
+        // what packs and issuers there are. They need not agree to the instant: an issue checks
+        // the subject's history again and the issuer's state as it commits.
+        try ledger.query { transaction in
+            let licenses = try transaction.rows(
+                """
+                SELECT *, (subject_name = $1 AND license_type = $2) AS in_history FROM licenses
+                WHERE (subject_name = $1 AND license_type = $2) OR serial = $3 ORDER BY id
+                """,
+                .text(subjectName), .text(licenseType.rawValue), .text(presentedSerial)
+            )
+            var history: [IssuedLicense] = []
+            var presented: IssuedLicense?
+            for row in licenses {
+                let license = try Self.license(row: row)
+                if try row.value("in_history", as: Bool.self) { history.append(license) }
+                if license.serial == presentedSerial { presented = license }
             }
-            let products = try transaction.values(String.self, "SELECT DISTINCT product FROM packs WHERE license_type = $1", .text(licenseType.rawValue))
-            let issuers = try transaction.rows("SELECT key_id, status FROM issuers").map { row in
-                LogonSnapshot.IssuerKey(keyID: try row.value("key_id"), compromised: (try row.value("status", as: String.self)) == "compromised")
+            var products: Set<String> = []
+            var issuers: [LogonSnapshot.IssuerKey] = []
+            for row in try transaction.rows(
+                """
+                SELECT DISTINCT 'product' AS kind, product AS name, '' AS status FROM packs WHERE license_type = $1
+                UNION ALL SELECT 'issuer', key_id, status FROM issuers
+                """,
+                .text(licenseType.rawValue)
+            ) {
+                let name: String = try row.value("name")
+                if try row.value("kind", as: String.self) == "product" {
+                    products.insert(name)
+                } else {
+                    issuers.append(LogonSnapshot.IssuerKey(keyID: name, compromised: try row.value("status", as: String.self) == "compromised"))
+                }
             }
-            return LogonSnapshot(history: history, presented: presented, productsWithPacks: Set(products), issuers: issuers)
+            return LogonSnapshot(history: history, presented: presented, productsWithPacks: products, issuers: issuers)
         }
     }
 
     public func licenses(serial: String) throws -> IssuedLicense? {
-        try ledger.read { try $0.row("SELECT * FROM licenses WHERE serial = $1", .text(serial)).map(Self.license(row:)) }
+        try ledger.query { try $0.row("SELECT * FROM licenses WHERE serial = $1", .text(serial)).map(Self.license(row:)) }
     }
 
     public func adopt(_ license: IssuedLicense, now: Date) throws -> Bool {

@@ -117,7 +117,7 @@ extension PostgresLicenseServerStore {
     }
 
     public func revocationStamp() throws -> String {
-        try ledger.read { transaction in
+        try ledger.query { transaction in
             guard
                 let row = try transaction.row(
                     """
@@ -132,19 +132,27 @@ extension PostgresLicenseServerStore {
     }
 
     public func revocationStatus(of serials: [String], issuerKeyID: String) throws -> IssuerRevocationStatus {
-        try ledger.read { transaction in
-            let issuer = try transaction.value(String.self, "SELECT status FROM issuers WHERE key_id = $1", .text(issuerKeyID))
+        // One statement, one snapshot: the issuer's state beside every serial asked about.
+        try ledger.query { transaction in
+            let rows = try transaction.rows(
+                """
+                SELECT i.status AS issuer_status, l.serial, l.revoked_at, l.revocation_reason
+                FROM (SELECT 1) AS one
+                LEFT JOIN issuers i ON i.key_id = $1
+                LEFT JOIN licenses l ON l.serial = ANY(string_to_array($2, ','))
+                """,
+                .text(issuerKeyID), .text(serials.joined(separator: ","))
+            )
             var licenses: [String: LicenseRecordStatus] = [:]
-            for serial in serials {
-                guard let row = try transaction.row("SELECT serial, revoked_at, revocation_reason FROM licenses WHERE serial = $1", .text(serial)) else {
-                    continue
-                }
+            for row in rows {
+                guard let serial = try row.optional("serial", as: String.self) else { continue }
                 licenses[serial] = LicenseRecordStatus(
                     revocation: try row.optionalTime("revoked_at").map { revokedAt in
                         RevocationEntry(serial: serial, revokedAt: revokedAt, reason: try row.enumeration("revocation_reason") ?? .unspecified)
                     }
                 )
             }
+            let issuer = try rows.first?.optional("issuer_status", as: String.self)
             return IssuerRevocationStatus(issuerStatus: issuer.flatMap(IssuerRecord.Status.init(rawValue:)), licenses: licenses)
         }
     }

@@ -42,7 +42,7 @@ public final class PostgresLicenseServerStore: LicenseServerStore {
     func change<T>(_ body: (PostgresTransaction) throws -> T) throws -> T { try ledger.change(body) }
 
     public func setting(_ name: String) throws -> String? {
-        try ledger.read { try $0.value(String.self, "SELECT value FROM settings WHERE name = $1", .text(name)) }
+        try ledger.query { try $0.value(String.self, "SELECT value FROM settings WHERE name = $1", .text(name)) }
     }
 
     public func setSetting(_ name: String, _ value: String, now: Date) throws {
