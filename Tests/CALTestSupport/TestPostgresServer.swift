@@ -18,7 +18,10 @@ public final class TestPostgresServer: @unchecked Sendable {
             .sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).last.map({ "/usr/lib/postgresql/\($0)/bin" })
         else { throw TestPostgresServerError("no PostgreSQL server is installed (make postgres installs it)") }
         self.bin = bin
-        folder = ExternalTool.repositoryRoot + "/.build/postgres-\(label)/" + UUID().uuidString.prefix(8)
+        // As root, the cluster belongs to an unprivileged user, who may not reach a checkout
+        // under a private home: its files then live under /var/tmp.
+        let parent = getuid() == 0 ? "/var/tmp/calkit-postgres-\(label)" : ExternalTool.repositoryRoot + "/.build/postgres-\(label)"
+        folder = parent + "/" + UUID().uuidString.prefix(8)
         port = try Self.freePort()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if getuid() == 0 {
@@ -28,7 +31,8 @@ public final class TestPostgresServer: @unchecked Sendable {
             _ = try ExternalTool.run("/usr/bin/chown", ["calkit-postgres", folder])
         }
         let initdb = try ExternalTool.run(
-            "/usr/bin/setpriv", Self.asOwner + [bin + "/initdb", "-D", folder + "/data", "-U", "calkit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
+            "/usr/bin/setpriv", Self.asOwner + [bin + "/initdb", "-D", folder + "/data", "-U", "calkit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            in: "/"
         )
         guard initdb.status == 0 else { throw TestPostgresServerError("initdb failed: \(initdb.error)") }
         try start()
@@ -52,6 +56,7 @@ public final class TestPostgresServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
         try process.run()
         server = process
         let deadline = Date().addingTimeInterval(30)

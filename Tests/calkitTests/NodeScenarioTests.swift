@@ -33,7 +33,9 @@ struct NodeScenarioTests {
         _ = try workspace.folder.write("token", "a-long-operator-token-0123456789\n")
         return try RunningService(
             ExternalTool.calkitPath,
-            ["server", "serve", "--home", home, "--open-requests", "--listen", "127.0.0.1:0", "--rate-limit", "100000/s", "--admin-token-file", "token"]
+            // The tests play a load balancer that retries at once: no per-host or per-device limit.
+            ["server", "serve", "--home", home, "--open-requests", "--listen", "127.0.0.1:0", "--rate-limit", "100000/s", "--subject-rate-limit", "100000/s",
+             "--admin-token-file", "token"]
                 + (now.map { ["--now", $0] } ?? []),
             in: workspace.folder.path
         )
@@ -207,7 +209,15 @@ struct NodeScenarioTests {
         holder.standardError = FileHandle.nullDevice
         try holder.run()
         defer { if holder.isRunning { holder.terminate() } }
-        try await Task.sleep(for: .milliseconds(500))
+        // Until that session holds the head and sleeps (a loaded machine starts psql slowly).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let sleeping = try ExternalTool.run(
+                "/usr/bin/psql", [try TestPostgres.url(), "-Atc", "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%\(location.schema ?? "")%'"]
+            )
+            if sleeping.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         // Twice as many requests as the node has connections, all at once.
         let bodies = try (0..<16).map { try LicenseRequests.body(workspace, device: "SLOW-\($0)", key: try KeyType.p256.generate()) }
         let started = Date()
@@ -218,7 +228,8 @@ struct NodeScenarioTests {
         #expect(nodes[0].isRunning)
         holder.terminate()
         holder.waitUntilExit()
-        let after = await LicenseRequests.postAll(bodies, through: LicenseRequests.Balancer(nodes), retrying: false)
+        let fresh = try (0..<16).map { try LicenseRequests.body(workspace, device: "AFTER-\($0)", key: try KeyType.p256.generate()) }
+        let after = await LicenseRequests.postAll(fresh, through: LicenseRequests.Balancer(nodes), retrying: false)
         #expect(after.allSatisfy { $0.status == 200 }, "\(after.map(\.status))")
     }
 
