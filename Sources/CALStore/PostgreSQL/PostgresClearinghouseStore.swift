@@ -5,8 +5,8 @@ import PostgresNIO
 /// The clearinghouse's store in PostgreSQL: activations, roots, sales, codes and transfers,
 /// with the SQLite store's schema and rules. Every change locks the audit chain's head first
 /// (``PostgresLedger/change(_:)``), so changes commit one at a time whichever process makes them.
-public final class PostgresClearinghouseStore: ClearinghouseStore {
-    let ledger: PostgresLedger
+public final class PostgresClearinghouseStore: ClearinghouseStore, PostgresBackedStore {
+    public let ledger: PostgresLedger
 
     /// The schema a clearinghouse's tables live in unless the URL names one.
     public static let defaultSchema = "clearinghouse"
@@ -15,22 +15,6 @@ public final class PostgresClearinghouseStore: ClearinghouseStore {
     public init(location: PostgresLocation) throws {
         ledger = try PostgresLedger(location: location, defaultSchema: Self.defaultSchema, migrations: Self.migrations, poolSize: 4)
     }
-
-    /// Checks that the schema at `url` holds no clearinghouse yet; returns the URL with the schema
-    /// named, as a new home records it.
-    public static func unclaimed(_ url: String) throws -> String {
-        try PostgresLedger.unclaimed(url, defaultSchema: defaultSchema)
-    }
-
-    /// Records that this ledger belongs to `owner` (the role and its id), or refuses it when it
-    /// belongs to another.
-    public func claim(for owner: String) throws { try ledger.claim(for: owner) }
-
-    /// Where the store is, with its schema.
-    public var location: PostgresLocation { ledger.location }
-
-    /// Closes the store's connections.
-    public func close() { ledger.close() }
 
     public func revocationStamp() throws -> String {
         try ledger.read { transaction in

@@ -1,6 +1,7 @@
 import CALCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -78,11 +79,18 @@ final class PostgresConnectionPool: @unchecked Sendable {
     /// speak first).
     func run(_ query: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
         let future = connection.query(query, logger: logger)
-        let guardTask = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(statementTimeout * 1000) + 2000)) {
+        let expired = NIOLockedValueBox(false)
+        let guardTask = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(statementTimeout * 1000) + 5000)) {
+            expired.withLockedValue { $0 = true }
             Self.discard(connection)
         }
         defer { guardTask.cancel() }
-        return try future.wait()
+        do {
+            return try future.wait()
+        } catch where expired.withLockedValue({ $0 }) {
+            // Not a lost connection to try again on: the database is too slow to answer.
+            throw CALError.storage("the database did not answer within \(Int(statementTimeout) + 5) s")
+        }
     }
 
     /// Whether `error` means the connection is gone (rather than that a statement failed).

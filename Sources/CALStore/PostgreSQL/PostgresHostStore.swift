@@ -3,8 +3,8 @@ import Foundation
 
 /// The session host's store in PostgreSQL: its settings, grace period and logon decisions, for
 /// a host whose state must outlive its machine. One schema per host.
-public final class PostgresHostStore: HostStore {
-    let ledger: PostgresLedger
+public final class PostgresHostStore: HostStore, PostgresBackedStore {
+    public let ledger: PostgresLedger
 
     /// The schema a host's tables live in unless the URL names one.
     public static let defaultSchema = "session_host"
@@ -34,19 +34,6 @@ public final class PostgresHostStore: HostStore {
     public init(location: PostgresLocation) throws {
         ledger = try PostgresLedger(location: location, defaultSchema: Self.defaultSchema, migrations: Self.migrations, poolSize: 2)
     }
-
-    /// Checks that the schema at `url` holds no host yet; returns the URL with the schema
-    /// named, as a new home records it.
-    public static func unclaimed(_ url: String) throws -> String {
-        try PostgresLedger.unclaimed(url, defaultSchema: defaultSchema)
-    }
-
-    /// Records that this ledger belongs to `owner` (the role and its id), or refuses it when it
-    /// belongs to another.
-    public func claim(for owner: String) throws { try ledger.claim(for: owner) }
-
-    /// Where the store is, with its schema.
-    public var location: PostgresLocation { ledger.location }
 
     public func setting(_ name: String) throws -> String? {
         try ledger.read { try $0.value(String.self, "SELECT value FROM settings WHERE name = $1", .text(name)) }
@@ -99,6 +86,4 @@ public final class PostgresHostStore: HostStore {
         }
     }
 
-    /// Closes the store's connections.
-    public func close() { ledger.close() }
 }

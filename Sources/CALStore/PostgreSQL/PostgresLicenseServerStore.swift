@@ -14,8 +14,8 @@ import Foundation
 /// locked, so nodes sign in parallel. Every other change (revoking, transferring, reissuing,
 /// numbering a CRL, installing, settings, hosts, issuers) locks the head first, so it sees
 /// every change before it and the revocation log is numbered in commit order.
-public final class PostgresLicenseServerStore: LicenseServerStore {
-    let ledger: PostgresLedger
+public final class PostgresLicenseServerStore: LicenseServerStore, PostgresBackedStore {
+    public let ledger: PostgresLedger
 
     /// The schema a license server's tables live in unless the URL names one.
     public static let defaultSchema = "license_server"
@@ -24,19 +24,6 @@ public final class PostgresLicenseServerStore: LicenseServerStore {
     public init(location: PostgresLocation) throws {
         ledger = try PostgresLedger(location: location, defaultSchema: Self.defaultSchema, migrations: Self.migrations)
     }
-
-    /// Checks that the schema at `url` holds no license server yet; returns the URL with the schema
-    /// named, as a new home records it.
-    public static func unclaimed(_ url: String) throws -> String {
-        try PostgresLedger.unclaimed(url, defaultSchema: defaultSchema)
-    }
-
-    /// Records that this ledger belongs to `owner` (the role and its id), or refuses it when it
-    /// belongs to another.
-    public func claim(for owner: String) throws { try ledger.claim(for: owner) }
-
-    /// Where the ledger is, with its schema.
-    public var location: PostgresLocation { ledger.location }
 
     /// Runs a change that must see every change before it (``PostgresLedger/change(_:)``).
     func change<T>(_ body: (PostgresTransaction) throws -> T) throws -> T { try ledger.change(body) }
@@ -75,6 +62,4 @@ public final class PostgresLicenseServerStore: LicenseServerStore {
         }
     }
 
-    /// Closes the node's connections.
-    public func close() { ledger.close() }
 }
