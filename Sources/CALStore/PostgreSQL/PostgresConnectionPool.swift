@@ -76,17 +76,27 @@ final class PostgresConnectionPool: @unchecked Sendable {
 
     /// Runs one statement and collects its rows, failing the statement if the server does not
     /// answer within the statement timeout (and a little more, for the server's own timeout to
-    /// speak first).
+    /// speak first), and at once if the connection closes before it answers.
+    ///
+    /// The answer is awaited through a promise of the pool's own: PostgresNIO never completes a
+    /// statement written to a connection that has already closed (the database went away between
+    /// two statements of a transaction), and waiting on its future alone would wait for ever.
     func run(_ query: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
-        let future = connection.query(query, logger: logger)
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        // Whichever comes first settles the answer; the others find it settled and do nothing.
+        connection.query(query, logger: logger).cascade(to: answer)
+        // Runs after the statement's write on the connection's event loop: a connection closed
+        // by then has dropped the statement unanswered.
+        connection.eventLoop.execute { if connection.isClosed { answer.fail(ChannelError.ioOnClosedChannel) } }
         let expired = NIOLockedValueBox(false)
         let guardTask = connection.eventLoop.scheduleTask(in: .milliseconds(Int64(statementTimeout * 1000) + 5000)) {
             expired.withLockedValue { $0 = true }
+            answer.fail(CALError.storage("the database did not answer within \(Int(self.statementTimeout) + 5) s"))
             Self.discard(connection)
         }
         defer { guardTask.cancel() }
         do {
-            return try future.wait()
+            return try answer.futureResult.wait()
         } catch where expired.withLockedValue({ $0 }) {
             // Not a lost connection to try again on: the database is too slow to answer.
             throw CALError.storage("the database did not answer within \(Int(statementTimeout) + 5) s")
