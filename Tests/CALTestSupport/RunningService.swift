@@ -95,11 +95,16 @@ public final class RunningService: @unchecked Sendable {
         }
     }
 
-    /// Stops the service with SIGTERM and waits; returns its exit status.
+    /// Stops the service with SIGTERM and waits; returns its exit status. A service still
+    /// running a minute later is killed (its status then says so): a shutdown that hangs fails
+    /// the test that stopped it, rather than hanging the suite.
     @discardableResult
     public func stop() -> Int32 {
         if process.isRunning {
             process.terminate()
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         outputPipe.fileHandleForReading.readabilityHandler = nil
