@@ -312,6 +312,55 @@ struct LedgerContractTests {
         #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
+    @Test(
+        "Concurrent revokers never pass the quota, and concurrent CRLs never share a number (SQLite: separate connections; PostgreSQL: separate nodes)",
+        arguments: Ledger.allCases
+    )
+    func concurrentRevokers(_ ledger: Ledger) async throws {
+        let (first, folder) = try ledger.make()
+        try first.install(pack("PACK", count: 10))
+        let serials = try (0..<10).map { _ in try permanent(first).serial }
+        let path = folder.file("calkit.sqlite")
+        let now = self.now
+        // Four nodes, each revoking its own share of the licenses and publishing CRLs in between.
+        let outcomes = await withTaskGroup(of: (revoked: Int, refused: [String], numbers: [UInt64]).self) { group in
+            for node in 0..<4 {
+                group.addTask {
+                    let store: (any LicenseServerStore)? =
+                        switch ledger {
+                        case .sqlite: try? SQLiteLicenseServerStore(path: path)
+                        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
+                        case .memory: first
+                        }
+                    guard let store else { return (0, ["no store"], []) }
+                    var outcome: (revoked: Int, refused: [String], numbers: [UInt64]) = (0, [], [])
+                    for serial in serials.enumerated().filter({ $0.offset % 4 == node }).map(\.element) {
+                        do {
+                            _ = try store.revoke(RevocationRequest(serial: serial, reason: .keyCompromise, revokedAt: now), now: now)
+                            outcome.revoked += 1
+                        } catch {
+                            outcome.refused.append(thrownCode { throw error })
+                        }
+                        if let number = try? store.publishRevocations(issuerKeyID: "none", now: now, delta: false, sign: { $0.number }) {
+                            outcome.numbers.append(number)
+                        }
+                    }
+                    return outcome
+                }
+            }
+            var all: [(revoked: Int, refused: [String], numbers: [UInt64])] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        // 20 % of 10 installed seats: two administrative revocations, whichever nodes make them.
+        #expect(outcomes.map(\.revoked).reduce(0, +) == 2)
+        #expect(outcomes.flatMap(\.refused).sorted() == Array(repeating: "revocation-quota-exceeded", count: 8))
+        let numbers = outcomes.flatMap(\.numbers).sorted()
+        #expect(numbers == Array(1...UInt64(10)), "CRL numbers \(numbers)")
+        #expect(try first.revocationQuotas(now: now).first?.outstanding == 2)
+        #expect(try first.auditSnapshot().findings == [], "the log tells the rows' whole story")
+    }
+
     @Test("Concurrent issuers never oversubscribe a pack (SQLite: separate connections; PostgreSQL: separate nodes)", arguments: Ledger.allCases)
     func concurrentIssuers(_ ledger: Ledger) async throws {
         let (first, folder) = try ledger.make()
