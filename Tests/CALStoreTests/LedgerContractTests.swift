@@ -312,6 +312,46 @@ struct LedgerContractTests {
         #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
+    /// The same ledger opened again, as another node (PostgreSQL) or another connection
+    /// (SQLite at `path`) would; the in-memory ledger has only itself.
+    static func anotherNode(of first: any LicenseServerStore, _ ledger: Ledger, path: String) -> (any LicenseServerStore)? {
+        switch ledger {
+        case .sqlite: try? SQLiteLicenseServerStore(path: path)
+        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
+        case .memory: first
+        }
+    }
+
+    @Test("Concurrent per-user issuers for new users never pass the purchased count (SQLite: separate connections; PostgreSQL: separate nodes)", arguments: Ledger.allCases)
+    func concurrentPerUserIssuers(_ ledger: Ledger) async throws {
+        let (first, folder) = try ledger.make()
+        try first.install(pack("USERS", count: 3, type: .perUser))
+        let path = folder.file("calkit.sqlite")
+        let now = self.now
+        let admitted = await withTaskGroup(of: [String].self) { group in
+            for node in 0..<4 {
+                group.addTask {
+                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return [] }
+                    var users: [String] = []
+                    for index in 0..<3 {
+                        let user = "user-\(node)-\(index)"
+                        let issued = try? store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: user) {
+                            self.record($0, subject: user, type: .perUser)
+                        }
+                        if issued != nil { users.append(user) }
+                    }
+                    return users
+                }
+            }
+            var all: [String] = []
+            for await users in group { all += users }
+            return all
+        }
+        #expect(admitted.count == 3, "admitted \(admitted)")
+        #expect(Set(try first.issuedLicenses().map(\.subjectName)) == Set(admitted))
+        #expect(try first.auditSnapshot().findings == [], "the log tells the rows' whole story")
+    }
+
     @Test(
         "Concurrent revokers never pass the quota, and concurrent CRLs never share a number (SQLite: separate connections; PostgreSQL: separate nodes)",
         arguments: Ledger.allCases
@@ -326,13 +366,7 @@ struct LedgerContractTests {
         let outcomes = await withTaskGroup(of: (revoked: Int, refused: [String], numbers: [UInt64]).self) { group in
             for node in 0..<4 {
                 group.addTask {
-                    let store: (any LicenseServerStore)? =
-                        switch ledger {
-                        case .sqlite: try? SQLiteLicenseServerStore(path: path)
-                        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
-                        case .memory: first
-                        }
-                    guard let store else { return (0, ["no store"], []) }
+                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return (0, ["no store"], []) }
                     var outcome: (revoked: Int, refused: [String], numbers: [UInt64]) = (0, [], [])
                     for serial in serials.enumerated().filter({ $0.offset % 4 == node }).map(\.element) {
                         do {
@@ -369,13 +403,7 @@ struct LedgerContractTests {
         let granted = await withTaskGroup(of: [Int].self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    let store: (any LicenseServerStore)? =
-                        switch ledger {
-                        case .sqlite: try? SQLiteLicenseServerStore(path: path)
-                        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
-                        case .memory: first
-                        }
-                    guard let store else { return [] }
+                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return [] }
                     var seats: [Int] = []
                     for _ in 0..<6 {
                         if let seat = try? self.permanent(store).seat { seats.append(seat) }
