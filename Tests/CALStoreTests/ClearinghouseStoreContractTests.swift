@@ -81,6 +81,50 @@ struct ClearinghouseStoreContractTests {
         #expect(try store.auditSnapshot().findings == [])
     }
 
+    @Test(
+        "A double submit across nodes: one activation code and one pack code, each redeemed at once from eight connections, serve exactly once",
+        arguments: ClearinghouseLedger.allCases
+    )
+    func codesRedeemedAtOnce(_ ledger: ClearinghouseLedger) async throws {
+        let (first, folder) = try ledger.make()
+        _ = try first.activate(serverID: "BOUGHT", at: now, revokingPrevious: nil, redeeming: nil) { _ in certificate("BOUGHT", serial: "FF") }
+        try first.recordActivationCode(ActivationCodeRecord(codeHash: "HASH", agreementNumber: "A", issuedAt: now, expiresAt: now.addingTimeInterval(3600)))
+        try first.recordPackCode(
+            PackCodeRecord(
+                codeHash: "CODE", agreementNumber: "A", licenseType: "per-device", product: "Desk", productVersion: "1", count: 5, issuedAt: now,
+                expiresAt: now.addingTimeInterval(3600)
+            )
+        )
+        let path = folder.file("calkit.sqlite")
+        let location = (first as? PostgresClearinghouseStore)?.location
+        let outcomes = await withTaskGroup(of: (activation: String, sale: String).self) { group in
+            for node in 0..<8 {
+                group.addTask {
+                    let opened: (any ClearinghouseStore)? =
+                        switch ledger {
+                        case .sqlite: try? SQLiteClearinghouseStore(path: path)
+                        case .postgresql: location.flatMap { try? PostgresClearinghouseStore(location: $0) }
+                        }
+                    guard let store = opened else { return ("no store", "no store") }
+                    let activation = thrownCode {
+                        _ = try store.activate(serverID: "S\(node)", at: self.now, revokingPrevious: nil, redeeming: "HASH") { _ in
+                            self.certificate("S\(node)", serial: "0\(node)")
+                        }
+                    }
+                    let sale = thrownCode { try store.recordSale(self.sale("P\(node)", to: "BOUGHT"), signed: [1], redeeming: "CODE") { _ in } }
+                    return (activation, sale)
+                }
+            }
+            var all: [(activation: String, sale: String)] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.map(\.activation).sorted() == Array(repeating: "activation-code-invalid", count: 7) + ["none"], "\(outcomes)")
+        #expect(outcomes.map(\.sale).sorted() == ["none"] + Array(repeating: "pack-code-invalid", count: 7), "\(outcomes)")
+        #expect(try first.activations().count == 2 && first.soldPacks().count == 1)
+        #expect(try first.auditSnapshot().findings == [])
+    }
+
     @Test("A key pack code sells one pack once; reissues stop at the limit; signed packs are kept", arguments: ClearinghouseLedger.allCases)
     func sales(_ ledger: ClearinghouseLedger) throws {
         let (store, _) = try ledger.make()
