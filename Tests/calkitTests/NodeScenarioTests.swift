@@ -199,33 +199,47 @@ struct NodeScenarioTests {
         let nodes = try Self.serve(workspace, homes: ["ls"])
         defer { nodes.forEach { $0.stop() } }
         // Another session holds the audit chain's head, which every change waits for, until
-        // the test ends it.
+        // the test ends it. Once it holds the lock it takes a name of its own, which is how the
+        // test knows (a loaded machine starts psql slowly).
         let schema = location.schema ?? ""
+        let holderName = "calkit-test-holder-\(schema)"
+        let holderErrors = workspace.file("holder.err")
+        _ = FileManager.default.createFile(atPath: holderErrors, contents: nil)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         holder.arguments = [
             try TestPostgres.url(), "-q", "-c",
-            "BEGIN; SELECT 1 FROM \(schema).audit_head FOR UPDATE; SELECT pg_sleep(600); COMMIT;",
+            "BEGIN; SELECT 1 FROM \(schema).audit_head FOR UPDATE; SET application_name = '\(holderName)'; SELECT pg_sleep(600); COMMIT;",
         ]
+        holder.standardInput = FileHandle.nullDevice
         holder.standardOutput = FileHandle.nullDevice
-        holder.standardError = FileHandle.nullDevice
+        holder.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: holderErrors))
         try holder.run()
-        let sleeping = "FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%\(schema).audit_head%'"
+        let psql = { (sql: String) throws -> String in
+            try ExternalTool.run("/usr/bin/psql", [try TestPostgres.url(), "-Atc", sql]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let endHolder = {
-            _ = try? ExternalTool.run("/usr/bin/psql", [try TestPostgres.url(), "-Atc", "SELECT pg_terminate_backend(pid) \(sleeping)"])
+            _ = try? psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%\(schema).audit_head FOR UPDATE%' AND pid <> pg_backend_pid()")
             if holder.isRunning { holder.terminate() }
             holder.waitUntilExit()
         }
         defer { endHolder() }
-        // Until that session holds the head and sleeps (a loaded machine starts psql slowly).
         var held = false
         let deadline = Date().addingTimeInterval(90)
         while !held && holder.isRunning && Date() < deadline {
-            let count = try ExternalTool.run("/usr/bin/psql", [try TestPostgres.url(), "-Atc", "SELECT COUNT(*) \(sleeping)"])
-            held = count.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+            held = try psql("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '\(holderName)'") == "1"
             if !held { try await Task.sleep(for: .milliseconds(100)) }
         }
-        try #require(held, "the session meant to hold the audit head never did")
+        if !held {
+            // What the database was doing instead, for whoever reads the failure.
+            let sessions = try? psql(
+                "SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 100) FROM pg_stat_activity WHERE datname = current_database()"
+            )
+            let waits = try? psql("SELECT pid, locktype, mode, relation::regclass FROM pg_locks WHERE NOT granted")
+            let errors = (try? String(contentsOfFile: holderErrors, encoding: .utf8)) ?? ""
+            Issue.record("the holder (running: \(holder.isRunning)) never held the head; psql said: \(errors)\nsessions:\n\(sessions ?? "?")\nwaiting:\n\(waits ?? "?")")
+            return
+        }
         // Twice as many requests as the node has connections, all at once. Each is timed by
         // the client from connecting to the last byte of the answer: what the node did, not how
         // long a loaded machine took to start the clients.
