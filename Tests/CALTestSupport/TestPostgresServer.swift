@@ -59,7 +59,7 @@ public final class TestPostgresServer: @unchecked Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
         try process.run()
         server = process
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             if try ExternalTool.run(bin + "/pg_isready", ["-h", "127.0.0.1", "-p", String(port), "-q"]).status == 0 { return }
             guard process.isRunning else { break }

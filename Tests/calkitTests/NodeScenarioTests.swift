@@ -224,11 +224,14 @@ struct NodeScenarioTests {
             holder.waitUntilExit()
         }
         defer { endHolder() }
+        // Asked again after every sleep before the deadline is looked at: on a loaded machine a
+        // sleeping task may wake long after it asked to, and must not give up without looking.
         var held = false
         let deadline = Date().addingTimeInterval(90)
-        while !held && holder.isRunning && Date() < deadline {
+        while true {
             held = try psql("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '\(holderName)'") == "1"
-            if !held { try await Task.sleep(for: .milliseconds(100)) }
+            if held || !holder.isRunning || Date() >= deadline { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
         if !held {
             // What the database was doing instead, for whoever reads the failure.
