@@ -312,13 +312,29 @@ struct LedgerContractTests {
         #expect(try store.auditSnapshot().findings == [], "the log tells the rows' whole story")
     }
 
-    /// The same ledger opened again, as another node (PostgreSQL) or another connection
-    /// (SQLite at `path`) would; the in-memory ledger has only itself.
-    static func anotherNode(of first: any LicenseServerStore, _ ledger: Ledger, path: String) -> (any LicenseServerStore)? {
-        switch ledger {
-        case .sqlite: try? SQLiteLicenseServerStore(path: path)
-        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
-        case .memory: first
+    /// Runs `body` on four nodes at once, each with the ledger opened again as another node
+    /// (PostgreSQL) or another connection (SQLite) would; the in-memory ledger has only itself.
+    /// Returns what each node's body returned (nil for a node whose ledger did not open).
+    static func onFourNodes<Outcome: Sendable>(
+        of first: any LicenseServerStore, _ ledger: Ledger, folder: TemporaryFolder,
+        _ body: @escaping @Sendable (_ store: any LicenseServerStore, _ node: Int) -> Outcome
+    ) async -> [Outcome?] {
+        let path = folder.file("calkit.sqlite")
+        return await withTaskGroup(of: Outcome?.self) { group in
+            for node in 0..<4 {
+                group.addTask {
+                    let store: (any LicenseServerStore)? =
+                        switch ledger {
+                        case .sqlite: try? SQLiteLicenseServerStore(path: path)
+                        case .postgresql: (first as? PostgresLicenseServerStore).flatMap { try? PostgresLicenseServerStore(location: $0.location) }
+                        case .memory: first
+                        }
+                    return store.map { body($0, node) }
+                }
+            }
+            var all: [Outcome?] = []
+            for await outcome in group { all.append(outcome) }
+            return all
         }
     }
 
@@ -326,27 +342,14 @@ struct LedgerContractTests {
     func concurrentPerUserIssuers(_ ledger: Ledger) async throws {
         let (first, folder) = try ledger.make()
         try first.install(pack("USERS", count: 3, type: .perUser))
-        let path = folder.file("calkit.sqlite")
         let now = self.now
-        let admitted = await withTaskGroup(of: [String].self) { group in
-            for node in 0..<4 {
-                group.addTask {
-                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return [] }
-                    var users: [String] = []
-                    for index in 0..<3 {
-                        let user = "user-\(node)-\(index)"
-                        let issued = try? store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: user) {
-                            self.record($0, subject: user, type: .perUser)
-                        }
-                        if issued != nil { users.append(user) }
-                    }
-                    return users
-                }
+        let admitted = await Self.onFourNodes(of: first, ledger, folder: folder) { store, node in
+            (0..<3).map { "user-\(node)-\($0)" }.filter { user in
+                nil != (try? store.issue(product: "P", licenseType: .perUser, permanent: true, now: now, superseding: nil, userLimitFor: user) {
+                    self.record($0, subject: user, type: .perUser)
+                })
             }
-            var all: [String] = []
-            for await users in group { all += users }
-            return all
-        }
+        }.flatMap { $0 ?? ["no store"] }
         #expect(admitted.count == 3, "admitted \(admitted)")
         #expect(Set(try first.issuedLicenses().map(\.subjectName)) == Set(admitted))
         #expect(try first.auditSnapshot().findings == [], "the log tells the rows' whole story")
@@ -360,32 +363,24 @@ struct LedgerContractTests {
         let (first, folder) = try ledger.make()
         try first.install(pack("PACK", count: 10))
         let serials = try (0..<10).map { _ in try permanent(first).serial }
-        let path = folder.file("calkit.sqlite")
         let now = self.now
         // Four nodes, each revoking its own share of the licenses and publishing CRLs in between.
-        let outcomes = await withTaskGroup(of: (revoked: Int, refused: [String], numbers: [UInt64]).self) { group in
-            for node in 0..<4 {
-                group.addTask {
-                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return (0, ["no store"], []) }
-                    var outcome: (revoked: Int, refused: [String], numbers: [UInt64]) = (0, [], [])
-                    for serial in serials.enumerated().filter({ $0.offset % 4 == node }).map(\.element) {
-                        do {
-                            _ = try store.revoke(RevocationRequest(serial: serial, reason: .keyCompromise, revokedAt: now), now: now)
-                            outcome.revoked += 1
-                        } catch {
-                            outcome.refused.append(thrownCode { throw error })
-                        }
-                        if let number = try? store.publishRevocations(issuerKeyID: "none", now: now, delta: false, sign: { $0.number }) {
-                            outcome.numbers.append(number)
-                        }
-                    }
-                    return outcome
+        typealias Outcome = (revoked: Int, refused: [String], numbers: [UInt64])
+        let outcomes = await Self.onFourNodes(of: first, ledger, folder: folder) { store, node -> Outcome in
+            var outcome: Outcome = (0, [], [])
+            for serial in serials.enumerated().filter({ $0.offset % 4 == node }).map(\.element) {
+                do {
+                    _ = try store.revoke(RevocationRequest(serial: serial, reason: .keyCompromise, revokedAt: now), now: now)
+                    outcome.revoked += 1
+                } catch {
+                    outcome.refused.append(thrownCode { throw error })
+                }
+                if let number = try? store.publishRevocations(issuerKeyID: "none", now: now, delta: false, sign: { $0.number }) {
+                    outcome.numbers.append(number)
                 }
             }
-            var all: [(revoked: Int, refused: [String], numbers: [UInt64])] = []
-            for await outcome in group { all.append(outcome) }
-            return all
-        }
+            return outcome
+        }.map { $0 ?? Outcome(revoked: 0, refused: ["no store"], numbers: []) }
         // 20 % of 10 installed seats: two administrative revocations, whichever nodes make them.
         #expect(outcomes.map(\.revoked).reduce(0, +) == 2)
         #expect(outcomes.flatMap(\.refused).sorted() == Array(repeating: "revocation-quota-exceeded", count: 8))
@@ -399,22 +394,9 @@ struct LedgerContractTests {
     func concurrentIssuers(_ ledger: Ledger) async throws {
         let (first, folder) = try ledger.make()
         try first.install(pack("PACK", count: 10))
-        let path = folder.file("calkit.sqlite")
-        let granted = await withTaskGroup(of: [Int].self) { group in
-            for _ in 0..<4 {
-                group.addTask {
-                    guard let store = Self.anotherNode(of: first, ledger, path: path) else { return [] }
-                    var seats: [Int] = []
-                    for _ in 0..<6 {
-                        if let seat = try? self.permanent(store).seat { seats.append(seat) }
-                    }
-                    return seats
-                }
-            }
-            var all: [Int] = []
-            for await seats in group { all += seats }
-            return all
-        }
+        let granted = await Self.onFourNodes(of: first, ledger, folder: folder) { store, _ in
+            (0..<6).compactMap { _ in try? self.permanent(store).seat }
+        }.flatMap { $0 ?? [] }
         #expect(granted.sorted() == Array(1...10))
         #expect(try first.issuedLicenses().count == 10)
     }
