@@ -9,8 +9,6 @@ extension Clearinghouse {
     /// else its SQLite file.
     static func openStore(_ home: RoleHome) throws -> any ClearinghouseStore {
         guard let database = home.manifest.database else { return try SQLiteClearinghouseStore(path: home.file(Files.store)) }
-        let store = try PostgresClearinghouseStore(location: try PostgresLocation(url: database))
-        try store.claim(for: "clearinghouse \(home.manifest.id ?? "")")
-        return store
+        return try PostgresClearinghouseStore.open(url: database, for: "clearinghouse \(home.manifest.id ?? "")")
     }
 }

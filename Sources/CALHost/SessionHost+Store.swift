@@ -8,8 +8,6 @@ extension SessionHost {
     /// The store a home names: its PostgreSQL schema (which must belong to this host), else its SQLite file.
     static func openStore(of home: RoleHome) throws -> any HostStore {
         guard let database = home.manifest.database else { return try SQLiteHostStore(path: home.file(Files.store)) }
-        let store = try PostgresHostStore(location: try PostgresLocation(url: database))
-        try store.claim(for: "host \(home.manifest.id ?? "")")
-        return store
+        return try PostgresHostStore.open(url: database, for: "host \(home.manifest.id ?? "")")
     }
 }

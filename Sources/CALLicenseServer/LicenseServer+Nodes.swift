@@ -14,9 +14,7 @@ extension LicenseServer {
     /// its SQLite file.
     static func openStore(of home: RoleHome) throws -> any LicenseServerStore {
         guard let database = home.manifest.database else { return try SQLiteLicenseServerStore(path: home.file(Files.store)) }
-        let store = try PostgresLicenseServerStore(location: try PostgresLocation(url: database))
-        try store.claim(for: "license server \(home.manifest.id ?? "")")
-        return store
+        return try PostgresLicenseServerStore.open(url: database, for: "license server \(home.manifest.id ?? "")")
     }
 
     /// The PostgreSQL ledger this server's nodes share, as its homes record it; nil on SQLite.

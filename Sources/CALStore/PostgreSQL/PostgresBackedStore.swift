@@ -8,6 +8,8 @@ public protocol PostgresBackedStore: AnyObject, Sendable {
     static var defaultSchema: String { get }
     /// The ledger the store reads and writes.
     var ledger: PostgresLedger { get }
+    /// Connects to the ledger at `location`, bringing its schema up to date.
+    init(location: PostgresLocation) throws
 }
 
 extension PostgresBackedStore {
@@ -20,6 +22,20 @@ extension PostgresBackedStore {
     /// Records that this ledger belongs to `owner` (the role and its id), or refuses it when it
     /// belongs to another.
     public func claim(for owner: String) throws { try ledger.claim(for: owner) }
+
+    /// The ledger at `url` (a home's recorded URL), opened for `owner` (the role and its id): a
+    /// ledger that belongs to another is refused, so a home pointed at another's schema does
+    /// not open, and the connections it made are closed.
+    public static func open(url: String, for owner: String) throws -> Self {
+        let store = try Self(location: try PostgresLocation(url: url))
+        do {
+            try store.claim(for: owner)
+        } catch {
+            store.close()
+            throw error
+        }
+        return store
+    }
 
     /// Where the ledger is, with its schema.
     public var location: PostgresLocation { ledger.location }
